@@ -1,0 +1,243 @@
+"""Answers to a checklist, and the JSON answers file that carries them.
+
+The answers file is the exchange format between the app (export / import) and the command line
+(``assessor score`` / ``assessor report``)::
+
+    {"checklist": "<checklist id>", "checklist_version": "<version>",
+     "assessment": {"title": "...", "organisation": "...", "country": "...",
+                    "respondent": "government" | "ngo" | "other"},
+     "answers": {"<criterion id>": {"level": "<level key>" | null, "evidence": "..."}}}
+
+A criterion missing from ``answers`` is unanswered. This module is pure: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from assessor.checklist import Checklist
+from assessor.countries import OSCE_PARTICIPATING_STATES
+from assessor.levels import LEVEL_KEYS
+
+MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
+MAX_EVIDENCE_CHARS = 5000
+MAX_TITLE_CHARS = 200
+MAX_ORGANISATION_CHARS = 200
+
+RESPONDENTS: tuple[tuple[str, str], ...] = (
+    ("government", "Government body"),
+    ("ngo", "NGO / civil society"),
+    ("other", "Other"),
+)
+RESPONDENT_KEYS: tuple[str, ...] = tuple(key for key, _ in RESPONDENTS)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one criterion: a level key (or ``None`` if not chosen yet) and evidence."""
+
+    level: str | None = None
+    evidence: str = ""
+
+    @property
+    def is_answered(self) -> bool:
+        """Whether a level has been chosen."""
+        return self.level is not None
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    """Who assesses what: the assessment's descriptive fields."""
+
+    title: str
+    organisation: str
+    country: str
+    respondent: str
+
+
+@dataclass(frozen=True)
+class AnswersFile:
+    """An assessment's answers, as exported and imported."""
+
+    checklist_id: str
+    checklist_version: str
+    assessment: AssessmentInfo
+    answers: Mapping[str, Answer] = field(default_factory=lambda: MappingProxyType({}))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form of this file."""
+        return {
+            "checklist": self.checklist_id,
+            "checklist_version": self.checklist_version,
+            "assessment": {
+                "title": self.assessment.title,
+                "organisation": self.assessment.organisation,
+                "country": self.assessment.country,
+                "respondent": self.assessment.respondent,
+            },
+            "answers": {
+                crit_id: {"level": answer.level, "evidence": answer.evidence}
+                for crit_id, answer in self.answers.items()
+            },
+        }
+
+    def to_json(self) -> str:
+        """The answers file as JSON text (stable key order, UTF-8 kept readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+class AnswersError(Exception):
+    """An answers file is invalid; ``problems`` names everything wrong with it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(self.problems))
+
+
+def _text_problems(value: Any, name: str, max_chars: int, required: bool) -> list[str]:
+    if not isinstance(value, str):
+        return [f"{name} must be a string, not {_type_name(value)}"]
+    if required and not value.strip():
+        return [f"{name} must not be empty"]
+    if len(value) > max_chars:
+        return [f"{name} is too long ({len(value)} characters; the limit is {max_chars})"]
+    return []
+
+
+def _type_name(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def validate_assessment_info(data: Any) -> tuple[AssessmentInfo | None, list[str]]:
+    """Check an ``assessment`` object; return the info (if valid) and the problems found."""
+    if not isinstance(data, dict):
+        return None, [f"'assessment' must be an object, not {_type_name(data)}"]
+    problems: list[str] = []
+    for key in sorted(set(data) - {"title", "organisation", "country", "respondent"}):
+        problems.append(f"assessment: unknown field {key!r}")
+    problems += _text_problems(data.get("title"), "assessment title", MAX_TITLE_CHARS, True)
+    problems += _text_problems(
+        data.get("organisation"), "assessment organisation", MAX_ORGANISATION_CHARS, True
+    )
+    country = data.get("country")
+    if country not in OSCE_PARTICIPATING_STATES:
+        problems.append(f"assessment country {country!r} is not an OSCE participating State")
+    respondent = data.get("respondent")
+    if respondent not in RESPONDENT_KEYS:
+        problems.append(
+            f"assessment respondent {respondent!r} is not one of {', '.join(RESPONDENT_KEYS)}"
+        )
+    if problems:
+        return None, problems
+    return (
+        AssessmentInfo(
+            title=data["title"].strip(),
+            organisation=data["organisation"].strip(),
+            country=country,
+            respondent=respondent,
+        ),
+        [],
+    )
+
+
+def validate_answer(crit_id: str, data: Any) -> tuple[Answer | None, list[str]]:
+    """Check one criterion's answer object; return the answer (if valid) and the problems."""
+    where = f"answer to {crit_id!r}"
+    if not isinstance(data, dict):
+        return None, [f"{where} must be an object, not {_type_name(data)}"]
+    problems = [f"{where}: unknown field {k!r}" for k in sorted(set(data) - {"level", "evidence"})]
+    level = data.get("level")
+    if level is not None and level not in LEVEL_KEYS:
+        problems.append(f"{where}: invalid level {level!r}; expected one of {', '.join(LEVEL_KEYS)}")
+    evidence = data.get("evidence", "")
+    problems += _text_problems(evidence, f"{where}: evidence", MAX_EVIDENCE_CHARS, False)
+    if problems:
+        return None, problems
+    return Answer(level=level, evidence=evidence), []
+
+
+def parse_answers_file(
+    raw: str | bytes, find_checklist: Callable[[str], Checklist | None]
+) -> tuple[AnswersFile, Checklist]:
+    """Parse and validate an answers file against the checklist it names.
+
+    ``find_checklist`` returns the checklist with a given id, or ``None`` if unknown. Raises
+    :class:`AnswersError` naming every problem; returns the file and its checklist.
+    """
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_ANSWERS_FILE_BYTES:
+        raise AnswersError(
+            [f"the file is too large ({size} bytes; the limit is {MAX_ANSWERS_FILE_BYTES})"]
+        )
+    if size == 0:
+        raise AnswersError(["the file is empty"])
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise AnswersError(["the file is not UTF-8 text"]) from None
+    except json.JSONDecodeError as exc:
+        raise AnswersError(
+            [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]
+        ) from None
+    except RecursionError:
+        raise AnswersError(["not valid JSON: nested too deeply"]) from None
+    if not isinstance(data, dict):
+        raise AnswersError([f"the file must hold a JSON object, not {_type_name(data)}"])
+
+    problems = [
+        f"unknown top-level field {k!r}"
+        for k in sorted(set(data) - {"checklist", "checklist_version", "assessment", "answers"})
+    ]
+    checklist_id = data.get("checklist")
+    checklist: Checklist | None = None
+    if not isinstance(checklist_id, str):
+        problems.append(f"'checklist' must be a checklist id string, not {_type_name(checklist_id)}")
+    else:
+        checklist = find_checklist(checklist_id)
+        if checklist is None:
+            problems.append(f"unknown checklist {checklist_id!r}")
+    version = data.get("checklist_version")
+    if not isinstance(version, str):
+        problems.append(f"'checklist_version' must be a string, not {_type_name(version)}")
+
+    info, info_problems = validate_assessment_info(data.get("assessment"))
+    problems += info_problems
+
+    raw_answers = data.get("answers", {})
+    answers: dict[str, Answer] = {}
+    if not isinstance(raw_answers, dict):
+        problems.append(f"'answers' must be an object, not {_type_name(raw_answers)}")
+    else:
+        for crit_id, raw_answer in raw_answers.items():
+            if checklist is not None and not checklist.has_criterion(crit_id):
+                problems.append(f"unknown criterion id {crit_id!r} for checklist {checklist.id!r}")
+                continue
+            answer, answer_problems = validate_answer(crit_id, raw_answer)
+            problems += answer_problems
+            if answer is not None:
+                answers[crit_id] = answer
+
+    if problems or checklist is None or info is None or not isinstance(version, str):
+        raise AnswersError(problems)
+    ordered = {c.id: answers[c.id] for c in checklist.criteria if c.id in answers}
+    return (
+        AnswersFile(
+            checklist_id=checklist.id,
+            checklist_version=version,
+            assessment=info,
+            answers=MappingProxyType(ordered),
+        ),
+        checklist,
+    )

@@ -1,0 +1,573 @@
+"""The checklist model: load a checklist file once and validate it into immutable data.
+
+A checklist is a YAML file (format in ``checklists/README.md``, shape in
+``assessor/schema/checklist.schema.json``). Loading checks the shape with JSON Schema, then the
+meaning: unique ids, links that resolve, weights, no empty themes or recommendations. Every
+problem found is collected into one :class:`ChecklistError`.
+
+This module knows nothing of Flask or the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jsonschema
+import yaml
+
+DEFAULT_WEIGHT = 1.0
+MAX_CHECKLIST_BYTES = 5 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------------------------
+# Model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A concrete statement an official can answer for their own country."""
+
+    id: str
+    text: str
+    guidance: str | None = None
+    weight: float = DEFAULT_WEIGHT
+    weight_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommendation of the source, quoted verbatim, split into criteria."""
+
+    id: str
+    text: str
+    criteria: tuple[Criterion, ...]
+    good_practice_ids: tuple[str, ...] = ()
+    commitment_ids: tuple[str, ...] = ()
+    weight: float = DEFAULT_WEIGHT
+    weight_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A group of recommendations, in the source's order."""
+
+    id: str
+    title: str
+    recommendations: tuple[Recommendation, ...]
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """All criteria of this theme, in order."""
+        return tuple(c for r in self.recommendations for c in r.criteria)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the checklist's content comes from."""
+
+    title: str
+    publisher: str
+    year: int
+    citation: str
+    caveat: str | None = None
+
+
+@dataclass(frozen=True)
+class PracticeSource:
+    """Where in the source a good practice was presented."""
+
+    section: str
+    speaker: str
+
+    def __str__(self) -> str:
+        return f"{self.section}, {self.speaker}"
+
+
+@dataclass(frozen=True)
+class GoodPractice:
+    """A case presented in the source, summarised, with its country, actor and place."""
+
+    id: str
+    country: str
+    actor: str
+    title: str
+    summary: str
+    source: PracticeSource
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One provision of a commitment document, quoted verbatim."""
+
+    id: str
+    document_id: str
+    document: str
+    year: int
+    paragraph: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CommitmentDocument:
+    """A document holding commitments (e.g. an OSCE Ministerial Council decision)."""
+
+    id: str
+    document: str
+    year: int
+    provisions: tuple[Commitment, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A validated checklist. Immutable; build it with :func:`load_checklist`."""
+
+    id: str
+    version: str
+    title: str
+    language: str
+    source: Source
+    themes: tuple[Theme, ...]
+    good_practices: tuple[GoodPractice, ...] = ()
+    commitment_documents: tuple[CommitmentDocument, ...] = ()
+    description: str | None = None
+    digest: str = ""
+    path: str | None = None
+    _index: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False, hash=False, init=False
+    )
+    _parents: Mapping[str, tuple[Theme, Recommendation]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False, hash=False, init=False
+    )
+
+    def __post_init__(self) -> None:
+        index: dict[str, Any] = {}
+        for theme in self.themes:
+            index[theme.id] = theme
+            for rec in theme.recommendations:
+                index[rec.id] = rec
+                for crit in rec.criteria:
+                    index[crit.id] = crit
+        for practice in self.good_practices:
+            index[practice.id] = practice
+        for doc in self.commitment_documents:
+            index[doc.id] = doc
+            for provision in doc.provisions:
+                index[provision.id] = provision
+        parents: dict[str, tuple[Theme, Recommendation]] = {}
+        for theme in self.themes:
+            for rec in theme.recommendations:
+                for crit in rec.criteria:
+                    parents[crit.id] = (theme, rec)
+        object.__setattr__(self, "_index", MappingProxyType(index))
+        object.__setattr__(self, "_parents", MappingProxyType(parents))
+
+    # -- navigation ---------------------------------------------------------------------
+
+    @property
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        """All recommendations, in order."""
+        return tuple(r for t in self.themes for r in t.recommendations)
+
+    @property
+    def criteria(self) -> tuple[Criterion, ...]:
+        """All criteria, in order."""
+        return tuple(c for t in self.themes for c in t.criteria)
+
+    @property
+    def commitments(self) -> tuple[Commitment, ...]:
+        """All commitment provisions, in order."""
+        return tuple(p for d in self.commitment_documents for p in d.provisions)
+
+    def walk(self) -> Iterator[tuple[Theme, Recommendation, Criterion]]:
+        """Yield every criterion with its theme and recommendation, in checklist order."""
+        for theme in self.themes:
+            for rec in theme.recommendations:
+                for crit in rec.criteria:
+                    yield theme, rec, crit
+
+    def _get(self, kind: type, item_id: str) -> Any:
+        item = self._index.get(item_id)
+        if not isinstance(item, kind):
+            raise KeyError(f"no {kind.__name__.lower()} with id {item_id!r} in {self.id}")
+        return item
+
+    def theme(self, theme_id: str) -> Theme:
+        """The theme with this id (``KeyError`` if none)."""
+        result: Theme = self._get(Theme, theme_id)
+        return result
+
+    def recommendation(self, rec_id: str) -> Recommendation:
+        """The recommendation with this id (``KeyError`` if none)."""
+        result: Recommendation = self._get(Recommendation, rec_id)
+        return result
+
+    def criterion(self, crit_id: str) -> Criterion:
+        """The criterion with this id (``KeyError`` if none)."""
+        result: Criterion = self._get(Criterion, crit_id)
+        return result
+
+    def good_practice(self, practice_id: str) -> GoodPractice:
+        """The good practice with this id (``KeyError`` if none)."""
+        result: GoodPractice = self._get(GoodPractice, practice_id)
+        return result
+
+    def commitment(self, commitment_id: str) -> Commitment:
+        """The commitment provision with this id (``KeyError`` if none)."""
+        result: Commitment = self._get(Commitment, commitment_id)
+        return result
+
+    def has_criterion(self, crit_id: str) -> bool:
+        """Whether a criterion with this id exists."""
+        return isinstance(self._index.get(crit_id), Criterion)
+
+    def parents(self, crit_id: str) -> tuple[Theme, Recommendation]:
+        """The theme and recommendation a criterion belongs to."""
+        return self._parents[crit_id]
+
+    def good_practices_for(self, rec: Recommendation) -> tuple[GoodPractice, ...]:
+        """The good practices linked to a recommendation, in link order."""
+        return tuple(self.good_practice(i) for i in rec.good_practice_ids)
+
+    def commitments_for(self, rec: Recommendation) -> tuple[Commitment, ...]:
+        """The commitment provisions linked to a recommendation, in link order."""
+        return tuple(self.commitment(i) for i in rec.commitment_ids)
+
+    def recommendations_for_practice(self, practice_id: str) -> tuple[Recommendation, ...]:
+        """The recommendations that link a good practice."""
+        return tuple(r for r in self.recommendations if practice_id in r.good_practice_ids)
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a checklist file: where, and what."""
+
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}"
+
+
+class ChecklistError(Exception):
+    """A checklist file is invalid; ``problems`` lists everything wrong with it."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --------------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def checklist_schema() -> dict[str, Any]:
+    """The JSON Schema every checklist file must match."""
+    text = resources.files("assessor").joinpath("schema/checklist.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _where(path: Iterable[Any], data: Any) -> str:
+    """Describe a JSON path as the nearest id plus the remaining keys."""
+    label = "(top level)"
+    trail: list[str] = []
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            trail.append(str(part))
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            label = f"id {node['id']!r}"
+            trail = []
+        else:
+            trail.append(f"[{part}]" if isinstance(part, int) else str(part))
+    if trail:
+        return f"{label} > {'.'.join(trail).replace('.[', '[')}"
+    return label
+
+
+def _schema_problems(file: str, data: Any) -> list[Problem]:
+    validator = jsonschema.Draft202012Validator(checklist_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
+        message = error.message
+        if error.validator == "pattern" and error.schema.get("$ref") is None:
+            if error.schema is checklist_schema()["$defs"]["id"]:
+                message = f"{error.instance!r} is not a valid id (lower-case letters, digits, - or _)"
+            elif error.schema.get("pattern") == "\\S":
+                message = "must not be blank"
+        elif error.validator == "additionalProperties":
+            message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
+        problems.append(Problem(file, _where(error.absolute_path, data), message))
+    return problems
+
+
+def _meaning_problems(file: str, data: dict[str, Any]) -> list[Problem]:
+    """Check what the schema cannot: unique ids, links, weights, empty groups."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+
+    def claim(item_id: str, kind: str) -> None:
+        if item_id in seen:
+            problems.append(
+                Problem(file, f"id {item_id!r}", f"duplicate id (already used by a {seen[item_id]})")
+            )
+        else:
+            seen[item_id] = kind
+
+    claim(data["id"], "checklist")
+    practice_ids: set[str] = set()
+    commitment_ids: set[str] = set()
+    for practice in data.get("good_practices", []):
+        claim(practice["id"], "good practice")
+        practice_ids.add(practice["id"])
+    for doc in data.get("commitments", []):
+        claim(doc["id"], "commitment document")
+        if not doc["provisions"]:
+            problems.append(Problem(file, f"id {doc['id']!r}", "commitment document has no provisions"))
+        for provision in doc["provisions"]:
+            claim(provision["id"], "commitment")
+            commitment_ids.add(provision["id"])
+
+    for theme in data["themes"]:
+        claim(theme["id"], "theme")
+        if not theme["recommendations"]:
+            problems.append(Problem(file, f"id {theme['id']!r}", "theme has no recommendations"))
+        for rec in theme["recommendations"]:
+            claim(rec["id"], "recommendation")
+            where = f"id {rec['id']!r}"
+            if not rec["criteria"]:
+                problems.append(Problem(file, where, "recommendation has no criteria"))
+            for crit in rec["criteria"]:
+                claim(crit["id"], "criterion")
+                problems.extend(_weight_problems(file, crit))
+            problems.extend(_weight_problems(file, rec))
+            for key, known, kind in (
+                ("good_practices", practice_ids, "good practice"),
+                ("commitments", commitment_ids, "commitment"),
+            ):
+                links = rec.get(key, [])
+                for link in links:
+                    if link not in known:
+                        problems.append(
+                            Problem(file, where, f"{key}: links to unknown {kind} {link!r}")
+                        )
+                for dup in sorted({x for x in links if links.count(x) > 1}):
+                    problems.append(Problem(file, where, f"{key}: {dup!r} is listed twice"))
+    return problems
+
+
+def _weight_problems(file: str, item: dict[str, Any]) -> list[Problem]:
+    weight = item.get("weight", DEFAULT_WEIGHT)
+    where = f"id {item['id']!r}"
+    if not math.isfinite(weight):
+        return [Problem(file, where, "weight must be a finite number")]
+    if weight != DEFAULT_WEIGHT and not item.get("weight_reason"):
+        return [Problem(file, where, "a weight other than 1 needs a weight_reason")]
+    return []
+
+
+def _build(data: dict[str, Any], digest: str, path: str | None) -> Checklist:
+    def criterion(c: dict[str, Any]) -> Criterion:
+        return Criterion(
+            id=c["id"],
+            text=c["text"].strip(),
+            guidance=(c.get("guidance") or "").strip() or None,
+            weight=float(c.get("weight", DEFAULT_WEIGHT)),
+            weight_reason=c.get("weight_reason"),
+        )
+
+    def recommendation(r: dict[str, Any]) -> Recommendation:
+        return Recommendation(
+            id=r["id"],
+            text=r["text"].strip(),
+            criteria=tuple(criterion(c) for c in r["criteria"]),
+            good_practice_ids=tuple(r.get("good_practices", [])),
+            commitment_ids=tuple(r.get("commitments", [])),
+            weight=float(r.get("weight", DEFAULT_WEIGHT)),
+            weight_reason=r.get("weight_reason"),
+        )
+
+    source = data["source"]
+    return Checklist(
+        id=data["id"],
+        version=data["version"],
+        title=data["title"].strip(),
+        language=data["language"],
+        description=(data.get("description") or "").strip() or None,
+        source=Source(
+            title=source["title"].strip(),
+            publisher=source["publisher"].strip(),
+            year=source["year"],
+            citation=source["citation"].strip(),
+            caveat=(source.get("caveat") or "").strip() or None,
+        ),
+        themes=tuple(
+            Theme(
+                id=t["id"],
+                title=t["title"].strip(),
+                recommendations=tuple(recommendation(r) for r in t["recommendations"]),
+            )
+            for t in data["themes"]
+        ),
+        good_practices=tuple(
+            GoodPractice(
+                id=g["id"],
+                country=g["country"].strip(),
+                actor=g["actor"].strip(),
+                title=g["title"].strip(),
+                summary=" ".join(g["summary"].split()),
+                source=PracticeSource(
+                    section=g["source"]["section"].strip(), speaker=g["source"]["speaker"].strip()
+                ),
+            )
+            for g in data.get("good_practices", [])
+        ),
+        commitment_documents=tuple(
+            CommitmentDocument(
+                id=d["id"],
+                document=d["document"].strip(),
+                year=d["year"],
+                provisions=tuple(
+                    Commitment(
+                        id=p["id"],
+                        document_id=d["id"],
+                        document=d["document"].strip(),
+                        year=d["year"],
+                        paragraph=p["paragraph"].strip(),
+                        text=p["text"].strip(),
+                    )
+                    for p in d["provisions"]
+                ),
+            )
+            for d in data.get("commitments", [])
+        ),
+        digest=digest,
+        path=path,
+    )
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a mapping with the same key twice."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def parse_checklist(text: str | bytes, file: str = "<string>") -> Checklist:
+    """Validate checklist YAML text into a :class:`Checklist`; raise ``ChecklistError`` if bad."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ChecklistError([Problem(file, "(file)", f"not UTF-8 text ({exc.reason})")]) from None
+    try:
+        data = yaml.load(decoded, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ChecklistError([Problem(file, where, f"YAML syntax error: {problem}")]) from None
+    if data is None:
+        raise ChecklistError([Problem(file, "(file)", "the file is empty")])
+    if not isinstance(data, dict):
+        raise ChecklistError(
+            [Problem(file, "(top level)", f"expected a mapping, found {type(data).__name__}")]
+        )
+    problems = _schema_problems(file, data)
+    if problems:
+        raise ChecklistError(problems)
+    problems = _meaning_problems(file, data)
+    if problems:
+        raise ChecklistError(problems)
+    return _build(data, digest, file)
+
+
+def load_checklist(path: str | Path) -> Checklist:
+    """Load and validate a checklist file, once per file content (cached)."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ChecklistError([Problem(str(path), "(file)", exc.strerror or str(exc))]) from None
+    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int, size: int) -> Checklist:
+    if size > MAX_CHECKLIST_BYTES:
+        raise ChecklistError(
+            [Problem(path, "(file)", f"file is larger than {MAX_CHECKLIST_BYTES} bytes")]
+        )
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ChecklistError([Problem(path, "(file)", exc.strerror or str(exc))]) from None
+    return parse_checklist(raw, path)
+
+
+def discover_checklists(directory: str | Path) -> tuple[list[Checklist], list[ChecklistError]]:
+    """Load every ``*.yaml``/``*.yml`` file in a folder: the valid checklists and the errors."""
+    found: list[Checklist] = []
+    errors: list[ChecklistError] = []
+    directory = Path(directory)
+    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    for file in files:
+        try:
+            found.append(load_checklist(file))
+        except ChecklistError as exc:
+            errors.append(exc)
+    ids: dict[str, str] = {}
+    for checklist in list(found):
+        if checklist.id in ids:
+            found.remove(checklist)
+            errors.append(
+                ChecklistError(
+                    [
+                        Problem(
+                            checklist.path or "?",
+                            f"id {checklist.id!r}",
+                            f"the same checklist id is already used by {ids[checklist.id]}",
+                        )
+                    ]
+                )
+            )
+        else:
+            ids[checklist.id] = checklist.path or "?"
+    return found, errors

@@ -1,0 +1,58 @@
+"""The answer scale shared by forms, storage, scoring and reports.
+
+Each criterion is answered with one level. ``points`` is the share of the criterion that is in
+place (0 to 1); ``None`` means the level carries no points: *Not applicable* is left out of every
+average, and *Don't know* counts as a gap with zero points ("evidence needed").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step of the answer scale."""
+
+    key: str
+    label: str
+    points: Fraction | None
+    description: str
+
+
+NOT_IN_PLACE = Level("not_in_place", "Not in place", Fraction(0), "Nothing exists yet.")
+PLANNED = Level(
+    "planned", "Planned", Fraction(1, 3), "Decided or announced, but not yet in operation."
+)
+PARTIAL = Level(
+    "partial",
+    "Partially in place",
+    Fraction(2, 3),
+    "In operation, but incomplete in scope, coverage or resources.",
+)
+FULL = Level("full", "Fully in place", Fraction(1), "In operation and complete.")
+NOT_APPLICABLE = Level(
+    "not_applicable",
+    "Not applicable",
+    None,
+    "Does not apply to this country; left out of every score.",
+)
+UNKNOWN = Level(
+    "unknown",
+    "Don't know",
+    None,
+    "The answer is not known; counted as a gap that needs evidence.",
+)
+
+LEVELS: tuple[Level, ...] = (NOT_IN_PLACE, PLANNED, PARTIAL, FULL, NOT_APPLICABLE, UNKNOWN)
+LEVELS_BY_KEY: dict[str, Level] = {level.key: level for level in LEVELS}
+LEVEL_KEYS: tuple[str, ...] = tuple(level.key for level in LEVELS)
+
+
+def level_for(key: str) -> Level:
+    """Return the level with this key; raise ``KeyError`` naming the valid keys otherwise."""
+    try:
+        return LEVELS_BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown level {key!r}; expected one of {', '.join(LEVEL_KEYS)}") from None
