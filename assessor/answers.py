@@ -145,8 +145,8 @@ def validate_assessment_info(data: Any) -> tuple[AssessmentInfo | None, list[str
         AssessmentInfo(
             title=data["title"].strip(),
             organisation=data["organisation"].strip(),
-            country=country,
-            respondent=respondent,
+            country=str(country),
+            respondent=str(respondent),
         ),
         [],
     )
@@ -160,7 +160,9 @@ def validate_answer(crit_id: str, data: Any) -> tuple[Answer | None, list[str]]:
     problems = [f"{where}: unknown field {k!r}" for k in sorted(set(data) - {"level", "evidence"})]
     level = data.get("level")
     if level is not None and level not in LEVEL_KEYS:
-        problems.append(f"{where}: invalid level {level!r}; expected one of {', '.join(LEVEL_KEYS)}")
+        problems.append(
+            f"{where}: invalid level {level!r}; expected one of {', '.join(LEVEL_KEYS)}"
+        )
     evidence = data.get("evidence", "")
     problems += _text_problems(evidence, f"{where}: evidence", MAX_EVIDENCE_CHARS, False)
     if problems:
@@ -183,10 +185,13 @@ def parse_answers_file(
         )
     if size == 0:
         raise AnswersError(["the file is empty"])
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise AnswersError(["the file is not UTF-8 text"]) from None
     try:
         data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise AnswersError(["the file is not UTF-8 text"]) from None
     except json.JSONDecodeError as exc:
         raise AnswersError(
             [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]
@@ -203,7 +208,9 @@ def parse_answers_file(
     checklist_id = data.get("checklist")
     checklist: Checklist | None = None
     if not isinstance(checklist_id, str):
-        problems.append(f"'checklist' must be a checklist id string, not {_type_name(checklist_id)}")
+        problems.append(
+            f"'checklist' must be a checklist id string, not {_type_name(checklist_id)}"
+        )
     else:
         checklist = find_checklist(checklist_id)
         if checklist is None:

@@ -143,10 +143,18 @@ class Checklist:
     digest: str = ""
     path: str | None = None
     _index: Mapping[str, Any] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, compare=False, hash=False, init=False
+        default_factory=lambda: MappingProxyType({}),
+        repr=False,
+        compare=False,
+        hash=False,
+        init=False,
     )
     _parents: Mapping[str, tuple[Theme, Recommendation]] = field(
-        default_factory=lambda: MappingProxyType({}), repr=False, compare=False, hash=False, init=False
+        default_factory=lambda: MappingProxyType({}),
+        repr=False,
+        compare=False,
+        hash=False,
+        init=False,
     )
 
     def __post_init__(self) -> None:
@@ -313,7 +321,9 @@ def _schema_problems(file: str, data: Any) -> list[Problem]:
         message = error.message
         if error.validator == "pattern" and error.schema.get("$ref") is None:
             if error.schema is checklist_schema()["$defs"]["id"]:
-                message = f"{error.instance!r} is not a valid id (lower-case letters, digits, - or _)"
+                message = (
+                    f"{error.instance!r} is not a valid id (lower-case letters, digits, - or _)"
+                )
             elif error.schema.get("pattern") == "\\S":
                 message = "must not be blank"
         elif error.validator == "additionalProperties":
@@ -330,7 +340,9 @@ def _meaning_problems(file: str, data: dict[str, Any]) -> list[Problem]:
     def claim(item_id: str, kind: str) -> None:
         if item_id in seen:
             problems.append(
-                Problem(file, f"id {item_id!r}", f"duplicate id (already used by a {seen[item_id]})")
+                Problem(
+                    file, f"id {item_id!r}", f"duplicate id (already used by a {seen[item_id]})"
+                )
             )
         else:
             seen[item_id] = kind
@@ -344,7 +356,9 @@ def _meaning_problems(file: str, data: dict[str, Any]) -> list[Problem]:
     for doc in data.get("commitments", []):
         claim(doc["id"], "commitment document")
         if not doc["provisions"]:
-            problems.append(Problem(file, f"id {doc['id']!r}", "commitment document has no provisions"))
+            problems.append(
+                Problem(file, f"id {doc['id']!r}", "commitment document has no provisions")
+            )
         for provision in doc["provisions"]:
             claim(provision["id"], "commitment")
             commitment_ids.add(provision["id"])
@@ -485,7 +499,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
 
 _UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 

@@ -1,0 +1,234 @@
+"""The checklist engine: loading, validation messages, the model, and `assessor check`."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assessor.checklist import (
+    ChecklistError,
+    discover_checklists,
+    load_checklist,
+    parse_checklist,
+)
+from assessor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "tests" / "data" / "school-meals.yaml"
+
+
+def demo_data() -> dict:
+    return yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+
+
+def problems_for(data: object) -> list[str]:
+    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+    with pytest.raises(ChecklistError) as info:
+        parse_checklist(text, "bad.yaml")
+    assert all(p.file == "bad.yaml" for p in info.value.problems)
+    return [f"{p.where}: {p.message}" for p in info.value.problems]
+
+
+def test_demo_checklist_loads_into_immutable_model():
+    checklist = load_checklist(DEMO)
+    assert checklist.id == "school-meals-demo"
+    assert [t.id for t in checklist.themes] == ["provision", "oversight"]
+    assert [c.id for c in checklist.criteria] == [
+        "free-meals-eligibility",
+        "free-meals-nutrition",
+        "monitoring-uptake",
+        "monitoring-quality",
+    ]
+    rec = checklist.recommendation("free-meals")
+    assert rec.weight == 2
+    assert checklist.criterion("monitoring-quality").weight == 0.5
+    assert [g.id for g in checklist.good_practices_for(rec)] == ["gp-universal"]
+    assert [c.text for c in checklist.commitments_for(rec)] == [
+        "Every pupil in need shall receive a free meal."
+    ]
+    theme, parent = checklist.parents("monitoring-uptake")
+    assert (theme.id, parent.id) == ("oversight", "monitoring")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        checklist.title = "changed"  # type: ignore[misc]
+    assert isinstance(checklist.themes, tuple)
+    with pytest.raises(KeyError, match="no criterion"):
+        checklist.criterion("free-meals")  # a recommendation id, not a criterion
+
+
+def test_loading_is_cached_per_file_content(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    first = load_checklist(path)
+    assert load_checklist(path) is first
+    data = demo_data()
+    data["version"] = "0.2"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    second = load_checklist(path)
+    assert second.version == "0.2"
+    assert second.digest != first.digest
+
+
+def test_missing_field_is_named_with_its_id():
+    data = demo_data()
+    del data["themes"][0]["recommendations"][0]["criteria"][1]["text"]
+    assert problems_for(data) == ["id 'free-meals-nutrition': 'text' is a required property"]
+
+
+def test_wrong_type_is_named():
+    data = demo_data()
+    data["themes"][1]["recommendations"][0]["weight"] = "heavy"
+    assert problems_for(data) == ["id 'monitoring' > weight: 'heavy' is not of type 'number'"]
+
+
+def test_duplicate_id_is_reported():
+    data = demo_data()
+    data["themes"][1]["recommendations"][0]["criteria"][0]["id"] = "free-meals-nutrition"
+    assert problems_for(data) == [
+        "id 'free-meals-nutrition': duplicate id (already used by a criterion)"
+    ]
+
+
+def test_dangling_links_are_reported():
+    data = demo_data()
+    data["themes"][0]["recommendations"][0]["good_practices"] = ["gp-universal", "gp-nowhere"]
+    data["themes"][1]["recommendations"][0]["commitments"] = ["charter-9"]
+    assert problems_for(data) == [
+        "id 'free-meals': good_practices: links to unknown good practice 'gp-nowhere'",
+        "id 'monitoring': commitments: links to unknown commitment 'charter-9'",
+    ]
+
+
+def test_every_problem_is_listed_at_once():
+    data = demo_data()
+    data["themes"][0]["recommendations"][0]["good_practices"] = ["gp-nowhere"]
+    data["themes"][1]["recommendations"] = []
+    data["themes"][0]["recommendations"][0]["criteria"][0]["weight"] = 3
+    problems = problems_for(data)
+    assert len(problems) == 3, problems
+    assert "id 'oversight': theme has no recommendations" in problems
+    assert "id 'free-meals-eligibility': a weight other than 1 needs a weight_reason" in problems
+
+
+def test_invalid_weight_and_id_are_reported():
+    data = demo_data()
+    data["themes"][0]["recommendations"][0]["weight"] = 0
+    data["themes"][0]["id"] = "Provision 1"
+    problems = problems_for(data)
+    assert "id 'free-meals' > weight: 0 is less than or equal to the minimum of 0" in problems
+    assert any("'Provision 1' is not a valid id" in p for p in problems), problems
+
+
+def test_unknown_field_is_reported():
+    data = demo_data()
+    data["themes"][0]["colour"] = "blue"
+    assert problems_for(data) == ["id 'provision': unknown field: 'colour' was unexpected"]
+
+
+def test_yaml_syntax_error_gives_its_line():
+    lines = DEMO.read_text(encoding="utf-8").splitlines()
+    number = lines.index('    title: "Provision"') + 1
+    lines[number - 1] = "    title: Provision: the first"
+    (problem,) = problems_for("\n".join(lines))
+    assert problem == (
+        f"line {number}, column 21: YAML syntax error: mapping values are not allowed here"
+    )
+
+
+def test_duplicate_yaml_key_is_an_error():
+    text = DEMO.read_text(encoding="utf-8").replace(
+        'version: "0.1"', 'version: "0.1"\nversion: "0.2"'
+    )
+    (problem,) = problems_for(text)
+    assert "duplicate key 'version'" in problem
+    assert problem.startswith("line 5,")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "(file): the file is empty"),
+        ("# only a comment\n", "(file): the file is empty"),
+        ("- a\n- b\n", "(top level): expected a mapping, found list"),
+        (b"id: \xff\xfe", "(file): not UTF-8 text (invalid start byte)"),
+    ],
+)
+def test_empty_or_non_mapping_files(text, expected):
+    with pytest.raises(ChecklistError) as info:
+        parse_checklist(text, "bad.yaml")
+    assert [f"{p.where}: {p.message}" for p in info.value.problems] == [expected]
+
+
+def test_discover_keeps_valid_files_and_reports_bad_ones(tmp_path):
+    (tmp_path / "a.yaml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("id: [", encoding="utf-8")
+    (tmp_path / "c.yml").write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    found, errors = discover_checklists(tmp_path)
+    assert [c.path for c in found] == [str(tmp_path / "a.yaml")]
+    messages = sorted(str(p) for e in errors for p in e.problems)
+    assert len(messages) == 2
+    assert "b.yaml: line 1" in messages[0]
+    assert "already used by" in messages[1]
+
+
+# --- assessor check ------------------------------------------------------------------------
+
+
+def test_check_accepts_valid_files(capsys):
+    assert main(["check", str(DEMO)]) == 0
+    out = capsys.readouterr().out
+    assert "ok - school-meals-demo 0.1: 2 themes, 2 recommendations, 4 criteria" in out
+
+
+def test_check_lists_every_problem_of_every_file_without_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    data = demo_data()
+    data["themes"][0]["recommendations"][0]["good_practices"] = ["gp-nowhere"]
+    del data["source"]
+    bad.write_text(yaml.safe_dump(data), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\n  title: [", encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    assert main(["check", str(DEMO), str(bad), str(broken), str(missing)]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert f"{bad}: (top level): 'source' is a required property" in captured.err
+    assert f"{broken}: line 2, column 8: YAML syntax error" in captured.err
+    assert f"{missing}: (file): No such file or directory" in captured.err
+    assert "school-meals-demo" in captured.out
+
+
+def test_check_as_a_console_script(tmp_path):
+    import subprocess
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        [str(bin_dir / "assessor"), "check", str(tmp_path / "none.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "No such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# --- genericity ----------------------------------------------------------------------------
+
+
+def test_no_code_assumes_the_osce_checklist():
+    """Only configuration may name the OSCE checklist; engine, scoring and report may not."""
+    offenders = []
+    for path in (ROOT / "assessor").rglob("*.py"):
+        if path.name == "config.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+            if is_text and "osce-odihr" in node.value:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
