@@ -44,8 +44,11 @@ def axe_findings(page, name: str) -> list[Finding]:  # type: ignore[no-untyped-d
         for node in violation["nodes"]:
             target = " ".join(str(t) for t in node.get("target", []))
             findings.append(
-                Finding(name, violation["id"], f"{violation['help']} at {target}: "
-                        f"{node.get('failureSummary', '')}")
+                Finding(
+                    name,
+                    violation["id"],
+                    f"{violation['help']} at {target}: {node.get('failureSummary', '')}",
+                )
             )
     return findings
 
@@ -61,8 +64,16 @@ def vnu_findings(documents: dict[str, str], workdir: Path) -> list[Finding]:
         path.write_text(html, encoding="utf-8")
         files[path.resolve().as_uri()] = name
     result = subprocess.run(
-        [java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
-         *[str(workdir / f"page-{i:02d}.html") for i in range(len(documents))]],
+        [
+            java,
+            "-Xss4m",
+            "-jar",
+            str(VNU_JAR),
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *[str(workdir / f"page-{i:02d}.html") for i in range(len(documents))],
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -1,0 +1,137 @@
+"""The OSCE checklist: complete, faithful to the report, and linked."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from assessor.checklist import load_checklist
+from assessor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+OSCE = ROOT / "checklists" / "osce-odihr-2017-migrant-integration.yaml"
+SEED = ROOT.parent / "shared" / "seed" / "000_b70573d060f3cbe2.txt"
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def checklist():
+    return load_checklist(OSCE)
+
+
+@pytest.fixture(scope="module")
+def report_text():
+    if not SEED.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the source report is missing at {SEED}")
+        pytest.skip(f"the source report is not beside this checkout ({SEED})")
+    return norm(SEED.read_text(encoding="utf-8"))
+
+
+def test_all_checklists_pass_assessor_check(capsys):
+    files = sorted(str(p) for p in (ROOT / "checklists").glob("*.yaml"))
+    assert files, "no checklist in checklists/"
+    assert main(["check", *files]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_identity_and_citation(checklist):
+    assert checklist.id == "osce-odihr-2017-migrant-integration"
+    assert checklist.version
+    assert "Good practices in integration of migrants" in checklist.source.title
+    assert "Chisinau" in checklist.source.citation
+    assert "17-18 May 2017" in checklist.source.citation
+    assert checklist.source.caveat.startswith("These good practices and recommendations have no")
+
+
+def test_four_themes_in_report_order_with_seventeen_recommendations(checklist):
+    assert [t.title for t in checklist.themes] == [
+        "Integration policies and their implementation",
+        "Welcome programmes and education",
+        "Access to employment and health care",
+        "Funding of migrant integration measures",
+    ]
+    assert [len(t.recommendations) for t in checklist.themes] == [6, 4, 4, 3]
+
+
+def test_recommendations_are_verbatim_and_in_report_order(checklist, report_text):
+    section = report_text.split("CONCLUDING RECOMMENDATIONS", 1)[1].split("ANNEX 1", 1)[0]
+    positions = []
+    for rec in checklist.recommendations:
+        position = section.find(norm(rec.text))
+        assert position >= 0, f"{rec.id} is not verbatim"
+        positions.append(position)
+    assert positions == sorted(positions)
+    assert len(re.findall(r"(?:^| )- ", section)) == 17
+
+
+def test_criteria_are_concrete_and_enough(checklist):
+    assert len(checklist.criteria) >= 40
+    for rec in checklist.recommendations:
+        assert 2 <= len(rec.criteria) <= 5, rec.id
+        for criterion in rec.criteria:
+            assert criterion.text.endswith("."), criterion.id
+
+
+def test_good_practices_catalogue(checklist, report_text):
+    assert len(checklist.good_practices) >= 20
+    countries = {g.country for g in checklist.good_practices}
+    for country in ("Republic of Moldova", "Finland", "Norway", "Poland", "Ireland", "Austria"):
+        assert country in countries
+    sections = {"Opening", "Introductory Session"} | {
+        f"Working Session {n}" for n in "I II III IV".split()
+    }
+    for practice in checklist.good_practices:
+        assert practice.source.section.split(" (")[0] in sections, practice.id
+        surname = practice.source.speaker.split(",")[0].split()[-1]
+        assert surname in report_text, f"{practice.id}: speaker {surname} not in the report"
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", practice.summary) if s]
+        assert 1 <= len(sentences) <= 3, practice.id
+
+
+def test_all_thirteen_annex_documents_verbatim(checklist, report_text):
+    annex = report_text.split("ANNEX 3: SELECTED OSCE COMMITMENTS", 2)[2]
+    years = [d.year for d in checklist.commitment_documents]
+    assert len(years) == 13
+    assert sorted(years) == [
+        1975,
+        1989,
+        1990,
+        1990,
+        1991,
+        1992,
+        1994,
+        2003,
+        2004,
+        2005,
+        2007,
+        2009,
+        2016,
+    ]
+    for doc in checklist.commitment_documents:
+        assert norm(doc.document) in annex, doc.id
+        for provision in doc.provisions:
+            for part in provision.text.split("(...)"):
+                assert norm(part) in annex, provision.id
+
+
+def test_every_recommendation_links_practices_and_commitments(checklist):
+    for rec in checklist.recommendations:
+        assert rec.good_practice_ids, rec.id
+        assert rec.commitment_ids, rec.id
+    linked = {g for rec in checklist.recommendations for g in rec.good_practice_ids}
+    assert len(linked) >= 0.9 * len(checklist.good_practices)
+
+
+def test_weights_are_justified(checklist):
+    weighted = {r.id: r.weight for r in checklist.recommendations if r.weight != 1}
+    assert weighted == {"language": 2, "education": 1.5}
+    for rec in checklist.recommendations:
+        if rec.weight != 1:
+            assert rec.weight_reason
