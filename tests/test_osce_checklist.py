@@ -85,7 +85,7 @@ def test_good_practices_catalogue(checklist, report_text):
     for country in ("Republic of Moldova", "Finland", "Norway", "Poland", "Ireland", "Austria"):
         assert country in countries
     sections = {"Opening", "Introductory Session"} | {
-        f"Working Session {n}" for n in "I II III IV".split()
+        f"Working Session {n}" for n in ["I", "II", "III", "IV"]
     }
     for practice in checklist.good_practices:
         assert practice.source.section.split(" (")[0] in sections, practice.id
