@@ -1,0 +1,284 @@
+"""Web forms. Theme forms are built at run time from the checklist: no per-criterion code.
+
+A theme form has two fields per criterion, named after its stable id: ``<id>-level`` (a radio
+group of the answer levels) and ``<id>-evidence`` (free text). Limits come from
+:mod:`assessor.answers`, levels from :mod:`assessor.levels`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from assessor.answers import (
+    MAX_EVIDENCE_CHARS,
+    MAX_ORGANISATION_CHARS,
+    MAX_TITLE_CHARS,
+    RESPONDENTS,
+    Answer,
+)
+from assessor.checklist import Checklist, Criterion, Theme
+from assessor.countries import OSCE_PARTICIPATING_STATES
+from assessor.levels import LEVEL_KEYS, LEVELS
+from assessor.store import fingerprint
+
+LEVEL_SUFFIX = "-level"
+EVIDENCE_SUFFIX = "-evidence"
+SAVED_SUFFIX = "-saved"
+
+EVIDENCE_LABEL = "Evidence"
+EVIDENCE_HINT = (
+    "Laws, programmes, budgets, links, or who can confirm. "
+    f"Up to {MAX_EVIDENCE_CHARS:,} characters."
+)
+
+
+def one_of(keys: Sequence[str], message: str, required: bool = False) -> Callable[..., None]:
+    """A validator accepting only these keys (and nothing chosen, unless ``required``)."""
+
+    def validate(_form: Any, field: Field) -> None:
+        if field.data in (None, ""):
+            if required:
+                raise ValidationError(message)
+            return
+        if field.data not in keys:
+            raise ValidationError(message)
+
+    return validate
+
+
+def max_chars(limit: int, message: str) -> Callable[..., None]:
+    """A length limit that, unlike ``Length``, puts no ``maxlength`` on the input.
+
+    Browsers silently cut pasted text at ``maxlength``; here the text is kept and the
+    message says by how much it is over. ``message`` may use ``%(length)s``.
+    """
+
+    def validate(_form: Any, field: Field) -> None:
+        length = len(field.data or "")
+        if length > limit:
+            raise ValidationError(message % {"length": f"{length:,}"})
+
+    return validate
+
+
+def strip_text(value: Any) -> Any:
+    """Trim surrounding space and use one kind of line break (browsers send CRLF)."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value
+
+
+def none_if_empty(value: Any) -> Any:
+    """Nothing chosen is ``None``, not an empty string."""
+    return value or None
+
+
+class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
+    """Start a new assessment: which checklist, and who assesses what."""
+
+    checklist = SelectField(
+        "Checklist",
+        choices=[],
+        invalid_choice_message="Choose one of the checklists listed",
+        validators=[DataRequired("Choose the checklist to answer")],
+    )
+    title = StringField(
+        "Title of this assessment",
+        description="For example: “National integration strategy review, 2026”.",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter a title for this assessment"),
+            Length(
+                max=MAX_TITLE_CHARS,
+                message=f"The title must be {MAX_TITLE_CHARS} characters or fewer",
+            ),
+        ],
+    )
+    organisation = StringField(
+        "Organisation",
+        description="The ministry, agency or organisation carrying out the assessment.",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter the name of your organisation"),
+            Length(
+                max=MAX_ORGANISATION_CHARS,
+                message=f"The organisation must be {MAX_ORGANISATION_CHARS} characters or fewer",
+            ),
+        ],
+    )
+    country = SelectField(
+        "Country",
+        description="The OSCE participating State whose policies are assessed.",
+        choices=[
+            SelectChoice("", "Choose a country"),
+            *(SelectChoice(c, c) for c in OSCE_PARTICIPATING_STATES),
+        ],
+        invalid_choice_message="Choose one of the OSCE participating States listed",
+        validators=[DataRequired("Choose the country that is assessed")],
+    )
+    respondent = RadioField(
+        "Who is answering?",
+        choices=[SelectChoice(key, label) for key, label in RESPONDENTS],
+        validate_choice=False,
+        validators=[
+            one_of(
+                [key for key, _ in RESPONDENTS],
+                "Choose who is answering: a government body, an NGO / civil society, or other",
+                required=True,
+            )
+        ],
+    )
+
+    def set_checklists(self, checklists: Iterable[Checklist]) -> None:
+        """Offer these checklists."""
+        self.checklist.choices = [SelectChoice(c.id, c.title) for c in checklists]
+
+
+class ImportForm(FlaskForm):  # type: ignore[misc]
+    """Upload an answers file to create a new assessment."""
+
+    file = FileField(
+        "Answers file (JSON)",
+        description="A file downloaded from this service with “Download answers (JSON)”.",
+    )
+
+
+def level_field_name(criterion: Criterion) -> str:
+    """The form field holding a criterion's level."""
+    return criterion.id + LEVEL_SUFFIX
+
+
+def evidence_field_name(criterion: Criterion) -> str:
+    """The form field holding a criterion's evidence."""
+    return criterion.id + EVIDENCE_SUFFIX
+
+
+def saved_field_name(criterion: Criterion) -> str:
+    """The hidden form field holding the fingerprint of the answer the page started from."""
+    return criterion.id + SAVED_SUFFIX
+
+
+def _level_field(criterion: Criterion) -> RadioField:
+    return RadioField(
+        criterion.text,
+        choices=[SelectChoice(level.key, level.label) for level in LEVELS],
+        validate_choice=False,  # an answer is optional; checked by one_of below
+        filters=[none_if_empty],
+        validators=[one_of(LEVEL_KEYS, "Choose one of the levels listed")],
+    )
+
+
+def _evidence_field(criterion: Criterion) -> TextAreaField:
+    return TextAreaField(
+        EVIDENCE_LABEL,
+        description=EVIDENCE_HINT,
+        filters=[strip_text],
+        validators=[
+            max_chars(
+                MAX_EVIDENCE_CHARS,
+                "The evidence is too long: %(length)s characters. Shorten it to "
+                f"{MAX_EVIDENCE_CHARS:,} characters or fewer (your text is kept below).",
+            )
+        ],
+    )
+
+
+class ThemeFormBase(FlaskForm):  # type: ignore[misc]
+    """What every generated theme form has; its fields are added per criterion."""
+
+    theme: Theme
+
+    def criterion_fields(self, criterion: Criterion) -> tuple[Field, Field]:
+        """The level and evidence fields of one criterion."""
+        return self[level_field_name(criterion)], self[evidence_field_name(criterion)]
+
+    def saved_field(self, criterion: Criterion) -> Field:
+        """The hidden field with the fingerprint of the answer the page started from."""
+        return self[saved_field_name(criterion)]
+
+    def answers(self) -> dict[str, Answer]:
+        """What the form holds, as answers by criterion id."""
+        result = {}
+        for criterion in self.theme.criteria:
+            level, evidence = self.criterion_fields(criterion)
+            result[criterion.id] = Answer(level=level.data or None, evidence=evidence.data or "")
+        return result
+
+    def started_from(self) -> dict[str, str]:
+        """Fingerprints of the answers this page showed when it was opened, by criterion id."""
+        started = {c.id: self[saved_field_name(c)].data for c in self.theme.criteria}
+        return {cid: value for cid, value in started.items() if isinstance(value, str) and value}
+
+    def changed_answers(self) -> dict[str, Answer]:
+        """The answers the user changed on this page (all, where the page did not say)."""
+        started = self.started_from()
+        return {
+            cid: answer
+            for cid, answer in self.answers().items()
+            if started.get(cid) != fingerprint(answer)
+        }
+
+    def restart_from(self, saved: Mapping[str, Answer]) -> None:
+        """Take these saved answers as the new starting point (after a conflict)."""
+        for criterion in self.theme.criteria:
+            self[saved_field_name(criterion)].data = fingerprint(saved.get(criterion.id))
+
+    def add_conflict(self, criterion_id: str, message: str) -> None:
+        """Flag a criterion someone else changed at the same time."""
+        criterion = next(c for c in self.theme.criteria if c.id == criterion_id)
+        level, _evidence = self.criterion_fields(criterion)
+        level.errors = [*level.errors, message]
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(field id to link to, message) for every error, in page order."""
+        items = []
+        for criterion in self.theme.criteria:
+            for field in self.criterion_fields(criterion):
+                for message in field.errors:
+                    items.append((first_input_id(field), f"{criterion.text} – {message}"))
+        return items
+
+
+def theme_form(theme: Theme, formdata: Any | None, answers: Mapping[str, Answer]) -> ThemeFormBase:
+    """A form for one theme: posted ``formdata`` if given, else the saved ``answers``.
+
+    Posted data stands on its own: a level the browser did not send is no level, whatever
+    was saved meanwhile.
+    """
+
+    class ThemeForm(ThemeFormBase):
+        pass
+
+    data: dict[str, Any] = {}
+    for criterion in theme.criteria:
+        setattr(ThemeForm, level_field_name(criterion), _level_field(criterion))
+        setattr(ThemeForm, evidence_field_name(criterion), _evidence_field(criterion))
+        setattr(ThemeForm, saved_field_name(criterion), HiddenField())
+        saved = answers.get(criterion.id)
+        data[saved_field_name(criterion)] = fingerprint(saved)
+        if saved is not None:
+            data[level_field_name(criterion)] = saved.level
+            data[evidence_field_name(criterion)] = saved.evidence
+    ThemeForm.theme = theme
+    return ThemeForm(formdata=formdata, data=data if formdata is None else None)
+
+
+def first_input_id(field: Field) -> str:
+    """The id of the first input of a field: what an error message should link to."""
+    return f"{field.id}-0" if field.type == "RadioField" else str(field.id)
+
+
+def error_items(form: FlaskForm) -> list[tuple[str, str]]:
+    """(field id, "label: message") for every error of an ordinary form, in field order."""
+    items = []
+    for field in form:
+        for message in field.errors:
+            items.append((first_input_id(field), str(message)))
+    return items

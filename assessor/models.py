@@ -1,0 +1,102 @@
+"""Database models: assessments and their answers, kept apart from the checklist.
+
+The checklist itself never enters the database: an assessment stores only the id and version
+of the checklist it answers, and an answer only the criterion id, the level key and evidence.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from assessor.answers import MAX_ORGANISATION_CHARS, MAX_TITLE_CHARS
+
+TOKEN_CHARS = 43  # secrets.token_urlsafe(32): 256 random bits
+ID_CHARS = 80  # checklist ids (assessor/schema/checklist.schema.json)
+VERSION_CHARS = 40
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint names that migrations can refer to."""
+
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Assessment(Base):
+    """One self-assessment of one country against one checklist.
+
+    ``id`` is internal and never shown; the private link uses ``token``.
+    """
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(TOKEN_CHARS), unique=True)
+    checklist_id: Mapped[str] = mapped_column(sa.String(ID_CHARS))
+    checklist_version: Mapped[str] = mapped_column(sa.String(VERSION_CHARS))
+    title: Mapped[str] = mapped_column(sa.String(MAX_TITLE_CHARS))
+    organisation: Mapped[str] = mapped_column(sa.String(MAX_ORGANISATION_CHARS))
+    country: Mapped[str] = mapped_column(sa.String(100))
+    respondent: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Incremented by every save: tells whether anything changed since a page was loaded.
+    revision: Mapped[int] = mapped_column(default=0)
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Assessment {self.id} {self.checklist_id} rev {self.revision}>"
+
+
+class Answer(Base):
+    """The stored answer to one criterion of an assessment."""
+
+    __tablename__ = "answers"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    criterion_id: Mapped[str] = mapped_column(sa.String(ID_CHARS))
+    level: Mapped[str | None] = mapped_column(sa.String(20))
+    evidence: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")

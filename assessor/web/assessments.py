@@ -1,0 +1,309 @@
+"""Starting, answering, reviewing, exporting and importing assessments.
+
+Views are thin: GET renders, POST validates, saves through :mod:`assessor.store`, and
+redirects. An assessment is reached only through its private link (``/a/<token>/``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from assessor import models, store
+from assessor.answers import Answer, AnswersError, AssessmentInfo, parse_answers_file
+from assessor.catalogue import Catalogue, load_catalogue
+from assessor.checklist import Checklist, Theme
+from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, theme_form
+from assessor.levels import LEVELS_BY_KEY
+from assessor.progress import progress
+
+bp = Blueprint("assessments", __name__)
+
+MAX_PROBLEMS_SHOWN = 20
+CONFLICT_EVIDENCE_CHARS = 300
+
+
+def catalogue() -> Catalogue:
+    """The checklists this app offers."""
+    return load_catalogue(current_app.config["CHECKLIST_DIR"])
+
+
+def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
+    """The assessment behind a private link, and its checklist; 404 if either is missing."""
+    assessment = store.get_by_token(token)
+    if assessment is None:
+        abort(404)
+    checklist = catalogue().get(assessment.checklist_id)
+    if checklist is None:
+        abort(
+            404,
+            description=(
+                f"This assessment answers the checklist “{assessment.checklist_id}”, which this "
+                "service no longer offers. Ask the service's administrators to add it back."
+            ),
+        )
+    return assessment, checklist
+
+
+def theme_or_404(checklist: Checklist, theme_id: str) -> Theme:
+    """The checklist's theme with this id; 404 if there is none."""
+    try:
+        return checklist.theme(theme_id)
+    except KeyError:
+        abort(404)
+
+
+# -- starting ---------------------------------------------------------------------------------
+
+
+@bp.route("/", methods=["GET", "POST"])
+def start() -> BaseResponse | tuple[str, int]:
+    """Start a new assessment: choose the checklist, say who assesses what."""
+    available = catalogue()
+    default = available.default(current_app.config["DEFAULT_CHECKLIST_ID"])
+    form = StartForm(checklist=default.id if default else None)
+    form.set_checklists(available.checklists)
+    if form.validate_on_submit():
+        checklist = available.get(form.checklist.data)
+        if checklist is None:  # removed between page and submit
+            abort(404)
+        info = AssessmentInfo(
+            title=form.title.data,
+            organisation=form.organisation.data,
+            country=form.country.data,
+            respondent=form.respondent.data,
+        )
+        assessment = store.create_assessment(info, checklist)
+        flash("Your assessment has started. Keep its private link safe: it is the only way back.")
+        return redirect(url_for(".overview", token=assessment.token))
+    return render_start(form, 422 if form.is_submitted() else 200)
+
+
+def render_start(form: StartForm, status: int, notice: str | None = None) -> tuple[str, int]:
+    """The start page with a form (and any errors)."""
+    return render_template(
+        "views/assessments/start.html",
+        form=form,
+        has_checklists=bool(form.checklist.choices),
+        error_items=error_items(form),
+        notice=notice,
+    ), status
+
+
+# -- an assessment ----------------------------------------------------------------------------
+
+
+@bp.get("/a/<token:token>/")
+def overview(token: str) -> str:
+    """The assessment's home: private link, details, and progress through each theme."""
+    assessment, checklist = load_or_404(token)
+    saved = store.load_answers(assessment)
+    return render_template(
+        "views/assessments/overview.html",
+        assessment=assessment,
+        checklist=checklist,
+        progress=progress(checklist, saved),
+    )
+
+
+@bp.route("/a/<token:token>/theme/<theme_id>", methods=["GET", "POST"])
+def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
+    """One theme's criteria: choose a level and give evidence for each; save."""
+    assessment, checklist = load_or_404(token)
+    current = theme_or_404(checklist, theme_id)
+    saved = store.load_answers(assessment)
+    if request.method == "GET":
+        form = theme_form(current, None, saved)
+        return render_theme(assessment, checklist, current, form, saved)
+
+    form = theme_form(current, request.form, saved)
+    if not form.validate():
+        return render_theme(assessment, checklist, current, form, saved, status=422)
+    changed = form.changed_answers()
+    if changed:
+        result = store.save_answers(assessment, changed, checklist, form.started_from())
+        if result.conflicts:
+            saved = store.load_answers(assessment)
+            form.restart_from(saved)
+            for criterion_id, theirs in result.conflicts.items():
+                form.add_conflict(criterion_id, conflict_message(theirs))
+            notice = (
+                "Someone else saved answers on this page while you had it open. Your other "
+                "answers are saved; the ones marked below are not yet."
+            )
+            return render_theme(assessment, checklist, current, form, saved, 409, notice)
+    if request.form.get("action") == "later":
+        flash(
+            f"Your answers to “{current.title}” are saved. To come back to them later, "
+            "use your private link, below."
+        )
+        return redirect(url_for(".overview", token=token))
+    flash(f"Your answers to “{current.title}” are saved.")
+    return redirect(next_location(token, checklist, current))
+
+
+def next_location(token: str, checklist: Checklist, current: Theme) -> str:
+    """Where "Save and continue" goes: the next theme, or the review after the last."""
+    index = checklist.themes.index(current)
+    if index + 1 < len(checklist.themes):
+        return url_for(".theme", token=token, theme_id=checklist.themes[index + 1].id)
+    return url_for(".review", token=token)
+
+
+def conflict_message(theirs: Answer | None) -> str:
+    """Explain that someone else saved a different answer while this page was open."""
+    if theirs is None or (theirs.level is None and not theirs.evidence):
+        other = "removed the answer"
+    else:
+        level = LEVELS_BY_KEY[theirs.level].label if theirs.level in LEVELS_BY_KEY else "no level"
+        evidence = theirs.evidence
+        if len(evidence) > CONFLICT_EVIDENCE_CHARS:
+            evidence = evidence[:CONFLICT_EVIDENCE_CHARS] + "…"
+        other = f"saved “{level}”" + (f" with the evidence “{evidence}”" if evidence else "")
+    return (
+        f"While this page was open, someone else {other}. Your answer, below, is not saved yet: "
+        "keep it or change it, then save again."
+    )
+
+
+def render_theme(
+    assessment: models.Assessment,
+    checklist: Checklist,
+    current: Theme,
+    form: ThemeFormBase,
+    saved: Mapping[str, Answer],
+    status: int = 200,
+    notice: str | None = None,
+) -> tuple[str, int]:
+    """A theme page with its form (and any errors or notice); progress counts what is saved."""
+    numbers = {rec.id: n for n, rec in enumerate(checklist.recommendations, start=1)}
+    return render_template(
+        "views/assessments/theme.html",
+        assessment=assessment,
+        checklist=checklist,
+        theme=current,
+        position=checklist.themes.index(current) + 1,
+        form=form,
+        recommendation_numbers=numbers,
+        progress=progress(checklist, saved),
+        error_items=form.error_items(),
+        notice=notice,
+    ), status
+
+
+@bp.get("/a/<token:token>/review")
+def review(token: str) -> str:
+    """What is left to answer, theme by theme, each with a link to answer it."""
+    assessment, checklist = load_or_404(token)
+    return render_template(
+        "views/assessments/review.html",
+        assessment=assessment,
+        checklist=checklist,
+        progress=progress(checklist, store.load_answers(assessment)),
+    )
+
+
+@bp.get("/a/<token:token>/answers.json")
+def export(token: str) -> Response:
+    """Download the assessment as an answers file (JSON)."""
+    assessment, checklist = load_or_404(token)
+    text = store.to_answers_file(assessment, checklist).to_json()
+    response = Response(text, mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="assessment-{slug(assessment.title)}.json"'
+    )
+    return response
+
+
+def slug(text: str, max_chars: int = 60) -> str:
+    """A safe, readable file-name part: lower-case ASCII letters, digits and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return words[:max_chars].rstrip("-") or "answers"
+
+
+# -- importing --------------------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_answers() -> BaseResponse | tuple[str, int]:
+    """Create a new assessment from an uploaded answers file; nothing if the file is wrong."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_import(form, [], 422 if form.is_submitted() else 200)
+    upload = form.file.data
+    if not upload:
+        return render_import(form, ["Choose an answers file to upload"], 422)
+    available = catalogue()
+    try:
+        answers_file, checklist = parse_answers_file(upload.read(), available.get)
+    except AnswersError as exc:
+        return render_import(form, list(exc.problems), 422)
+    assessment = store.import_answers_file(answers_file, checklist)
+    answered = sum(1 for a in answers_file.answers.values() if a.is_answered)
+    flash(
+        f"Imported “{assessment.title}” as a new assessment, with {answered} of "
+        f"{len(checklist.criteria)} criteria answered. It has its own private link, below."
+    )
+    if answers_file.checklist_version != checklist.version:
+        flash(
+            f"The file was made with version {answers_file.checklist_version} of the checklist; "
+            f"this service has version {checklist.version}. Answers were matched by criterion."
+        )
+    return redirect(url_for(".overview", token=assessment.token))
+
+
+def render_import(form: ImportForm, problems: list[str], status: int) -> tuple[str, int]:
+    """The import page, with the problems found in a file (if any)."""
+    items = error_items(form)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        problems = [*problems[:MAX_PROBLEMS_SHOWN], f"… and {more} more problems"]
+    items += [(form.file.id, problem) for problem in problems]
+    return render_template("views/assessments/import.html", form=form, error_items=items), status
+
+
+# -- after a failed CSRF check ----------------------------------------------------------------
+
+EXPIRED = (
+    "Nothing was saved: this page was open so long that its security check expired "
+    "(or your browser was restarted)."
+)
+
+
+def rerender_after_csrf_error() -> tuple[str, int] | None:
+    """Show the submitted form again, with what was typed, after a failed CSRF check."""
+    args = request.view_args or {}
+    if request.endpoint == "assessments.theme":
+        assessment = store.get_by_token(args.get("token", ""))
+        checklist = catalogue().get(assessment.checklist_id) if assessment else None
+        if assessment is None or checklist is None:
+            return None
+        try:
+            current = checklist.theme(args.get("theme_id", ""))
+        except KeyError:
+            return None
+        saved = store.load_answers(assessment)
+        form = theme_form(current, request.form, saved)
+        notice = f"{EXPIRED} Your answers are below: check them and save again."
+        return render_theme(assessment, checklist, current, form, saved, 400, notice)
+    if request.endpoint == "assessments.start":
+        form = StartForm(formdata=request.form)
+        form.set_checklists(catalogue().checklists)
+        notice = f"{EXPIRED} What you typed is below: check it and submit again."
+        return render_start(form, 400, notice)
+    return None

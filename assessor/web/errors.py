@@ -1,0 +1,35 @@
+"""Error pages: a clear page and a 4xx for what a user can cause, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+PAGES = {400: "400", 404: "404", 405: "405", 413: "413"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render the error pages from templates."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+        from assessor.web.assessments import rerender_after_csrf_error
+
+        return rerender_after_csrf_error() or (
+            render_template("views/errors/csrf.html", error=error),
+            400,
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        code = error.code or 500
+        if code < 400:
+            return error  # e.g. redirects raised by routing
+        template = PAGES.get(code, "generic")
+        custom = error.description if error.description != type(error).description else None
+        return render_template(f"views/errors/{template}.html", error=error, custom=custom), code
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(error: InternalServerError) -> tuple[str, int]:
+        return render_template("views/errors/500.html"), 500

@@ -1,0 +1,90 @@
+"""Alembic migrations: they build the schema the models describe, and keep saved data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from assessor import cli, db
+from assessor.models import Base
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = db.make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_creates_the_tables(engine: sa.Engine) -> None:
+    assert db.current_revision(engine) is None
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    tables = set(sa.inspect(engine).get_table_names())
+    assert {"assessments", "answers", "alembic_version"} <= tables
+
+
+def test_migrations_match_the_models(engine: sa.Engine) -> None:
+    db.upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_upgrade_keeps_saved_data_and_can_run_again(engine: sa.Engine) -> None:
+    db.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO assessments (token, checklist_id, checklist_version, title, "
+                "organisation, country, respondent, created_at, updated_at, revision) VALUES "
+                "(:t, 'c', '1', 'T', 'O', 'Austria', 'ngo', :now, :now, 0)"
+            ),
+            {"t": "t" * 43, "now": "2026-01-01 00:00:00+00:00"},
+        )
+    db.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT title FROM assessments")).scalar_one() == "T"
+
+
+def test_downgrade_then_upgrade(engine: sa.Engine) -> None:
+    db.upgrade(engine)
+    with engine.connect() as connection, connection.begin():
+        command.downgrade(db.alembic_config(connection), "base")
+    assert "assessments" not in sa.inspect(engine).get_table_names()
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+
+
+def test_cli_db_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'cli.sqlite'}"
+    assert cli.main(["db", "upgrade", "--database-url", url]) == 0
+    assert "upgraded from an empty database to revision" in capsys.readouterr().out
+    assert cli.main(["db", "upgrade", "--database-url", url]) == 0
+    assert "already at revision" in capsys.readouterr().out
+
+
+def test_serve_refuses_an_unmigrated_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    assert cli.main(["serve", "--port", "1"]) == 1
+    assert "run `assessor db upgrade` first" in capsys.readouterr().err
+
+
+def test_serve_refuses_without_a_secret_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    assert cli.main(["serve"]) == 1
+    assert "export SECRET_KEY=" in capsys.readouterr().err

@@ -1,0 +1,189 @@
+"""Storage: assessments and answers on SQLite and PostgreSQL, and concurrent saves."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from assessor import db, models, store
+from assessor.answers import Answer, AnswersFile, AssessmentInfo
+from assessor.checklist import Checklist
+
+INFO = AssessmentInfo("Review", "Ministry", "Austria", "government")
+
+
+@pytest.fixture
+def checklist(school_meals: Checklist) -> Checklist:
+    return school_meals
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+def test_tokens_are_long_random_and_checked_by_shape(ctx, checklist) -> None:
+    tokens = {store.create_assessment(INFO, checklist).token for _ in range(20)}
+    assert len(tokens) == 20
+    for token in tokens:
+        assert len(token) == 43 and store.is_token(token)
+        assert store.get_by_token(token) is not None
+    for bad in ("", "short", "x" * 42, "x" * 44, "a/" * 21 + "a", "é" * 43, None, 12):
+        assert not store.is_token(bad)
+        assert store.get_by_token(bad) is None  # type: ignore[arg-type]
+    assert store.get_by_token(store.new_token()) is None
+
+
+def test_save_and_load_answers(ctx, checklist) -> None:
+    assessment = store.create_assessment(INFO, checklist)
+    assert assessment.revision == 0
+    assert store.load_answers(assessment) == {}
+    first = store.save_answers(
+        assessment,
+        {
+            "free-meals-eligibility": Answer("full", "Decree"),
+            "free-meals-nutrition": Answer(None, "Only notes so far"),
+            "monitoring-uptake": Answer(),  # empty: nothing stored
+        },
+        checklist,
+    )
+    assert first.revision == 1 and not first.conflicts
+    assert store.load_answers(assessment) == {
+        "free-meals-eligibility": Answer("full", "Decree"),
+        "free-meals-nutrition": Answer(None, "Only notes so far"),
+    }
+    second = store.save_answers(
+        assessment,
+        {"free-meals-eligibility": Answer("partial", "Revised"), "free-meals-nutrition": Answer()},
+        checklist,
+    )
+    assert second.revision == 2
+    assert store.load_answers(assessment) == {
+        "free-meals-eligibility": Answer("partial", "Revised"),
+    }
+    db.session().expire_all()
+    assert assessment.updated_at >= assessment.created_at
+    assert assessment.updated_at.tzinfo is not None
+
+
+def test_conflicting_changes_are_reported_not_overwritten(ctx, checklist) -> None:
+    assessment = store.create_assessment(INFO, checklist)
+    empty = store.fingerprint(None)
+    store.save_answers(assessment, {"monitoring-uptake": Answer("full", "A")}, checklist)
+    result = store.save_answers(
+        assessment,
+        {"monitoring-uptake": Answer("planned", "B"), "monitoring-quality": Answer("planned")},
+        checklist,
+        started_from={"monitoring-uptake": empty, "monitoring-quality": empty},
+    )
+    assert result.conflicts == {"monitoring-uptake": Answer("full", "A")}
+    assert store.load_answers(assessment) == {
+        "monitoring-uptake": Answer("full", "A"),
+        "monitoring-quality": Answer("planned"),
+    }
+    # The same change as someone else's is no conflict.
+    same = store.save_answers(
+        assessment,
+        {"monitoring-uptake": Answer("full", "A")},
+        checklist,
+        {"monitoring-uptake": empty},
+    )
+    assert not same.conflicts
+    assert store.fingerprint(Answer()) == empty
+
+
+def test_answers_file_round_trip(ctx, checklist) -> None:
+    answers = {
+        "monitoring-quality": Answer("unknown", "Ask"),
+        "free-meals-eligibility": Answer("full", "Decree – «ünïcödé»"),
+    }
+    imported = store.import_answers_file(AnswersFile(checklist.id, "0.1", INFO, answers), checklist)
+    assert imported.checklist_id == checklist.id
+    assert imported.checklist_version == checklist.version
+    exported = store.to_answers_file(imported, checklist)
+    assert exported.assessment == INFO
+    assert list(exported.answers) == ["free-meals-eligibility", "monitoring-quality"]  # in order
+    assert dict(exported.answers) == answers
+
+
+def test_export_leaves_out_criteria_no_longer_in_the_checklist(ctx, checklist) -> None:
+    assessment = store.create_assessment(INFO, checklist)
+    store.save_answers(assessment, {"gone-criterion": Answer("full")}, checklist)
+    assert store.to_answers_file(assessment, checklist).answers == {}
+
+
+def test_import_is_all_or_nothing(ctx, checklist, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_args: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "_upsert", fail)
+    answers_file = AnswersFile(checklist.id, "0.1", INFO, {"monitoring-uptake": Answer("full")})
+    with pytest.raises(RuntimeError):
+        store.import_answers_file(answers_file, checklist)
+    assert store.count_assessments() == 0
+
+
+def test_deleting_an_assessment_deletes_its_answers(ctx, checklist) -> None:
+    assessment = store.create_assessment(INFO, checklist)
+    store.save_answers(assessment, {"monitoring-uptake": Answer("full")}, checklist)
+    with db.write_transaction() as session:
+        session.execute(sa.delete(models.Assessment))  # ON DELETE CASCADE in the database
+    count = db.session().scalar(sa.select(sa.func.count()).select_from(models.Answer))
+    assert count == 0
+
+
+def test_sqlite_settings(sqlite_url: str) -> None:
+    engine = db.make_engine(sqlite_url)
+    try:
+        with engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == 15000
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["separate", "same-assessment"])
+def test_concurrent_saves_do_not_fail(app: Flask, checklist, shared: bool) -> None:
+    """8 threads x 20 saves, each a read then a write, as a theme page does."""
+    threads_count, saves = 8, 20
+    with app.app_context():
+        tokens = [store.create_assessment(INFO, checklist).token for _ in range(threads_count)]
+    if shared:
+        tokens = [tokens[0]] * threads_count
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(threads_count)
+    criteria = [c.id for c in checklist.criteria]
+
+    def work(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(saves):
+                with app.app_context():
+                    assessment = store.get_by_token(tokens[n])
+                    assert assessment is not None
+                    store.load_answers(assessment)
+                    answer = Answer("planned", f"thread {n} save {i}")
+                    store.save_answers(assessment, {criteria[(n + i) % 4]: answer}, checklist)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads_count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    with app.app_context():
+        revisions = [store.get_by_token(t).revision for t in set(tokens)]  # type: ignore[union-attr]
+        if shared:
+            assert revisions == [threads_count * saves]
+        else:
+            assert revisions == [saves] * threads_count

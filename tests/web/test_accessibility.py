@@ -1,0 +1,72 @@
+"""Plain, accessible HTML: landmarks, labels, fieldsets, working links to fields."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+
+def check_page(page: Any) -> None:
+    html = page.one("html")
+    assert html.get("lang") == "en"
+    assert page.one("meta", name="viewport")
+    assert len(page.find_all("h1")) == 1
+    assert page.one("main")["id"] == "Content"
+    assert page.one("a", class_="skip-link")["href"] == "#Content"
+    assert page.one("header") and page.one("footer")
+    ids = Counter(node["id"] for node in page.iter() if "id" in node.attrs)
+    assert [i for i, n in ids.items() if n > 1] == [], "duplicate ids"
+    for node in page.iter():
+        for ref in (node.get("aria-describedby") or "").split():
+            assert ref in ids, f"aria-describedby={ref} points nowhere"
+        if node.tag == "a" and (node.get("href") or "").startswith("#"):
+            assert node["href"][1:] in ids, f"link to missing {node['href']}"
+        if node.tag == "button":
+            assert node.text
+    for control in page.iter():
+        if control.tag not in {"input", "select", "textarea"}:
+            continue
+        if control.get("type") in {"hidden", "submit"}:
+            continue
+        labels = page.find_all("label", for_=control["id"])
+        assert len(labels) == 1 and labels[0].text, f"no label for {control}"
+        if control.get("type") == "radio":
+            fieldset = ancestor(control, "fieldset")
+            assert fieldset is not None, f"radio outside a fieldset: {control}"
+            legend = next(c for c in fieldset.children if not isinstance(c, str))
+            assert legend.tag == "legend" and legend.text
+
+
+def ancestor(node: Any, tag: str) -> Any:
+    while node.parent is not None:
+        node = node.parent
+        if node.tag == tag:
+            return node
+    return None
+
+
+def test_every_page_is_accessible(pages, started) -> None:
+    check_page(pages.get("/"))
+    check_page(pages.post("/", {"title": ""}, expected_status=422))
+    check_page(pages.get(started))
+    theme = pages.get(started + "theme/provision")
+    check_page(theme)
+    data = theme.form_data() | {
+        "free-meals-eligibility-level": "?",
+        "action": "continue",
+        "free-meals-nutrition-evidence": "x" * 6000,
+    }
+    errors = pages.post(started + "theme/provision", data, expected_status=422)
+    check_page(errors)
+    assert len(errors.error_summary()) == 2
+    check_page(pages.get(started + "review"))
+    check_page(pages.get("/import"))
+    check_page(pages.get("/a/unknown/", expected_status=404))
+
+
+def test_error_summary_is_announced_and_focused(pages) -> None:
+    page = pages.post("/", {"title": ""}, expected_status=422)
+    summary = page.one("div", class_="error-summary")
+    assert summary["role"] == "alert"
+    assert "autofocus" in summary.attrs
+    assert summary["tabindex"] == "-1"
