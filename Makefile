@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-tools lint bench screenshots clean db
+.PHONY: install run serve test stress test-tools lint bench screenshots clean db
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -21,7 +21,15 @@ db: install
 run: db
 	$(BIN)/assessor serve --debug --host 127.0.0.1 --port 5000
 
-# Browser-test tools: axe-core and vnu-jar from npm, Chromium and poppler-utils from Debian.
+# Production: gunicorn, 2 x cores + 1 workers (at most 9) of 4 threads. Needs SECRET_KEY in the
+# environment; DATABASE_URL is optional (default: SQLite in instance/). See README, "Running
+# in production".
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: db
+	$(BIN)/assessor serve --host $(HOST) --port $(PORT)
+
+# Browser-test tools: axe-core and vnu-jar from npm; Chromium, poppler-utils and Java from Debian.
 # Installed where possible (npm present; root with apt); otherwise the browser tests skip with a
 # message, except in CI (CI=true) where they fail.
 node_modules/.stamp: package.json package-lock.json
@@ -33,6 +41,7 @@ test-tools: node_modules/.stamp
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -41,6 +50,16 @@ test-tools: node_modules/.stamp
 
 test: install test-tools
 	$(BIN)/pytest
+
+# PNGs of every kind of page (desktop and phone width) and of the PDF report's first pages, for
+# the README and for reviewers, into docs/screenshots/. Starts its own server, like the tests.
+screenshots: install test-tools
+	$(BIN)/python tests/browser/screenshots.py docs/screenshots
+
+# Load and crash tests against the production server (gunicorn) on 127.0.0.1, on SQLite and
+# PostgreSQL: 50 users at once, then kill -9 mid-save. Bounded: a few minutes at most.
+stress: install
+	ASSESSOR_STRESS=1 timeout 900 $(BIN)/pytest tests/stress -p no:cacheprovider -rA -s
 
 lint: install
 	$(BIN)/ruff check assessor tests

@@ -6,7 +6,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from assessor import config as settings
@@ -18,11 +19,15 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the web app: defaults, then the environment, then ``config``."""
+    from assessor.web.request import ClosingRequest
+
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = ClosingRequest
     app.config.from_mapping(settings.defaults())
     app.config.from_prefixed_env()
     app.config.from_mapping(settings.from_environment())
@@ -31,16 +36,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     check_secret_key(app)
 
     from assessor import db
-    from assessor.web import register_blueprints, register_template_helpers
+    from assessor.web import ratelimit, register_blueprints, register_template_helpers
     from assessor.web.errors import register_error_handlers
 
     db.init_app(app)
+    ratelimit.init_app(app)  # before CSRF: a blocked client learns nothing from either
     csrf.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_session_cookie(app)
     register_proxy_fix(app)
+    register_log_redaction(app)
     warn_about_invalid_checklists(app)
     return app
 
@@ -74,10 +82,42 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         # Private links are in the URL path: never send them to another site.
         response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure and app.config.get("HSTS_MAX_AGE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={int(app.config['HSTS_MAX_AGE'])}"
+            )
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
             response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its cookie marked Secure whenever served over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure if configured so, or if this request came over HTTPS."""
+        configured = bool(super().get_cookie_secure(app))
+        return configured or (has_request_context() and request.is_secure)
+
+
+def register_session_cookie(app: Flask) -> None:
+    """Session cookie: HttpOnly and SameSite=Lax (settings), Secure when served over HTTPS.
+
+    Behind a proxy that ends HTTPS, set ``TRUSTED_PROXY_HOPS`` so the request is seen as
+    HTTPS, or force it with ``FLASK_SESSION_COOKIE_SECURE=true``.
+    """
+    app.session_interface = _SessionInterface()
+
+
+def register_log_redaction(app: Flask) -> None:
+    """Keep private links out of what the app and the development server log."""
+    from assessor.logs import add_redacting_filter
+
+    add_redacting_filter(app.logger)
+    add_redacting_filter(logging.getLogger("werkzeug"))
 
 
 def warn_about_invalid_checklists(app: Flask) -> None:

@@ -14,6 +14,7 @@ A criterion missing from ``answers`` is unanswered. This module is pure: no Flas
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -34,6 +35,11 @@ RESPONDENTS: tuple[tuple[str, str], ...] = (
     ("other", "Other"),
 )
 RESPONDENT_KEYS: tuple[str, ...] = tuple(key for key, _ in RESPONDENTS)
+MAX_VERSION_CHARS = 40
+
+# Control characters (but tab and line breaks) and lone surrogates: no form can send them, and
+# databases refuse them (PostgreSQL: NUL; both: surrogates cannot be encoded as UTF-8).
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,10 @@ def _text_problems(value: Any, name: str, max_chars: int, required: bool) -> lis
         return [f"{name} must not be empty"]
     if len(value) > max_chars:
         return [f"{name} is too long ({len(value)} characters; the limit is {max_chars})"]
+    if _FORBIDDEN_CHARS.search(value):
+        return [
+            f"{name} contains characters text cannot hold (control characters or broken Unicode)"
+        ]
     return []
 
 
@@ -198,6 +208,8 @@ def parse_answers_file(
         ) from None
     except RecursionError:
         raise AnswersError(["not valid JSON: nested too deeply"]) from None
+    except ValueError:  # e.g. a number with thousands of digits
+        raise AnswersError(["not valid JSON: a value is too large"]) from None
     if not isinstance(data, dict):
         raise AnswersError([f"the file must hold a JSON object, not {_type_name(data)}"])
 
@@ -216,8 +228,7 @@ def parse_answers_file(
         if checklist is None:
             problems.append(f"unknown checklist {checklist_id!r}")
     version = data.get("checklist_version")
-    if not isinstance(version, str):
-        problems.append(f"'checklist_version' must be a string, not {_type_name(version)}")
+    problems += _text_problems(version, "'checklist_version'", MAX_VERSION_CHARS, True)
 
     info, info_problems = validate_assessment_info(data.get("assessment"))
     problems += info_problems

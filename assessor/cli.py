@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
+import re
 import sys
+import tempfile
+import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assessor.checklist import ChecklistError, load_checklist
+from assessor.checklist import Checklist, ChecklistError, load_checklist
+
+if TYPE_CHECKING:
+    from assessor.answers import AnswersFile
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -29,6 +39,138 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{len(checklist.commitments)} commitments"
         )
     return status
+
+
+def _checklist_dir(args: argparse.Namespace) -> Path:
+    """The checklist folder: --checklists, else $CHECKLIST_DIR, else the project's checklists/."""
+    from assessor.config import PROJECT_ROOT
+
+    chosen = args.checklists or os.environ.get("CHECKLIST_DIR") or PROJECT_ROOT / "checklists"
+    return Path(chosen)
+
+
+def _load_answers(args: argparse.Namespace) -> tuple[AnswersFile, Checklist] | None:
+    """Read and validate the answers file; print what is wrong and return None if it is bad."""
+    from assessor.answers import MAX_ANSWERS_FILE_BYTES, AnswersError, parse_answers_file
+    from assessor.catalogue import load_catalogue
+
+    path = args.answers
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(MAX_ANSWERS_FILE_BYTES + 1)  # enough to tell "too large"
+    except OSError as exc:
+        print(f"assessor: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    directory = _checklist_dir(args)
+    catalogue = load_catalogue(directory)
+    missing: list[str] = []
+
+    def find(checklist_id: str) -> Checklist | None:
+        found = catalogue.get(checklist_id)
+        if found is None:
+            missing.append(checklist_id)
+        return found
+
+    try:
+        answers_file, checklist = parse_answers_file(raw, find)
+    except AnswersError as exc:
+        print(f"assessor: {path} is not a valid answers file:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        if missing:
+            known = ", ".join(c.id for c in catalogue.checklists) or "none"
+            print(f"  (checklists in {directory}: {known})", file=sys.stderr)
+            for error in catalogue.errors:
+                for checklist_problem in error.problems:
+                    print(f"  (invalid checklist: {checklist_problem})", file=sys.stderr)
+        return None
+    if answers_file.checklist_version != checklist.version:
+        print(
+            f"assessor: note: the answers were given for version {answers_file.checklist_version}"
+            f" of {checklist.id}; scoring them against version {checklist.version}",
+            file=sys.stderr,
+        )
+    return answers_file, checklist
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Print the gap analysis of an answers file as JSON; 1 if the file is bad."""
+    from assessor.scoring import gap_analysis_to_dict, score
+
+    loaded = _load_answers(args)
+    if loaded is None:
+        return 1
+    answers_file, checklist = loaded
+    data = gap_analysis_to_dict(score(checklist, answers_file.answers))
+    info = answers_file.assessment
+    result = {
+        "checklist": data.pop("checklist"),
+        "assessment": {
+            "title": info.title,
+            "organisation": info.organisation,
+            "country": info.country,
+            "respondent": info.respondent,
+        },
+        **data,
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _slug(text: str, fallback: str) -> str:
+    """A file-name-safe ASCII slug of a title."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].rstrip("-")
+    return slug or fallback
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the gap-analysis PDF of an answers file; print its path; 1 if anything fails."""
+    from assessor.report import ReportError, render_pdf
+    from assessor.scoring import score
+
+    loaded = _load_answers(args)
+    if loaded is None:
+        return 1
+    answers_file, checklist = loaded
+    today = date.today()
+    name = (
+        f"{_slug(answers_file.assessment.title, checklist.id)}-{args.audience}"
+        f"-{today.isoformat()}.pdf"
+    )
+    output = Path(args.output) if args.output else Path("reports") / name
+    if output.is_dir():
+        output = output / name
+    try:
+        pdf = render_pdf(
+            score(checklist, answers_file.answers), answers_file, audience=args.audience
+        )
+    except ReportError as exc:
+        print(f"assessor: could not render the report: {exc}", file=sys.stderr)
+        return 1
+    try:
+        _write_atomically(output, pdf)
+    except OSError as exc:
+        print(f"assessor: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(output)
+    return 0
 
 
 def _database_url(args: argparse.Namespace) -> str:
@@ -86,6 +228,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app: the Flask development server with --debug, else gunicorn."""
     from assessor import create_app, db
 
+    if not args.debug:
+        from assessor.logs import configure_production_logging
+
+        configure_production_logging()
     try:
         app = create_app({"DEBUG": True} if args.debug else None)
     except RuntimeError as exc:
@@ -104,22 +250,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.debug:
         app.run(host=args.host, port=args.port, debug=True)
         return 0
-    _gunicorn(app, f"{args.host}:{args.port}", args.workers)
+    from assessor import serving
+
+    serving.run(app, f"{args.host}:{args.port}", args.workers, args.threads)
     return 0
-
-
-def _gunicorn(app: Any, bind: str, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", bind)
-            self.cfg.set("workers", workers)
-
-        def load(self) -> Any:
-            return app
-
-    Server().run()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +266,32 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate checklist files")
     check.add_argument("files", nargs="+", metavar="FILE", help="checklist YAML files")
     check.set_defaults(func=cmd_check)
+
+    for name, help_text, func in (
+        ("score", "print the gap analysis of an answers file as JSON", cmd_score),
+        ("report", "write the gap-analysis PDF of an answers file", cmd_report),
+    ):
+        command = sub.add_parser(name, help=help_text)
+        command.add_argument("answers", metavar="ANSWERS.json", help="answers file (JSON)")
+        command.add_argument(
+            "--checklists",
+            metavar="DIR",
+            help="checklist folder (default: $CHECKLIST_DIR, else the project's checklists/)",
+        )
+        command.set_defaults(func=func)
+        if name == "report":
+            command.add_argument(
+                "-o",
+                "--output",
+                metavar="PATH",
+                help="PDF file or folder to write (default: reports/<title>-<audience>-<date>.pdf)",
+            )
+            command.add_argument(
+                "--audience",
+                choices=("government", "ngo"),
+                default="government",
+                help="government: a gap analysis; ngo: an advocacy brief (default: government)",
+            )
 
     database = sub.add_parser("db", help="manage the database schema")
     db_sub = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -149,7 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=5000, help="port to listen on")
-    serve.add_argument("--workers", type=int, default=2, help="worker processes (not --debug)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: 2 x cores + 1, at most 9; not with --debug)",
+    )
+    serve.add_argument("--threads", type=int, default=None, help="threads per worker (default: 4)")
     serve.add_argument(
         "--debug", action="store_true", help="development server with reloader and debugger"
     )

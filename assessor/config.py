@@ -1,8 +1,8 @@
 """Settings: defaults, then the environment, then what the caller passes to ``create_app``.
 
 Read from the environment: ``SECRET_KEY``, ``DATABASE_URL``, ``CHECKLIST_DIR``,
-``DEFAULT_CHECKLIST_ID``, and any Flask setting prefixed ``FLASK_`` (for example
-``FLASK_SESSION_COOKIE_SECURE=true``), as Flask's ``from_prefixed_env`` reads them.
+``DEFAULT_CHECKLIST_ID``, ``RATELIMIT_STORAGE_URI``, and any Flask setting prefixed ``FLASK_``
+(for example ``FLASK_SESSION_COOKIE_SECURE=true``), as Flask's ``from_prefixed_env`` reads them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ DEV_SECRET_KEY = "dev-only-not-a-secret"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OSCE_CHECKLIST_ID = "osce-odihr-2017-migrant-integration"
 
-ENV_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "CHECKLIST_DIR", "DEFAULT_CHECKLIST_ID")
+ENV_SETTINGS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CHECKLIST_DIR",
+    "DEFAULT_CHECKLIST_ID",
+    "RATELIMIT_STORAGE_URI",
+)
 
 SECRET_KEY_HELP = (
     "Refusing to start: SECRET_KEY is not set (or is the development default). "
@@ -48,6 +54,12 @@ def defaults() -> dict[str, Any]:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted
         # (FLASK_TRUSTED_PROXY_HOPS=1 behind one), so private links use the public address.
         "TRUSTED_PROXY_HOPS": 0,
+        # Failed private-link lookups allowed per client address, and where they are counted
+        # (assessor/web/ratelimit.py): memory:// per process, or redis://host:6379 shared.
+        "PRIVATE_LINK_FAILURE_LIMIT": "30 per 10 minutes",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        # Strict-Transport-Security on responses served over HTTPS (0: not sent).
+        "HSTS_MAX_AGE": 180 * 24 * 3600,
     }
 
 

@@ -31,9 +31,10 @@ _EXTENSION = "assessor.db"
 def make_engine(url: str, busy_timeout: float = 15) -> Engine:
     """Create an engine for a database URL, with the SQLite settings this app needs."""
     sa_url = make_url(url)
+    # hide_parameters: a database error's message never carries answer text into the logs.
     if sa_url.get_backend_name() != "sqlite":
-        return sa.create_engine(sa_url, pool_pre_ping=True)
-    engine = sa.create_engine(sa_url, connect_args={"timeout": busy_timeout})
+        return sa.create_engine(sa_url, pool_pre_ping=True, hide_parameters=True)
+    engine = sa.create_engine(sa_url, connect_args={"timeout": busy_timeout}, hide_parameters=True)
     _configure_sqlite(engine, busy_timeout)
     database = sa_url.database
     if database and database != ":memory:" and not database.startswith("file:"):

@@ -7,6 +7,7 @@ group of the answer levels) and ``<id>-evidence`` (free text). Limits come from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -68,9 +69,15 @@ def max_chars(limit: int, message: str) -> Callable[..., None]:
     return validate
 
 
+# Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def strip_text(value: Any) -> Any:
-    """Trim surrounding space and use one kind of line break (browsers send CRLF)."""
+    """Trim surrounding space, use one kind of line break (browsers send CRLF), and drop
+    control characters no keyboard types (they could not be saved or printed)."""
     if isinstance(value, str):
+        value = _CONTROL_CHARS.sub("", value)
         return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     return value
 
@@ -88,6 +95,9 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
         choices=[],
         invalid_choice_message="Choose one of the checklists listed",
         validators=[DataRequired("Choose the checklist to answer")],
+        # A checklist is always selected (there is no empty first option), and HTML forbids
+        # `required` on a select whose first option is a real choice.
+        render_kw={"required": False},
     )
     title = StringField(
         "Title of this assessment",
@@ -212,12 +222,21 @@ class ThemeFormBase(FlaskForm):  # type: ignore[misc]
         return result
 
     def started_from(self) -> dict[str, str]:
-        """Fingerprints of the answers this page showed when it was opened, by criterion id."""
-        started = {c.id: self[saved_field_name(c)].data for c in self.theme.criteria}
-        return {cid: value for cid, value in started.items() if isinstance(value, str) and value}
+        """Fingerprints of the answers this page showed when it was opened, by criterion id.
+
+        Where a request does not say (no fingerprint: not sent by this app's page), it counts
+        as having shown no answer: it may fill an empty criterion, but never silently remove
+        or overwrite a saved answer (that is reported as a conflict instead).
+        """
+        empty = fingerprint(None)
+        started = {}
+        for criterion in self.theme.criteria:
+            value = self[saved_field_name(criterion)].data
+            started[criterion.id] = value if isinstance(value, str) and value else empty
+        return started
 
     def changed_answers(self) -> dict[str, Answer]:
-        """The answers the user changed on this page (all, where the page did not say)."""
+        """The answers the user changed on this page (as against what the page showed)."""
         started = self.started_from()
         return {
             cid: answer

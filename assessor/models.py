@@ -6,6 +6,8 @@ of the checklist it answers, and an answer only the criterion id, the level key 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +16,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from assessor.answers import MAX_ORGANISATION_CHARS, MAX_TITLE_CHARS
 
-TOKEN_CHARS = 43  # secrets.token_urlsafe(32): 256 random bits
+TOKEN_CHARS = 43  # secrets.token_urlsafe(32): 256 random bits; its hash_token is 43 too
 ID_CHARS = 80  # checklist ids (assessor/schema/checklist.schema.json)
 VERSION_CHARS = 40
 
@@ -36,6 +38,15 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a private-link token: its SHA-256 digest, base64url (43 characters).
+
+    Tokens hold 256 random bits, so a plain, unsalted digest cannot be reversed or guessed.
+    """
+    digest = hashlib.sha256(token.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def utcnow() -> datetime:
@@ -64,9 +75,13 @@ class Assessment(Base):
     """
 
     __tablename__ = "assessments"
+    __table_args__ = (sa.UniqueConstraint("token_hash", name="uq_assessments_token"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(sa.String(TOKEN_CHARS), unique=True)
+    # The private link's token is never stored, only its SHA-256 digest (see hash_token):
+    # a copy of the database does not give away the links. The unique constraint keeps the
+    # name it had before migration 0002 renamed the column.
+    token_hash: Mapped[str] = mapped_column(sa.String(TOKEN_CHARS))
     checklist_id: Mapped[str] = mapped_column(sa.String(ID_CHARS))
     checklist_version: Mapped[str] = mapped_column(sa.String(VERSION_CHARS))
     title: Mapped[str] = mapped_column(sa.String(MAX_TITLE_CHARS))
@@ -81,6 +96,19 @@ class Assessment(Base):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def token(self) -> str:
+        """The private-link token, known only to the request that created or found this row."""
+        token = self.__dict__.get("_private_token")
+        if token is None:
+            raise AttributeError("the private-link token is not stored; only its hash is")
+        return str(token)
+
+    @token.setter
+    def token(self, token: str) -> None:
+        self.__dict__["_private_token"] = token
+        self.token_hash = hash_token(token)
 
     def __repr__(self) -> str:
         return f"<Assessment {self.id} {self.checklist_id} rev {self.revision}>"

@@ -7,6 +7,7 @@ inside. Every write is one transaction: all of it is saved, or none of it.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 import secrets
@@ -78,11 +79,20 @@ def create_assessment(
 
 
 def get_by_token(token: str) -> models.Assessment | None:
-    """The assessment with this private-link token, or ``None`` (also for a malformed one)."""
+    """The assessment with this private-link token, or ``None`` (also for a malformed one).
+
+    Only the token's SHA-256 digest is stored and looked up, so the database compares digests,
+    never the secret itself; the digest found is compared again in constant time.
+    """
     if not is_token(token):
         return None
-    stmt = sa.select(models.Assessment).where(models.Assessment.token == token)
-    return db.session().scalars(stmt).one_or_none()
+    wanted = models.hash_token(token)
+    stmt = sa.select(models.Assessment).where(models.Assessment.token_hash == wanted)
+    assessment = db.session().scalars(stmt).one_or_none()
+    if assessment is None or not hmac.compare_digest(assessment.token_hash, wanted):
+        return None
+    assessment.token = token  # not stored: known to this request only
+    return assessment
 
 
 def count_assessments() -> int:

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from assessor import cli, db
+from assessor import cli, db, models, store
 from assessor.models import Base
 
 
@@ -39,7 +39,9 @@ def test_migrations_match_the_models(engine: sa.Engine) -> None:
 
 
 def test_upgrade_keeps_saved_data_and_can_run_again(engine: sa.Engine) -> None:
-    db.upgrade(engine)
+    # An assessment with an answer saved under the first schema, tokens in clear.
+    db.upgrade(engine, "0001")
+    token = store.new_token()
     with engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -47,11 +49,41 @@ def test_upgrade_keeps_saved_data_and_can_run_again(engine: sa.Engine) -> None:
                 "organisation, country, respondent, created_at, updated_at, revision) VALUES "
                 "(:t, 'c', '1', 'T', 'O', 'Austria', 'ngo', :now, :now, 0)"
             ),
-            {"t": "t" * 43, "now": "2026-01-01 00:00:00+00:00"},
+            {"t": token, "now": "2026-01-01 00:00:00+00:00"},
         )
+        connection.execute(
+            sa.text(
+                "INSERT INTO answers (assessment_id, criterion_id, level, evidence, updated_at) "
+                "SELECT id, 'crit', 'full', 'Kept', :now FROM assessments"
+            ),
+            {"now": "2026-01-01 00:00:00+00:00"},
+        )
+    db.upgrade(engine)
     db.upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT title FROM assessments")).scalar_one() == "T"
+        stored = connection.execute(sa.text("SELECT token_hash FROM assessments")).scalar_one()
+        evidence = connection.execute(sa.text("SELECT evidence FROM answers")).scalar_one()
+    # The link is no longer stored, only its digest; the answer survived the change.
+    assert stored == models.hash_token(token) != token
+    assert evidence == "Kept"
+
+
+def test_downgrade_below_token_hashes_is_refused_with_data(engine: sa.Engine) -> None:
+    db.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO assessments (token_hash, checklist_id, checklist_version, title, "
+                "organisation, country, respondent, created_at, updated_at, revision) VALUES "
+                "(:t, 'c', '1', 'T', 'O', 'Austria', 'ngo', :now, :now, 0)"
+            ),
+            {"t": "h" * 43, "now": "2026-01-01 00:00:00+00:00"},
+        )
+    refused = pytest.raises(RuntimeError, match="cannot be turned back into links")
+    with refused, engine.connect() as connection, connection.begin():
+        command.downgrade(db.alembic_config(connection), "0001")
+    assert db.current_revision(engine) == db.head_revision()
 
 
 def test_downgrade_then_upgrade(engine: sa.Engine) -> None:

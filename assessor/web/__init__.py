@@ -22,9 +22,13 @@ class TokenConverter(BaseConverter):
 def register_blueprints(app: Flask) -> None:
     """Add the URL converters and every blueprint."""
     from assessor.web.assessments import bp as assessments
+    from assessor.web.health import bp as health
+    from assessor.web.results import bp as results
 
     app.url_map.converters["token"] = TokenConverter
     app.register_blueprint(assessments)
+    app.register_blueprint(health)
+    app.register_blueprint(results)
 
 
 def _respondent_label(key: str) -> str:

@@ -30,6 +30,7 @@ from assessor.checklist import Checklist, Theme
 from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, theme_form
 from assessor.levels import LEVELS_BY_KEY
 from assessor.progress import progress
+from assessor.web import ratelimit
 
 bp = Blueprint("assessments", __name__)
 
@@ -46,6 +47,7 @@ def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
     """The assessment behind a private link, and its checklist; 404 if either is missing."""
     assessment = store.get_by_token(token)
     if assessment is None:
+        ratelimit.record_failed_lookup()
         abort(404)
     checklist = catalogue().get(assessment.checklist_id)
     if checklist is None:
@@ -290,6 +292,8 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
     args = request.view_args or {}
     if request.endpoint == "assessments.theme":
         assessment = store.get_by_token(args.get("token", ""))
+        if assessment is None:
+            ratelimit.record_failed_lookup()
         checklist = catalogue().get(assessment.checklist_id) if assessment else None
         if assessment is None or checklist is None:
             return None

@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-PAGES = {400: "400", 404: "404", 405: "405", 413: "413"}
+PAGES = {400: "400", 404: "404", 405: "405", 413: "413", 429: "429"}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -22,13 +22,18 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    def _http_error(
+        error: HTTPException,
+    ) -> tuple[str, int, list[tuple[str, str]]] | HTTPException:
         code = error.code or 500
         if code < 400:
             return error  # e.g. redirects raised by routing
         template = PAGES.get(code, "generic")
         custom = error.description if error.description != type(error).description else None
-        return render_template(f"views/errors/{template}.html", error=error, custom=custom), code
+        # Keep the error's own headers (Allow on a 405, Retry-After on a 429).
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        page = render_template(f"views/errors/{template}.html", error=error, custom=custom)
+        return page, code, headers
 
     @app.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError) -> tuple[str, int]:

@@ -1,132 +1,114 @@
 """Browser fixtures: the real server under gunicorn, and headless Chromium through Playwright.
 
-Without Chromium these tests are skipped with a message saying how to get it; in CI
-(``CI=true``) a missing browser or test tool fails the run instead.
+Without Chromium (or the other tools these tests use) they are skipped with a message saying
+how to get them; in CI (``CI=true``) a missing tool fails the run instead.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
-
-from checkers import AXE_JS, VNU_JAR
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-BIN = Path(sys.executable).parent
+from checkers import Finding, axe_findings, run_axe, svg_contrast_findings
+from live import HOW_TO_GET_THEM, in_ci, launch_chromium, missing_tools, new_context, serve
+from tour import Visit, tour
 
 
-def _missing(what: str, how: str) -> None:
-    message = f"{what} is missing: {how}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+def require(*needs: str) -> None:
+    """Skip the test (or, in CI, fail it) if a tool it needs is missing, saying how to get it."""
+    missing = missing_tools(*needs)
+    if missing:
+        message = f"browser tests need {', '.join(missing)}: {HOW_TO_GET_THEM}"
+        if in_ci():
+            pytest.fail(message + " (CI must run them; .ci/run installs them)")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_present() -> None:
+    """Every test here needs Chromium."""
+    require("chromium")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def axe_present() -> None:
+    """axe-core, for the accessibility checks."""
+    require("axe")
+
+
+@pytest.fixture(scope="session")
+def vnu_present() -> None:
+    """vnu-jar and Java, for the HTML checks."""
+    require("vnu")
+
+
+@pytest.fixture(scope="session")
+def poppler_present() -> None:
+    """poppler-utils, for reading the PDF as a reader's tools do."""
+    require("poppler")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
     """A headless Chromium, shared by the whole session."""
-    if not Path(CHROMIUM).exists():
-        _missing("Chromium", "run `sudo apt-get install chromium` (or set CHROMIUM=/path)")
-    for tool, how in ((AXE_JS, "run `npm ci`"), (VNU_JAR, "run `npm ci`")):
-        if not tool.exists():
-            _missing(str(tool), how)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = launch_chromium(playwright)
         yield instance
         instance.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app under gunicorn on a free loopback port, with its own SQLite database."""
-    workdir = tmp_path_factory.mktemp("live")
-    env = {
-        **os.environ,
-        "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": f"sqlite:///{workdir / 'assessor.sqlite'}",
-    }
-    subprocess.run([str(BIN / "assessor"), "db", "upgrade"], env=env, check=True)
-    port = _free_port()
-    log = (workdir / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "assessor:create_app()",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                log.close()
-                pytest.fail("the server did not start:\n" + (workdir / "server.log").read_text())
-            time.sleep(0.2)
-    yield url
-    server.terminate()
     try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        with serve(tmp_path_factory.mktemp("live")) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture
-def context(browser) -> Iterator[object]:
-    """A fresh browser context (own cookies); CSP bypassed so axe-core can be injected."""
-    ctx = browser.new_context(bypass_csp=True, accept_downloads=True)
-    ctx.set_default_timeout(15000)
+def context(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (own cookies), closed after the test."""
+    ctx = new_context(browser)
     yield ctx
     ctx.close()
 
 
 @pytest.fixture
-def page(context) -> object:
-    """A page in a fresh context."""
+def page(context: Any) -> Any:
+    """A tab in a fresh context."""
     return context.new_page()
 
 
-def have(command: str) -> bool:
-    """Whether a command is on the PATH."""
-    return shutil.which(command) is not None
+@dataclass(frozen=True)
+class CheckedPage:
+    """A kind of page as the server sent it, and what axe found on it in the browser."""
+
+    visit: Visit
+    axe: dict[str, Any] | None  # None: axe-core is not installed
+    findings: list[Finding]
+
+
+@pytest.fixture(scope="session")
+def toured(browser: Any, live_server: str) -> dict[str, CheckedPage]:
+    """Every kind of page, reached as a user reaches it, each checked by axe on screen."""
+    use_axe = not missing_tools("axe")
+    ctx = new_context(browser)
+    try:
+        page = ctx.new_page()
+        checked = {}
+        for visit in tour(page, live_server):
+            result, findings = None, []
+            if use_axe:
+                result = run_axe(page)
+                findings = axe_findings(result, visit.kind)
+            findings += svg_contrast_findings(page, visit.kind)
+            checked[visit.kind] = CheckedPage(visit, result, findings)
+        return checked
+    finally:
+        ctx.close()

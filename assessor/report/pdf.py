@@ -1,0 +1,106 @@
+"""HTML to PDF with WeasyPrint: tagged (PDF/UA-1), with metadata and the answers attached.
+
+The stylesheet and its fonts are loaded once per process and reused; rendering is serialised
+by a lock because WeasyPrint and its font configuration are not meant to be shared between
+threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from assessor.answers import AnswersFile
+from assessor.report import ReportError
+from assessor.report.fetcher import STATIC_DIR, StaticOnlyFetcher
+from assessor.report.html import render_html
+from assessor.scoring import GapAnalysis
+
+LOG = logging.getLogger(__name__)
+STATIC_URL = STATIC_DIR.as_uri() + "/"
+_LOCK = threading.Lock()
+
+
+def generator_name() -> str:
+    """The name and version of this tool, as written into the PDF metadata."""
+    try:
+        return f"Assessor {version('assessor')} (WeasyPrint {weasyprint.__version__})"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return f"Assessor (WeasyPrint {weasyprint.__version__})"
+
+
+@lru_cache(maxsize=1)
+def _styles() -> tuple[FontConfiguration, weasyprint.CSS]:
+    """The font configuration and the parsed print stylesheet, loaded once."""
+    font_config = FontConfiguration()
+    css = weasyprint.CSS(
+        url=STATIC_URL + "report.css",
+        url_fetcher=StaticOnlyFetcher(),
+        font_config=font_config,
+    )
+    return font_config, css
+
+
+def html_to_pdf(html: str, answers_json: str, *, created: datetime | None = None) -> bytes:
+    """Render report HTML into PDF bytes, with ``answers_json`` attached as answers.json.
+
+    ``created`` dates the attachment; with it fixed, the same HTML gives the same bytes.
+    """
+    fetcher = StaticOnlyFetcher()
+    with _LOCK:
+        font_config, css = _styles()
+        document = weasyprint.HTML(string=html, base_url=STATIC_URL, url_fetcher=fetcher)
+        attachment = weasyprint.Attachment(
+            string=answers_json.encode("utf-8"),
+            url_fetcher=fetcher,
+            name="answers.json",
+            description="The answers this report was made from (Assessor answers file, JSON)",
+            relationship="Data",
+            created=created,
+            modified=created,
+        )
+        pdf = document.write_pdf(
+            stylesheets=[css],
+            font_config=font_config,
+            pdf_variant="pdf/ua-1",
+            attachments=[attachment],
+        )
+    if fetcher.refused:
+        LOG.warning("the report asked for resources it may not fetch: %s", fetcher.refused)
+    if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
+        raise ReportError("WeasyPrint returned no PDF")
+    return pdf
+
+
+def render(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    audience: str = "government",
+    generated_on: date | None = None,
+) -> bytes:
+    """The report as PDF bytes; any failure is raised as :class:`ReportError`."""
+    generated_on = generated_on or date.today()
+    try:
+        html = render_html(
+            analysis,
+            answers_file,
+            audience=audience,
+            generated_on=generated_on,
+            generator=generator_name(),
+        )
+        created = datetime.combine(generated_on, time(), tzinfo=UTC)
+        return html_to_pdf(html, answers_file.to_json(), created=created)
+    except ReportError:
+        raise
+    except ValueError as exc:
+        raise ReportError(str(exc)) from exc
+    except Exception as exc:  # WeasyPrint, Pango, fonts: report them as one clear error
+        LOG.exception("rendering the report failed")
+        raise ReportError(f"the PDF could not be rendered ({type(exc).__name__}: {exc})") from exc

@@ -1,0 +1,80 @@
+"""An assessment's results: scores per theme, ranked gaps with their good practices, the PDF.
+
+The PDF is the one ``assessor report`` writes: both call :func:`assessor.report.render_pdf`
+on the same gap analysis and answers file.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from assessor import models, store
+from assessor.answers import AnswersFile
+from assessor.checklist import Checklist
+from assessor.report import AUDIENCES, ReportError, render_pdf
+from assessor.report.chart import chart_rows, format_score, score_bar_svg
+from assessor.report.html import numbering
+from assessor.scoring import FLAG_LABELS, GapAnalysis, score
+from assessor.web.assessments import load_or_404, slug
+
+bp = Blueprint("results", __name__)
+log = logging.getLogger(__name__)
+
+AUDIENCE_CHOICES: tuple[tuple[str, str, str], ...] = (
+    ("government", "Gap analysis", "for government: the gaps ranked by priority"),
+    ("ngo", "Advocacy brief", "for civil society: the same facts, phrased as asks"),
+)
+
+
+def analyse(token: str) -> tuple[models.Assessment, Checklist, AnswersFile, GapAnalysis]:
+    """The assessment behind a private link, its answers file and its gap analysis (or 404)."""
+    assessment, checklist = load_or_404(token)
+    answers_file = store.to_answers_file(assessment, checklist)
+    return assessment, checklist, answers_file, score(checklist, answers_file.answers)
+
+
+@bp.get("/a/<token:token>/results")
+def results(token: str) -> str:
+    """Scores per theme as bars, the ranked gaps with their good practices, and the PDF."""
+    assessment, checklist, _, analysis = analyse(token)
+    return render_template(
+        "views/results/results.html",
+        assessment=assessment,
+        checklist=checklist,
+        analysis=analysis,
+        chart_rows=chart_rows(analysis),
+        score_bar=score_bar_svg,
+        num=numbering(checklist),
+        flag_labels=FLAG_LABELS,
+        format_score=format_score,
+        format_priority=lambda value: f"{float(value):.2f}",
+        audiences=AUDIENCE_CHOICES,
+    )
+
+
+@bp.get("/a/<token:token>/report.pdf")
+def report_pdf(token: str) -> Response:
+    """The gap-analysis PDF (``?audience=government`` or ``ngo``), as a download."""
+    audience = request.args.get("audience", "government")
+    if audience not in AUDIENCES:
+        abort(400, description="Choose who the report is for: a government or an NGO.")
+    assessment, _, answers_file, analysis = analyse(token)
+    try:
+        pdf = render_pdf(analysis, answers_file, audience=audience)
+    except ReportError:
+        log.exception("the report of an assessment could not be rendered")
+        abort(
+            503,
+            description=(
+                "The PDF could not be made just now. Your answers are safe: try again in a few "
+                "minutes. If it keeps failing, download the answers file and tell the service's "
+                "administrators."
+            ),
+        )
+    filename = f"{slug(assessment.title)}-{audience}-{date.today().isoformat()}.pdf"
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

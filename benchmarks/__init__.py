@@ -1,0 +1,1 @@
+"""Benchmarks of the report and the web app (``make bench``); not part of the test suite."""

@@ -1,0 +1,487 @@
+"""Web benchmark: Assessor under gunicorn against a minimal Flask app on the same set-up.
+
+    python -m benchmarks.web            prints one JSON line with every figure
+
+Both servers run with the production command's settings (``assessor serve``: gunicorn, 2 x cores
++ 1 workers of 4 threads) on a free port of 127.0.0.1, Assessor on a fresh SQLite database in a
+temporary folder. The load comes from this process only: a few threads, each with a keep-alive
+connection, sending a fixed number of requests at most and stopping at a time cap. Nothing but
+loopback is ever contacted, and both servers are stopped at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from benchmarks.common import ROOT, median, percentile, print_result
+
+HOST = "127.0.0.1"  # loopback only
+BIN = Path(sys.executable).parent
+CLIENTS = 8  # concurrent connections for throughput
+REQUESTS = 2000  # at most, per measurement
+SECONDS = 15.0  # at most, per measurement
+UNDER_PDF_CLIENTS = 4  # theme-page users while PDFs are made
+UNDER_PDF_SECONDS = 25.0
+PDF_DOWNLOADS = 4  # concurrent PDF downloads
+PDF_TIMEOUT = 180.0  # a PDF not ready by then is counted as failed
+CACHE_HITS = 20
+EVIDENCE = "Evidence for the benchmark: the 2024 action plan, section 3; minutes of 12 May."
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that is free now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+# -- servers --------------------------------------------------------------------------------------
+
+
+class Server:
+    """A server process (its own process group) on 127.0.0.1, stopped with SIGTERM."""
+
+    def __init__(self, command: list[str], env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.command = [*command, "--host", HOST, "--port", str(self.port)]
+        self.env = env
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.command[0]} exited: {self.log.read_text()[-2000:]}")
+            with contextlib.suppress(OSError):
+                if Client(self.port).request("GET", "/healthz").status == 200:
+                    return self
+            time.sleep(0.3)
+        self.__exit__()
+        raise RuntimeError(f"{self.command} did not answer /healthz in time")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(45)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    """The environment of a server: this one, without debug or testing switches."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+    for name in ("FLASK_DEBUG", "FLASK_TESTING"):
+        env.pop(name, None)
+    return env
+
+
+# -- a client ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    """What came back, and how long it took."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    seconds: float
+
+
+class _Hidden(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "input" and values.get("type") == "hidden" and values.get("name"):
+            self.hidden[values["name"]] = values.get("value", "")
+
+
+def hidden_inputs(html: bytes) -> dict[str, str]:
+    """The hidden inputs of a page (CSRF token, fingerprints)."""
+    parser = _Hidden()
+    parser.feed(html.decode("utf-8", "replace"))
+    return parser.hidden
+
+
+@dataclass
+class Client:
+    """One user: a keep-alive connection to 127.0.0.1 and a cookie jar."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    _connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Reply:
+        """Send one request; keep cookies; follow no redirect."""
+        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "assessor-bench"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form).encode("utf-8")
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            if self._connection is None:
+                self._connection = http.client.HTTPConnection(HOST, self.port, timeout=PDF_TIMEOUT)
+            try:
+                self._connection.request(method, path, body=body, headers=headers)
+                raw = self._connection.getresponse()
+                data = raw.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()  # a keep-alive connection closed by the server: reconnect once
+                if attempt == 2:
+                    raise
+        seconds = time.perf_counter() - started
+        for name, value in raw.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, val = value.split(";", 1)[0].partition("=")
+                self.cookies[key.strip()] = val.strip()
+        if raw.getheader("Connection", "").lower() == "close":
+            self.close()
+        return Reply(raw.status, {k.lower(): v for k, v in raw.getheaders()}, data, seconds)
+
+    def close(self) -> None:
+        """Close the connection."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+# -- load ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    """Requests sent by a load run, with their latencies."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """Requests per second and latency percentiles (ms)."""
+        n = len(self.latencies)
+        return {
+            "requests": n,
+            "errors": self.errors,
+            "seconds": round(self.elapsed, 2),
+            "rps": n / self.elapsed if self.elapsed else 0.0,
+            "p50_ms": percentile(self.latencies, 0.50) * 1000,
+            "p90_ms": percentile(self.latencies, 0.90) * 1000,
+            "p99_ms": percentile(self.latencies, 0.99) * 1000,
+            "max_ms": max(self.latencies, default=0.0) * 1000,
+        }
+
+
+def load(
+    actions: list[Callable[[], Reply]],
+    expected: int,
+    requests: int = REQUESTS,
+    seconds: float = SECONDS,
+) -> Stats:
+    """Run each action in its own thread, in a loop, until ``requests`` were sent or time is up."""
+    stats = Stats()
+    lock = threading.Lock()
+    sent = [0]
+    deadline = time.monotonic() + seconds
+
+    def loop(action: Callable[[], Reply]) -> None:
+        while time.monotonic() < deadline:
+            with lock:
+                if sent[0] >= requests:
+                    return
+                sent[0] += 1
+            try:
+                reply = action()
+                ok = reply.status == expected
+                latency = reply.seconds
+            except (OSError, http.client.HTTPException):
+                ok, latency = False, 0.0
+            with lock:
+                if ok:
+                    stats.latencies.append(latency)
+                else:
+                    stats.errors += 1
+
+    threads = [threading.Thread(target=loop, args=(a,), daemon=True) for a in actions]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + PDF_TIMEOUT)
+    stats.elapsed = time.perf_counter() - started
+    return stats
+
+
+# -- Assessor's pages ---------------------------------------------------------------------------
+
+
+@dataclass
+class Assessment:
+    """An assessment made through the web forms, with the client that made it."""
+
+    client: Client
+    link: str  # /a/<token>/
+    theme_id: str
+    form: dict[str, str]
+    saves: int = 0
+
+
+def start_assessment(port: int, checklist: Any, fill_all: bool) -> Assessment:
+    """Start an assessment through the start page and answer its first theme (or all)."""
+    from assessor.forms import evidence_field_name, level_field_name
+
+    client = Client(port)
+    token = hidden_inputs(client.request("GET", "/").body)["csrf_token"]
+    reply = client.request(
+        "POST",
+        "/",
+        {
+            "csrf_token": token,
+            "checklist": checklist.id,
+            "title": "Benchmark assessment",
+            "organisation": "Ministry of Labour and Social Protection",
+            "country": "Moldova",
+            "respondent": "government",
+        },
+    )
+    assert reply.status in (302, 303), reply.status
+    link = urlsplit(reply.headers["location"]).path
+    themes = checklist.themes if fill_all else checklist.themes[:1]
+    for theme in themes:
+        path = f"{link}theme/{theme.id}"
+        form = hidden_inputs(client.request("GET", path).body)
+        for crit in theme.criteria:
+            form[level_field_name(crit)] = "not_in_place"
+            form[evidence_field_name(crit)] = EVIDENCE
+        saved = client.request("POST", path, form)
+        assert saved.status in (302, 303), saved.status
+    theme = checklist.themes[0]
+    form = hidden_inputs(client.request("GET", f"{link}theme/{theme.id}").body)
+    for crit in theme.criteria:
+        form[level_field_name(crit)] = "not_in_place"
+        form[evidence_field_name(crit)] = EVIDENCE
+    return Assessment(client, link, theme.id, form)
+
+
+def save_once(assessment: Assessment, checklist: Any) -> Reply:
+    """Save the first theme with one evidence text changed: a real save, never a conflict."""
+    from assessor.answers import Answer
+    from assessor.forms import evidence_field_name, saved_field_name
+    from assessor.store import fingerprint
+
+    crit = checklist.themes[0].criteria[0]
+    before = assessment.form[evidence_field_name(crit)]
+    after = f"{EVIDENCE} Save {assessment.saves + 1}."
+    assessment.form[saved_field_name(crit)] = fingerprint(Answer("not_in_place", before))
+    assessment.form[evidence_field_name(crit)] = after
+    reply = assessment.client.request(
+        "POST", f"{assessment.link}theme/{assessment.theme_id}", assessment.form
+    )
+    if reply.status in (302, 303):
+        assessment.saves += 1
+    else:  # keep what the server has: the previous text
+        assessment.form[evidence_field_name(crit)] = before
+    return reply
+
+
+_REFRESH = re.compile(rb'http-equiv="refresh"\s+content="(\d+);\s*url=([^"]+)"', re.I)
+
+
+def download_pdf(assessment: Assessment, timeout: float = PDF_TIMEOUT) -> tuple[bytes, float]:
+    """Download the PDF as a browser does: follow the "being prepared" page until it comes."""
+    started = time.perf_counter()
+    path = f"{assessment.link}report.pdf?audience=government"
+    while time.perf_counter() - started < timeout:
+        reply = assessment.client.request("GET", path)
+        if reply.status == 200 and reply.headers.get("content-type", "").startswith(
+            "application/pdf"
+        ):
+            return reply.body, time.perf_counter() - started
+        match = _REFRESH.search(reply.body)
+        if reply.status not in (200, 202) or match is None:
+            raise RuntimeError(f"the PDF download answered {reply.status}")
+        time.sleep(int(match.group(1)))
+        path = match.group(2).decode().replace("&amp;", "&")
+    raise TimeoutError("the PDF was not ready in time")
+
+
+@contextlib.contextmanager
+def pdf_downloads(assessments: list[Assessment], checklist: Any) -> Iterator[list[float]]:
+    """Keep ``len(assessments)`` users downloading PDFs, each after changing an answer."""
+    stop = threading.Event()
+    seconds: list[float] = []
+    failures: list[str] = []
+
+    def loop(assessment: Assessment) -> None:
+        while not stop.is_set():
+            try:
+                save_once(assessment, checklist)  # new content: the PDF must be made again
+                _, took = download_pdf(assessment)
+                seconds.append(took)
+            except (OSError, http.client.HTTPException, RuntimeError) as exc:
+                failures.append(str(exc))
+                time.sleep(1)
+
+    threads = [threading.Thread(target=loop, args=(a,), daemon=True) for a in assessments]
+    for thread in threads:
+        thread.start()
+    time.sleep(3)  # let the renders start
+    try:
+        yield seconds
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(PDF_TIMEOUT)
+        if failures:
+            seconds.append(float("nan"))
+            print(f"PDF download failures: {failures[:3]}", file=sys.stderr)
+
+
+def bench_assessor(tmp: Path, checklist: Any) -> dict[str, Any]:
+    """Theme page, save, both while PDFs are made, and a repeated download."""
+    db = tmp / "bench.sqlite"
+    url = f"sqlite:///{db}"
+    subprocess.run(
+        [str(BIN / "assessor"), "db", "upgrade", "--database-url", url],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    env = server_env(SECRET_KEY="bench-" + os.urandom(16).hex(), DATABASE_URL=url)
+    result: dict[str, Any] = {}
+    with Server([str(BIN / "assessor"), "serve"], env, tmp / "assessor.log") as server:
+        readers = [start_assessment(server.port, checklist, False) for _ in range(CLIENTS)]
+        writers = [start_assessment(server.port, checklist, False) for _ in range(CLIENTS)]
+        makers = [start_assessment(server.port, checklist, True) for _ in range(PDF_DOWNLOADS)]
+        theme_path = f"theme/{readers[0].theme_id}"
+        page = readers[0].client.request("GET", readers[0].link + theme_path)
+        result["theme_page_bytes"] = len(page.body)
+        result["theme_id"] = readers[0].theme_id
+
+        def get(a: Assessment) -> Callable[[], Reply]:
+            return lambda: a.client.request("GET", a.link + theme_path)
+
+        def post(a: Assessment) -> Callable[[], Reply]:
+            return lambda: save_once(a, checklist)
+
+        load([get(a) for a in readers], 200, requests=100, seconds=10)  # warm-up
+        result["get"] = load([get(a) for a in readers], 200).summary()
+        result["post"] = load([post(a) for a in writers], 303).summary()
+
+        with pdf_downloads(makers, checklist) as pdf_seconds:
+            result["get_under_pdf"] = load(
+                [get(a) for a in readers[:UNDER_PDF_CLIENTS]], 200, seconds=UNDER_PDF_SECONDS
+            ).summary()
+            result["post_under_pdf"] = load(
+                [post(a) for a in writers[:UNDER_PDF_CLIENTS]], 303, seconds=UNDER_PDF_SECONDS
+            ).summary()
+        result["pdf_downloads"] = {
+            "count": len(pdf_seconds),
+            "median_s": median(pdf_seconds),
+            "max_s": max(pdf_seconds, default=0.0),
+        }
+        # A repeated download of an unchanged assessment (after it was made once).
+        first, took = download_pdf(makers[0])
+        hits = []
+        for _ in range(CACHE_HITS):
+            body, seconds = download_pdf(makers[0])
+            assert body == first
+            hits.append(seconds)
+        result["repeat_download"] = {
+            "first_s": took,
+            "median_ms": median(hits) * 1000,
+            "p90_ms": percentile(hits, 0.9) * 1000,
+        }
+    return result
+
+
+def bench_floor(tmp: Path, page_bytes: int) -> dict[str, Any]:
+    """The minimal Flask app: GET a fixed page, POST a form."""
+    env = server_env(FLOOR_PAGE_BYTES=str(page_bytes))
+    command = [sys.executable, "-m", "benchmarks.floor_app"]
+    with Server(command, env, tmp / "floor.log") as server:
+        clients = [Client(server.port) for _ in range(CLIENTS)]
+        form = {"csrf_token": "x" * 90, "evidence": EVIDENCE}
+
+        def get(c: Client) -> Callable[[], Reply]:
+            return lambda: c.request("GET", "/page")
+
+        def post(c: Client) -> Callable[[], Reply]:
+            return lambda: c.request("POST", "/page", form)
+
+        load([get(c) for c in clients], 200, requests=200, seconds=10)  # warm-up
+        return {
+            "get": load([get(c) for c in clients], 200).summary(),
+            "post": load([post(c) for c in clients], 303).summary(),
+        }
+
+
+def main() -> None:
+    """Measure the floor and Assessor, one after the other, on the same machine."""
+    from benchmarks.synthetic import osce_checklist
+
+    checklist = osce_checklist()
+    from assessor.serving import default_workers, gunicorn_options
+
+    options = gunicorn_options("127.0.0.1:0")
+    with tempfile.TemporaryDirectory(prefix="assessor-bench-") as folder:
+        tmp = Path(folder)
+        assessor = bench_assessor(tmp, checklist)
+        floor = bench_floor(tmp, assessor["theme_page_bytes"])
+    print_result(
+        {
+            "assessor": assessor,
+            "floor": floor,
+            "server": {
+                "workers": default_workers(),
+                "worker_class": options["worker_class"],
+                "threads": options["threads"],
+                "clients": CLIENTS,
+                "under_pdf_clients": UNDER_PDF_CLIENTS,
+                "pdf_downloads": PDF_DOWNLOADS,
+            },
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

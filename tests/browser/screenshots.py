@@ -1,0 +1,103 @@
+"""Screenshots for humans: every kind of page that matters, at desktop and phone width, and the
+first pages of the PDF report. Run by `make screenshots`; writes PNGs into docs/screenshots/.
+
+It starts the real server and takes the same tour of the app as the accessibility tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from live import HOW_TO_GET_THEM, launch_chromium, missing_tools, new_context, serve
+from tour import tour
+
+ROOT = Path(__file__).resolve().parents[2]
+DESKTOP = 1280
+PHONE = {"width": 390, "height": 844}
+# Kind of page -> height of the desktop shot (the width is DESKTOP).
+DESKTOP_SHOTS = {
+    "start": 1000,
+    "overview-in-progress": 1150,
+    "theme-errors": 900,
+    "theme-1": 1500,
+    "review-incomplete": 1000,
+    "results": 1400,
+    "error-404": 600,
+}
+PHONE_SHOTS = ("start", "theme-1", "results")
+PDF_PAGES = 3
+PDF_RESOLUTION = 60
+
+
+def shoot(page: Any, path: Path, width: int, height: int) -> None:
+    """A screenshot of the top of the page at this window size (not full-page: those can fail)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), animations="disabled", caret="initial")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def pdf_pages(pdf: bytes, out: Path, workdir: Path) -> None:
+    """The report's first pages as PNGs, through pdftoppm."""
+    source = workdir / "report.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(PDF_RESOLUTION), "-f", "1", "-l", str(PDF_PAGES)]
+        + [str(source), str(workdir / "report")],
+        check=True,
+    )
+    for number, made in enumerate(sorted(workdir.glob("report-*.png")), start=1):
+        target = out / f"report-page-{number}.png"
+        target.write_bytes(made.read_bytes())
+        print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Take the screenshots; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    missing = missing_tools("chromium", "poppler")
+    if missing:
+        print(f"cannot take screenshots without {', '.join(missing)}: {HOW_TO_GET_THEM}")
+        return 1
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.png"):
+        old.unlink()
+
+    from playwright.sync_api import sync_playwright
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        serve(Path(tmp)) as base,
+        sync_playwright() as playwright,
+    ):
+        browser = launch_chromium(playwright)
+        context = new_context(browser)
+        page = context.new_page()
+        report = None
+        for visit in tour(page, base):
+            if visit.kind in DESKTOP_SHOTS:
+                shoot(page, out / f"desktop-{visit.kind}.png", DESKTOP, DESKTOP_SHOTS[visit.kind])
+            if visit.kind in PHONE_SHOTS:
+                shoot(page, out / f"phone-{visit.kind}.png", PHONE["width"], PHONE["height"])
+            if visit.kind == "results":
+                response = context.request.get(page.url.removesuffix("results") + "report.pdf")
+                assert response.ok, response.status
+                report = response.body()
+        browser.close()
+        if report is None:
+            print("no report: the tour did not reach the results page", file=sys.stderr)
+            return 1
+        pdf_pages(report, out, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

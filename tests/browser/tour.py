@@ -1,0 +1,112 @@
+"""A tour of every kind of page, in one browser tab, as a user reaches each.
+
+``tour(page, base)`` yields a :class:`Visit` while each kind of page is on screen: the
+accessibility test runs axe on it, the HTML test collects its HTML for vnu, and
+`make screenshots` photographs it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from actions import (
+    OSCE,
+    START,
+    answer_theme,
+    click_button,
+    click_link,
+    fill_start_form,
+    goto,
+    import_answers,
+    planned_answers,
+    upload_answers,
+)
+
+#: Every kind of page the tour shows, in order (names are stable: tests and files use them).
+KINDS = (
+    "start",
+    "start-errors",
+    "overview-new",
+    "theme-empty",
+    "theme-errors",
+    "overview-in-progress",
+    "review-incomplete",
+    "import",
+    "import-errors",
+    "overview-complete",
+    *(f"theme-{n}" for n in range(1, len(OSCE.themes) + 1)),
+    "review-complete",
+    "results",
+    "error-400",
+    "error-404",
+    "error-413",
+    "error-csrf",
+    "start-expired",
+)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One kind of page, as the server sent it."""
+
+    kind: str
+    url: str
+    status: int
+    html: str
+
+
+def _visit(kind: str, response: Any) -> Visit:
+    return Visit(kind, response.url, response.status, response.text())
+
+
+def tour(page: Any, base: str) -> Iterator[Visit]:
+    """Show every kind of page in ``page`` in turn; yield each while it is on screen."""
+    answers = planned_answers()
+    first = OSCE.themes[0]
+
+    yield _visit("start", goto(page, base + "/"))
+    yield _visit("start-errors", click_button(page, "Start the assessment"))
+
+    fill_start_form(page)
+    yield _visit("overview-new", click_button(page, "Start the assessment"))
+    token_path = page.url.removeprefix(base)
+    yield _visit("theme-empty", click_link(page, "Start answering"))
+
+    answer_theme(page, first, {c.id: answers[c.id] for c in first.criteria[:6]})
+    too_long = first.criteria[1].id
+    page.locator(f"textarea[name='{too_long}-evidence']").fill("Long evidence. " * 400)
+    page.locator(f"fieldset#{first.criteria[2].id}").get_by_role("radio").first.check()
+    yield _visit("theme-errors", click_button(page, "Save and continue"))
+
+    page.locator(f"textarea[name='{too_long}-evidence']").fill(answers[too_long]["evidence"])
+    yield _visit("overview-in-progress", click_button(page, "Save and come back later"))
+    yield _visit("review-incomplete", goto(page, base + token_path + "review"))
+
+    yield _visit("import", goto(page, base + "/import"))
+    wrong = {"checklist": OSCE.id, "assessment": {"title": ""}, "answers": {"nope": {}}}
+    yield _visit("import-errors", upload_answers(page, base, json.dumps(wrong).encode()))
+
+    title = "Integration framework assessment 2026"
+    yield _visit("overview-complete", import_answers(page, base, answers, title))
+    complete = page.url.removeprefix(base)
+    for number, theme in enumerate(OSCE.themes, start=1):
+        url = f"{base}{complete}theme/{theme.id}"
+        yield _visit(f"theme-{number}", goto(page, url))
+    yield _visit("review-complete", goto(page, base + complete + "review"))
+    yield _visit("results", goto(page, base + complete + "results"))
+
+    yield _visit("error-400", goto(page, base + complete + "report.pdf?audience=minister"))
+    yield _visit("error-404", goto(page, base + "/a/" + "x" * 43 + "/"))
+    yield _visit("error-413", upload_answers(page, base, b" " * (5 * 1024 * 1024)))
+
+    # A form sent without the session its security token belongs to (cookies lost).
+    goto(page, base + "/import")
+    page.context.clear_cookies()
+    yield _visit("error-csrf", click_button(page, "Import as a new assessment"))
+    goto(page, base + "/")
+    fill_start_form(page, {**START, "title": "Typed before the cookies were lost"})
+    page.context.clear_cookies()
+    yield _visit("start-expired", click_button(page, "Start the assessment"))

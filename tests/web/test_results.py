@@ -1,0 +1,144 @@
+"""The results page (scores, chart, ranked gaps with good practices) and the PDF download."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pypdf
+import pytest
+
+from assessor import store
+from assessor.report import ReportError, render_pdf
+from assessor.scoring import score
+
+ANSWERS = {
+    "free-meals-eligibility": ("partial", "Rules <b>online</b> & in print."),
+    "free-meals-nutrition": ("planned", ""),
+    "monitoring-uptake": ("full", "Survey 2025."),
+    "monitoring-quality": ("unknown", ""),
+}
+
+
+@pytest.fixture
+def answered(pages, started, school_meals) -> str:
+    """The private link of an assessment with every criterion answered."""
+    for theme in school_meals.themes:
+        data = {}
+        for crit in theme.criteria:
+            level, evidence = ANSWERS[crit.id]
+            data[f"{crit.id}-level"] = level
+            data[f"{crit.id}-evidence"] = evidence
+        form = pages.get(f"{started}theme/{theme.id}").form_data()
+        pages.post(f"{started}theme/{theme.id}", form | data)
+    return started
+
+
+def test_review_links_to_the_results(pages, answered):
+    page = pages.get(f"{answered}review")
+    assert page.one("a", href=f"{answered}results").text == "See the results and download the PDF"
+
+
+def test_results_show_scores_chart_and_ranked_gaps(pages, answered):
+    page = pages.get(f"{answered}results")
+    assert page.h1 == "Results"
+    assert "Overall score: 55.6 out of 100" in page.text
+    chart = page.one("figure", class_="score-chart")
+    rows = [row.text for row in chart.find_all("p", class_="score-row")]
+    assert rows == ["Overall: 55.6", "1. Provision: 50.0", "2. Oversight: 66.7"]
+    bars = chart.find_all("svg")
+    assert len(bars) == 3 and all(bar["aria-hidden"] == "true" for bar in bars)
+    assert [bar.find_all("rect")[1]["width"] for bar in bars] == ["288.89", "260.0", "346.67"]
+    gaps = page.one("ol", class_="gap-list").find_all("li", class_="gap")
+    assert [g["id"] for g in gaps] == [
+        "Gap-free-meals-nutrition",
+        "Gap-free-meals-eligibility",
+        "Gap-monitoring-quality",
+    ]
+    first = gaps[0]
+    assert first.one("h3").text == "Meals meet written nutrition standards."
+    assert "Priority 1.33" in first.text
+    assert "Offer a free, nutritious meal to every pupil in need." in first.text
+    assert "Universal free meals" in first.text and "Exampleland" in first.text
+    assert "Every pupil in need shall receive a free meal." in first.text
+    assert "Evidence needed" in gaps[2].text
+    change = first.one("a")
+    assert change["href"].endswith("theme/provision#free-meals-nutrition")
+
+
+def test_results_offer_the_pdf_for_each_audience(pages, answered):
+    page = pages.get(f"{answered}results")
+    form = page.one("form")
+    assert form["method"] == "get"
+    assert form["action"] == f"{answered}report.pdf"
+    radios = form.find_all("input", type="radio", name="audience")
+    assert [r["value"] for r in radios] == ["government", "ngo"]
+    assert "checked" in radios[0].attrs
+    for radio in radios:
+        assert form.one("label", for_=radio["id"])
+    assert form.one("button").text == "Download PDF"
+
+
+def test_the_download_is_the_pdf_the_command_line_makes(app, pages, answered, school_meals):
+    for audience in ("government", "ngo"):
+        response = pages.client.get(f"{answered}report.pdf?audience={audience}")
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="school-meals-review-2026-{audience}-'
+            f'{date.today().isoformat()}.pdf"'
+        )
+        token = answered.strip("/").split("/")[1]
+        with app.app_context():
+            assessment = store.get_by_token(token)
+            answers_file = store.to_answers_file(assessment, school_meals)
+        expected = render_pdf(
+            score(school_meals, answers_file.answers), answers_file, audience=audience
+        )
+        assert response.data == expected
+        reader = pypdf.PdfReader(io.BytesIO(response.data))
+        (attached,) = reader.attachments["answers.json"]
+        assert json.loads(attached)["answers"]["free-meals-eligibility"] == {
+            "level": "partial",
+            "evidence": "Rules <b>online</b> & in print.",
+        }
+
+
+def test_the_file_name_is_safe(pages, start_data):
+    location = pages.post("/", start_data | {"title": 'Évaluation "finale"; 2026\r\n../x'})
+    response = pages.client.get(f"{location}report.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="evaluation-finale-2026-x-government-{date.today().isoformat()}.pdf"'
+    )
+
+
+def test_an_unknown_audience_is_a_clear_400(pages, answered):
+    page = pages.get(f"{answered}report.pdf?audience=press", expected_status=400)
+    assert "Choose who the report is for" in page.text
+
+
+def test_unknown_link_is_404(pages):
+    pages.get("/a/" + "x" * 43 + "/results", expected_status=404)
+    pages.get("/a/" + "x" * 43 + "/report.pdf", expected_status=404)
+
+
+def test_a_rendering_failure_is_a_clear_page(monkeypatch, pages, answered):
+    import assessor.web.results as results
+
+    def broken(*args, **kwargs):
+        raise ReportError("the PDF could not be rendered (RuntimeError: boom)")
+
+    monkeypatch.setattr(results, "render_pdf", broken)
+    page = pages.get(f"{answered}report.pdf", expected_status=503)
+    assert "The PDF could not be made just now" in page.text
+    assert "boom" not in page.text
+    assert page.response.mimetype == "text/html"
+
+
+def test_results_before_any_answer(pages, started):
+    page = pages.get(f"{started}results")
+    assert "4 of 4 criteria are unanswered" in page.text
+    assert "Overall score: 0.0 out of 100" in page.text
+    assert len(page.find_all("li", class_="gap")) == 4
