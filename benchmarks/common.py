@@ -70,7 +70,8 @@ def run_child(module: str, *args: str, timeout: float = 900) -> dict[str, Any]:
     )
     if completed.returncode != 0:
         raise RuntimeError(
-            f"{module} {' '.join(args)} failed ({completed.returncode}):\n{completed.stderr[-3000:]}"
+            f"{module} {' '.join(args)} failed ({completed.returncode}):\n"
+            + completed.stderr[-3000:]
         )
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result

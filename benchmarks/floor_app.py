@@ -28,7 +28,7 @@ def create_floor_app(page_bytes: int) -> Flask:
     @app.post("/page")
     def fixed_save() -> BaseResponse:
         request.form.to_dict()  # read the body, as a save does
-        return redirect("/page", code=303)
+        return redirect("/page")
 
     @app.get("/healthz")
     def health() -> dict[str, str]:

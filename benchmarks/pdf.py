@@ -4,7 +4,8 @@
     python -m benchmarks.pdf memory             one render in a fresh process: its peak memory
     python -m benchmarks.pdf features RUNS      the cost of each feature of the template
     python -m benchmarks.pdf cache RUNS         a repeated render of unchanged content (cache hit)
-    python -m benchmarks.pdf scale TIMES RUNS   synthetic checklists TIMES the OSCE criteria
+    python -m benchmarks.pdf scale TIMES RUNS [1]   synthetic checklists TIMES the OSCE criteria
+                                                (1: pydyf's page_references as shipped)
 
 "Ours" is :func:`assessor.report.render_pdf` from the gap analysis (scoring, Jinja, WeasyPrint).
 "The floor" is WeasyPrint alone turning the very same final HTML string into a PDF with the same
@@ -73,9 +74,7 @@ class Floor:
         self.base_url = STATIC_DIR.as_uri() + "/"
         self.font_config = FontConfiguration()
         text = css_text if css_text is not None else (STATIC_DIR / "report.css").read_text()
-        self.css = weasyprint.CSS(
-            string=text, base_url=self.base_url, font_config=self.font_config
-        )
+        self.css = weasyprint.CSS(string=text, base_url=self.base_url, font_config=self.font_config)
 
     def render(self, html: str, answers_json: str, **options: Any) -> bytes:
         """The PDF of ``html``; ``options`` override the shipped ones (variant, attachments)."""
@@ -246,8 +245,26 @@ def task_cache(runs: int) -> dict[str, Any]:
 # -- growth --------------------------------------------------------------------------------------
 
 
-def task_scale(times: int, runs: int) -> dict[str, Any]:
-    """Renders of the checklist ``times`` times the OSCE size, after a 1x warm-up render."""
+def unpatch_page_references() -> None:
+    """Undo :func:`assessor.report.pdf._cache_page_references`: pydyf as shipped (for "before")."""
+    import pydyf
+
+    import assessor.report.pdf  # noqa: F401 - applies the patch, which this then undoes
+
+    patched = pydyf.PDF.page_references
+    closure = patched.fget.__closure__ or ()
+    for cell in closure:
+        if isinstance(cell.cell_contents, property):
+            pydyf.PDF.page_references = cell.cell_contents
+
+
+def task_scale(times: int, runs: int, unpatched: int = 0) -> dict[str, Any]:
+    """Renders of the checklist ``times`` times the OSCE size, after a 1x warm-up render.
+
+    With ``unpatched`` = 1, pydyf's ``page_references`` is left as shipped (quadratic).
+    """
+    if unpatched:
+        unpatch_page_references()
     with tempfile.TemporaryDirectory() as folder:
         base = osce_checklist()
         ours(base, all_gaps(base))  # warm-up: fonts, stylesheet, templates
@@ -258,27 +275,20 @@ def task_scale(times: int, runs: int) -> dict[str, Any]:
         samples = []
         pdf = b""
         for _ in range(runs):
+            pdf = b""
             pdf, t = timed(lambda: ours(checklist, answers_file))
             samples.append(t)
-            del pdf
-            pdf = b""
-        pdf = ours(checklist, answers_file) if runs == 0 else pdf
+        peak = peak_rss_mb()
     return {
         "times": times,
         "criteria": len(checklist.criteria),
         "load_seconds": load.wall,
         "samples": samples,
         "warm_rss_mb": warm_rss,
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": peak,
+        "pages": page_count(pdf),
+        "bytes": len(pdf),
     }
-
-
-def task_scale_pages(times: int) -> dict[str, Any]:
-    """The page count of the scaled report (in its own process, so its memory is not counted)."""
-    with tempfile.TemporaryDirectory() as folder:
-        checklist = scaled_checklist(times, Path(folder))
-        pdf = ours(checklist, all_gaps(checklist))
-    return {"pages": page_count(pdf), "bytes": len(pdf)}
 
 
 def main(argv: list[str]) -> None:
@@ -291,7 +301,6 @@ def main(argv: list[str]) -> None:
         "features": task_features,
         "cache": task_cache,
         "scale": task_scale,
-        "scale-pages": task_scale_pages,
     }
     print_result(tasks[task](*numbers))
 

@@ -234,6 +234,7 @@ def report_context(
         for crit in rec.criteria:
             if crit.weight != 1:
                 weighted.append(("Criterion", num[crit.id], crit))
+    words = words_for(audience, analysis, answers_file)
     practice_recs = _links(checklist, "good_practice_ids")
     commitment_recs = _links(checklist, "commitment_ids")
     return {
@@ -243,10 +244,8 @@ def report_context(
         "answers_version": answers_file.checklist_version,
         "respondent": dict(RESPONDENTS).get(answers_file.assessment.respondent, ""),
         "audience": audience,
-        "words": words_for(audience, analysis, answers_file),
-        "doc_title": (
-            f"{words_for(audience, analysis, answers_file).kind}: {answers_file.assessment.title}"
-        ),
+        "words": words,
+        "doc_title": f"{words.kind}: {answers_file.assessment.title}",
         "generated_on": generated_on,
         "generator": generator,
         "num": num,

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
+import pydyf
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
@@ -25,6 +26,33 @@ from assessor.scoring import GapAnalysis
 LOG = logging.getLogger(__name__)
 STATIC_URL = STATIC_DIR.as_uri() + "/"
 _LOCK = threading.Lock()
+
+
+def _cache_page_references() -> None:
+    """Make pydyf's ``PDF.page_references`` cost O(1) instead of O(pages) per call.
+
+    pydyf (0.13) builds the tuple of every page's reference anew on each access, and WeasyPrint
+    reads it once per tagged element (PDF/UA) and per link: pages x elements, quadratic in the
+    report's length (measured: most of a 100x report's time; see docs/benchmarks.md). Pages are
+    only ever appended, so the tuple is kept while their number is unchanged. Same bytes out.
+    """
+    original = pydyf.PDF.page_references
+    if not isinstance(original, property) or getattr(original.fget, "cached", False):
+        return
+
+    def page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
+        count = len(self.pages["Kids"])
+        cached = self.__dict__.get("_page_references")
+        if cached is None or cached[0] != count:
+            cached = (count, original.fget(self))
+            self.__dict__["_page_references"] = cached
+        return cached[1]  # type: ignore[no-any-return]
+
+    page_references.cached = True  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)
+
+
+_cache_page_references()
 
 
 def generator_name() -> str:

@@ -9,15 +9,18 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
 from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
 from assessor.report import AUDIENCES, ReportError, render_pdf
+from assessor.report.cache import report_key
 from assessor.report.chart import chart_rows, format_score, score_bar_svg
 from assessor.report.html import numbering
 from assessor.scoring import FLAG_LABELS, GapAnalysis, score
+from assessor.web import report_jobs
 from assessor.web.assessments import load_or_404, slug
 
 bp = Blueprint("results", __name__)
@@ -55,26 +58,74 @@ def results(token: str) -> str:
     )
 
 
-@bp.get("/a/<token:token>/report.pdf")
-def report_pdf(token: str) -> Response:
-    """The gap-analysis PDF (``?audience=government`` or ``ngo``), as a download."""
+REFRESH_SECONDS = 2
+NOT_MADE = (
+    "The PDF could not be made just now. Your answers are safe: try again in a few "
+    "minutes. If it keeps failing, download the answers file and tell the service's "
+    "administrators."
+)
+
+
+def _audience() -> str:
     audience = request.args.get("audience", "government")
     if audience not in AUDIENCES:
         abort(400, description="Choose who the report is for: a government or an NGO.")
+    return audience
+
+
+@bp.get("/a/<token:token>/report.pdf")
+def report_pdf(token: str) -> BaseResponse:
+    """The gap-analysis PDF (``?audience=government`` or ``ngo``), as a download.
+
+    Served from the cache when nothing changed since it was last made; otherwise made in the
+    background while :func:`report_status` shows progress (or here, when not in background).
+    """
+    audience = _audience()
     assessment, _, answers_file, analysis = analyse(token)
-    try:
-        pdf = render_pdf(analysis, answers_file, audience=audience)
-    except ReportError:
-        log.exception("the report of an assessment could not be rendered")
-        abort(
-            503,
-            description=(
-                "The PDF could not be made just now. Your answers are safe: try again in a few "
-                "minutes. If it keeps failing, download the answers file and tell the service's "
-                "administrators."
-            ),
-        )
-    filename = f"{slug(assessment.title)}-{audience}-{date.today().isoformat()}.pdf"
+    today = date.today()
+    reports = report_jobs.renderer()
+    key = report_key(analysis, answers_file, audience, today)
+    pdf = reports.cache.get(key)
+    if pdf is None:
+        if report_jobs.in_background():
+            return redirect(url_for(".report_status", token=token, audience=audience), 303)
+        try:
+            pdf = render_pdf(analysis, answers_file, audience=audience, generated_on=today)
+        except ReportError:
+            log.exception("the report of an assessment could not be rendered")
+            abort(503, description=NOT_MADE)
+        reports.cache.put(key, pdf)
+    filename = f"{slug(assessment.title)}-{audience}-{today.isoformat()}.pdf"
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.get("/a/<token:token>/report")
+def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
+    """ "Your PDF is being prepared": reloads itself until the PDF is made, then downloads it."""
+    audience = _audience()
+    pdf_url = url_for(".report_pdf", token=token, audience=audience)
+    if not report_jobs.in_background():
+        return redirect(pdf_url, 303)
+    assessment, checklist, answers_file, analysis = analyse(token)
+    today = date.today()
+    key = report_key(analysis, answers_file, audience, today)
+    state = report_jobs.renderer().state(
+        key, checklist, answers_file, audience=audience, generated_on=today
+    )
+    if state == "failed":
+        abort(503, description=NOT_MADE)
+    kind = next(kind for key, kind, _ in AUDIENCE_CHOICES if key == audience)
+    page = render_template(
+        "views/results/preparing.html",
+        assessment=assessment,
+        ready=state == "ready",
+        kind=kind,
+        pdf_url=pdf_url,
+        status_url=url_for(".report_status", token=token, audience=audience),
+        refresh_seconds=REFRESH_SECONDS,
+    )
+    if state == "ready":
+        return page, 200, {}
+    return page, 202, {"Retry-After": str(REFRESH_SECONDS)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,21 @@ def import_answers(page: Any, base: str, answers: dict[str, Any], title: str) ->
     response = upload_answers(page, base, data)
     assert response.status == 200, response.status
     return response
+
+
+def fetch_pdf(context: Any, url: str, timeout: float = 90) -> bytes:
+    """Get a report PDF over HTTP, as often as needed: while it is being made, the server answers
+    with its "being prepared" page instead (and makes it in the background)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = context.request.get(url)
+        if response.headers.get("content-type") == "application/pdf":
+            assert response.status == 200, response.status
+            body: bytes = response.body()
+            return body
+        assert response.status in {200, 202}, f"{url}: {response.status}"
+        assert time.monotonic() < deadline, f"{url}: no PDF after {timeout} s"
+        time.sleep(0.5)
 
 
 def main_text(page: Any) -> str:

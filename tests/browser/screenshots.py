@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from actions import fetch_pdf
 from live import HOW_TO_GET_THEM, launch_chromium, missing_tools, new_context, serve
 from tour import tour
 
@@ -88,9 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             if visit.kind in PHONE_SHOTS:
                 shoot(page, out / f"phone-{visit.kind}.png", PHONE["width"], PHONE["height"])
             if visit.kind == "results":
-                response = context.request.get(page.url.removesuffix("results") + "report.pdf")
-                assert response.ok, response.status
-                report = response.body()
+                report = fetch_pdf(context, page.url.removesuffix("results") + "report.pdf")
         browser.close()
         if report is None:
             print("no report: the tour did not reach the results page", file=sys.stderr)

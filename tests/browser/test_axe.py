@@ -9,6 +9,7 @@ from checkers import axe_findings, run_axe, svg_contrast_findings
 from tour import KINDS
 
 STATUS = {
+    "report-preparing": 202,
     "start-errors": 422,
     "theme-errors": 422,
     "import-errors": 422,

@@ -129,8 +129,8 @@ def test_keyboard_only_journey(page: Any, live_server: str) -> None:
     assert keys.focused()["text"] == "government"  # the chosen one takes focus
     assert keys.press("ArrowDown")["text"] == "ngo"
     keys.tab_to("Download PDF")
-    with page.expect_download() as download:
-        keys.press("Enter")
+    with page.expect_download(timeout=90_000) as download:  # made in the background
+        page.keyboard.press("Enter")
     assert "-ngo-" in download.value.suggested_filename
     assert download.value.path().read_bytes().startswith(b"%PDF-")
 

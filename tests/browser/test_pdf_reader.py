@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from actions import OSCE, START, gaps, import_answers, letters, planned_answers, practices_for
+from actions import (
+    OSCE,
+    START,
+    fetch_pdf,
+    gaps,
+    import_answers,
+    letters,
+    planned_answers,
+    practices_for,
+)
 from live import new_context
 from pypdf import PdfReader
 
@@ -44,12 +53,10 @@ def reports(
         overview = page.url
         found = {}
         for audience in KIND:
-            response = ctx.request.get(f"{overview}report.pdf?audience={audience}")
-            assert response.status == 200, response.status
-            assert response.headers["content-type"] == "application/pdf"
+            data = fetch_pdf(ctx, f"{overview}report.pdf?audience={audience}")
             path = folder / f"{audience}.pdf"
-            path.write_bytes(response.body())
-            found[audience] = Report(audience, path, response.body())
+            path.write_bytes(data)
+            found[audience] = Report(audience, path, data)
         return found
     finally:
         ctx.close()

@@ -8,6 +8,7 @@ accessibility test runs axe on it, the HTML test collects its HTML for vnu, and
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,8 @@ KINDS = (
     *(f"theme-{n}" for n in range(1, len(OSCE.themes) + 1)),
     "review-complete",
     "results",
+    "report-preparing",
+    "report-ready",
     "error-400",
     "error-404",
     "error-413",
@@ -60,6 +63,14 @@ class Visit:
 
 def _visit(kind: str, response: Any) -> Visit:
     return Visit(kind, response.url, response.status, response.text())
+
+
+def _wait_until_ready(page: Any, status_url: str, timeout: float = 90) -> None:
+    """Wait until the report behind this "being prepared" page is made."""
+    deadline = time.monotonic() + timeout
+    while page.context.request.get(status_url).status != 200:
+        assert time.monotonic() < deadline, f"no PDF after {timeout} s"
+        time.sleep(0.5)
 
 
 def tour(page: Any, base: str) -> Iterator[Visit]:
@@ -97,6 +108,24 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
         yield _visit(f"theme-{number}", goto(page, url))
     yield _visit("review-complete", goto(page, base + complete + "review"))
     yield _visit("results", goto(page, base + complete + "results"))
+
+    # The PDF is made in the background: a page says so and reloads itself until it is ready.
+    # Its reloads are answered "204 No Content" (the page stays) while it is being checked.
+    status = f"{base}{complete}report?audience=ngo"
+    loads: list[str] = []
+
+    def hold(route: Any) -> None:
+        loads.append(route.request.url)
+        if len(loads) == 1:
+            route.continue_()
+        else:
+            route.fulfill(status=204)
+
+    page.route(lambda url: url == status, hold)
+    yield _visit("report-preparing", goto(page, status))
+    page.unroute(lambda url: url == status)
+    _wait_until_ready(page, status)
+    yield _visit("report-ready", goto(page, status))
 
     yield _visit("error-400", goto(page, base + complete + "report.pdf?audience=minister"))
     yield _visit("error-404", goto(page, base + "/a/" + "x" * 43 + "/"))

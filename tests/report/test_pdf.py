@@ -197,6 +197,7 @@ def test_metadata_language_and_tags(government_pdf):
     assert root["/Lang"] == "en"
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
     assert "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
     assert b"pdfuaid" in root["/Metadata"].get_object().get_data()
 
 
