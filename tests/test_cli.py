@@ -249,3 +249,25 @@ def test_report_rejects_an_unknown_audience(capsys, answers_path):
         main(["report", str(answers_path), "--audience", "press"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_score_into_a_closed_pipe_is_quiet(tmp_path):
+    """`assessor score FILE | head -c 10`: the reader leaves early; no traceback, status 0."""
+    import subprocess
+    import sys
+
+    # The OSCE checklist with nothing answered prints far more than a pipe buffer holds.
+    root = Path(__file__).resolve().parent.parent
+    path = tmp_path / "answers.json"
+    data = answers(checklist="osce-odihr-2017-migrant-integration", answers={})
+    path.write_text(json.dumps(data), encoding="utf-8")
+    command = [str(Path(sys.executable).parent / "assessor"), "score", str(path)]
+    command += ["--checklists", str(root / "checklists")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10).startswith(b"{")
+        process.stdout.close()
+        error = process.stderr.read().decode()
+        status = process.wait(timeout=30)
+    assert "Traceback" not in error
+    assert status == 0
