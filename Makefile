@@ -62,9 +62,15 @@ stress: install
 	ASSESSOR_STRESS=1 timeout 900 $(BIN)/pytest tests/stress -p no:cacheprovider -rA -s
 
 lint: install
-	$(BIN)/ruff check assessor tests
-	$(BIN)/ruff format --check assessor tests
+	$(BIN)/ruff check assessor tests benchmarks
+	$(BIN)/ruff format --check assessor tests benchmarks
 	$(BIN)/mypy
+
+# Benchmarks of the PDF and the web app against their floors (not part of `make test`): about
+# 10 minutes on 2 cores; writes docs/benchmarks.md (and the raw figures to reports/). The web
+# part serves on 127.0.0.1 only, with bounded load, and stops its servers at the end.
+bench: install
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache

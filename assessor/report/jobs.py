@@ -23,7 +23,8 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger(__name__)
 PENDING_TIMEOUT = 300.0
+FAILURE_SHOWN_FOR = 600.0  # an older failure is forgotten: the report is simply tried again
 NICENESS = 10
 TASKS_PER_PROCESS = 100  # then a fresh process: WeasyPrint's caches never grow without bound
 
@@ -140,8 +142,9 @@ class Renderer:
         marker = self._marker(key, "failed")
         if marker is not None:
             try:
+                recent = time.time() - marker.stat().st_mtime < FAILURE_SHOWN_FOR
                 marker.unlink()
-                failed = True
+                failed = failed or recent
             except OSError:
                 pass
         return failed
@@ -211,6 +214,11 @@ class Renderer:
         failed = True
         try:
             pdf = future.result()
+        except (CancelledError, BrokenProcessPool):
+            # The web worker is stopping (or its renderer died): not the report's fault, and
+            # the next request for it starts a new job.
+            LOG.warning("a report being made in the background was interrupted")
+            failed = False
         except Exception:
             LOG.exception("a report could not be made in the background")
         else:

@@ -93,6 +93,8 @@ def serve(workdir: Path, workers: int = 2) -> Iterator[str]:
         **os.environ,
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": f"sqlite:///{workdir / 'assessor.sqlite'}",
+        # Its own cache of PDFs, so every run makes them afresh, as for a new user.
+        "FLASK_REPORT_CACHE_DIR": str(workdir / "report-cache"),
     }
     env.pop("CHECKLIST_DIR", None)  # the real checklists, as a user gets them
     upgrade = subprocess.run(

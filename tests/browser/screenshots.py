@@ -18,7 +18,7 @@ from live import HOW_TO_GET_THEM, launch_chromium, missing_tools, new_context, s
 from tour import tour
 
 ROOT = Path(__file__).resolve().parents[2]
-DESKTOP = 1280
+DESKTOP = 1100
 PHONE = {"width": 390, "height": 844}
 # Kind of page -> height of the desktop shot (the width is DESKTOP).
 DESKTOP_SHOTS = {

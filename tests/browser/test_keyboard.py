@@ -68,16 +68,17 @@ def test_keyboard_only_journey(page: Any, live_server: str) -> None:
     focus = keys.press("Tab")
     assert (focus["tag"], focus["text"]) == ("a", "Skip to main content")
     keys.press("Enter")
-    assert keys.focused()["id"] == "Content"
+    expect(page.locator("main")).to_be_focused()
 
     # Submitting the empty form: the error summary takes focus; its links lead to the fields.
     keys.tab_to("Start the assessment")
     assert keys.enter().status == 422
+    expect(page.get_by_role("alert")).to_be_focused()  # autofocus, once the page is shown
     assert keys.focused()["text"].startswith("There is a problem")
     focus = keys.press("Tab")
     assert focus["text"] == "Enter a title for this assessment"
     keys.press("Enter")
-    assert keys.focused()["id"] == "title"
+    expect(page.get_by_label("Title of this assessment")).to_be_focused()
     page.keyboard.type("Keyboard review 2026")
     keys.press("Tab")
     page.keyboard.type("Ministry of the Interior")

@@ -8,7 +8,6 @@ accessibility test runs axe on it, the HTML test collects its HTML for vnu, and
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -65,14 +64,6 @@ def _visit(kind: str, response: Any) -> Visit:
     return Visit(kind, response.url, response.status, response.text())
 
 
-def _wait_until_ready(page: Any, status_url: str, timeout: float = 90) -> None:
-    """Wait until the report behind this "being prepared" page is made."""
-    deadline = time.monotonic() + timeout
-    while page.context.request.get(status_url).status != 200:
-        assert time.monotonic() < deadline, f"no PDF after {timeout} s"
-        time.sleep(0.5)
-
-
 def tour(page: Any, base: str) -> Iterator[Visit]:
     """Show every kind of page in ``page`` in turn; yield each while it is on screen."""
     answers = planned_answers()
@@ -87,12 +78,14 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
     yield _visit("theme-empty", click_link(page, "Start answering"))
 
     answer_theme(page, first, {c.id: answers[c.id] for c in first.criteria[:6]})
-    too_long = first.criteria[1].id
-    page.locator(f"textarea[name='{too_long}-evidence']").fill("Long evidence. " * 400)
-    page.locator(f"fieldset#{first.criteria[2].id}").get_by_role("radio").first.check()
+    too_long = [first.criteria[1].id, first.criteria[4].id]
+    for criterion_id in too_long:
+        page.locator(f"textarea[name='{criterion_id}-evidence']").fill("Long evidence. " * 400)
     yield _visit("theme-errors", click_button(page, "Save and continue"))
 
-    page.locator(f"textarea[name='{too_long}-evidence']").fill(answers[too_long]["evidence"])
+    for criterion_id in too_long:
+        evidence = page.locator(f"textarea[name='{criterion_id}-evidence']")
+        evidence.fill(answers[criterion_id]["evidence"])
     yield _visit("overview-in-progress", click_button(page, "Save and come back later"))
     yield _visit("review-incomplete", goto(page, base + token_path + "review"))
 
@@ -109,23 +102,15 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
     yield _visit("review-complete", goto(page, base + complete + "review"))
     yield _visit("results", goto(page, base + complete + "results"))
 
-    # The PDF is made in the background: a page says so and reloads itself until it is ready.
-    # Its reloads are answered "204 No Content" (the page stays) while it is being checked.
+    # The PDF is made in the background: a page says so, checks until it is ready (a script,
+    # not a reload), then starts the download by itself and stays on screen.
     status = f"{base}{complete}report?audience=ngo"
-    loads: list[str] = []
-
-    def hold(route: Any) -> None:
-        loads.append(route.request.url)
-        if len(loads) == 1:
-            route.continue_()
-        else:
-            route.fulfill(status=204)
-
-    page.route(lambda url: url == status, hold)
-    yield _visit("report-preparing", goto(page, status))
-    page.unroute(lambda url: url == status)
-    _wait_until_ready(page, status)
-    yield _visit("report-ready", goto(page, status))
+    with page.expect_download(timeout=90_000):
+        yield _visit("report-preparing", goto(page, status))
+    with page.expect_download():
+        ready = page.goto(status, wait_until="commit")  # made: the download starts at once
+    page.wait_for_load_state()
+    yield _visit("report-ready", ready)
 
     yield _visit("error-400", goto(page, base + complete + "report.pdf?audience=minister"))
     yield _visit("error-404", goto(page, base + "/a/" + "x" * 43 + "/"))

@@ -1,0 +1,79 @@
+"""``make bench``: run every benchmark, each in its own process, and write docs/benchmarks.md.
+
+    python -m benchmarks.run            the full suite (about 10 minutes on 2 cores)
+    python -m benchmarks.run --quick    fewer runs and no 100x report: to try the suite out
+
+The raw figures go to reports/benchmarks.json; the document compares them with their targets and
+with the figures recorded before the work on speed (benchmarks/baseline.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import ROOT, machine, run_child
+from benchmarks.report import render_markdown
+
+BASELINE = Path(__file__).with_name("baseline.json")
+
+
+def step(name: str, started: float) -> None:
+    """Say what runs now (on standard error, so the output stays one JSON line per child)."""
+    print(f"[{time.monotonic() - started:6.0f} s] {name}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the suite; write the JSON and the Markdown."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs, no 100x report")
+    parser.add_argument("--skip-web", action="store_true", help="only the PDF benchmarks")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--json", default=str(ROOT / "reports" / "benchmarks.json"))
+    args = parser.parse_args(argv)
+
+    pdf_runs, feature_runs, scale_runs = (3, 2, 1) if args.quick else (7, 3, 2)
+    started = time.monotonic()
+    results: dict[str, Any] = {"machine": machine(), "quick": args.quick}
+    step("PDF: ours and the floor, interleaved", started)
+    results["osce"] = run_child("benchmarks.pdf", "osce", str(pdf_runs))
+    step("PDF: peak memory of one render in a fresh process", started)
+    results["memory"] = run_child("benchmarks.pdf", "memory")
+    step("PDF: the cost of each feature of the template", started)
+    results["features"] = run_child("benchmarks.pdf", "features", str(feature_runs))
+    step("PDF: the content-keyed cache", started)
+    results["cache"] = run_child("benchmarks.pdf", "cache", "20")
+    results["scale"] = {}
+    for times in (10,) if args.quick else (10, 100):
+        runs = scale_runs if times == 10 else 1
+        step(f"PDF: a checklist {times} times the OSCE criteria ({runs} run(s))", started)
+        results["scale"][str(times)] = run_child(
+            "benchmarks.pdf", "scale", str(times), str(runs), timeout=2400
+        )
+    if not args.skip_web:
+        step("Web: gunicorn, Assessor against the floor app (loopback only)", started)
+        results["web"] = run_child("benchmarks.web", timeout=1200)
+        step("Web: the same under PDF load, PDFs made in the request workers (as before)", started)
+        results["web_inline"] = run_child(
+            "benchmarks.web", "--inline-pdf", "--under-pdf-only", timeout=1200
+        )
+    results["total_seconds"] = time.monotonic() - started
+    step("writing the results", started)
+
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else None
+    json_path = Path(args.json)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(results, indent=2) + "\n")
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_markdown(results, baseline))
+    print(f"wrote {output} and {json_path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
