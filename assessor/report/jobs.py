@@ -11,7 +11,7 @@ file and answers, so the bytes are those the command line writes.
 
 Across web workers (a progress page's refresh may reach another one), a job is announced by a
 ``<key>.pending`` file next to the cached PDFs, created atomically; a failure leaves a
-``<key>.failed`` file, reported once. A pending file older than :data:`PENDING_TIMEOUT` (its
+``<key>.failed`` file, reported for a minute. A pending file older than :data:`PENDING_TIMEOUT` (its
 worker died) is taken over.
 """
 
@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger(__name__)
 PENDING_TIMEOUT = 300.0
-FAILURE_SHOWN_FOR = 600.0  # an older failure is forgotten: the report is simply tried again
+FAILURE_SHOWN_FOR = 60.0  # a failure is shown this long ("try again in a few minutes"), then
+# forgotten: the next request makes the report again
 NICENESS = 10
 TASKS_PER_PROCESS = 100  # then a fresh process: WeasyPrint's caches never grow without bound
 
@@ -90,7 +91,7 @@ class Renderer:
         self._executor: ProcessPoolExecutor | None = None
         self._pid = 0
         self._jobs: dict[str, Future[bytes]] = {}
-        self._failed: set[str] = set()
+        self._failed: dict[str, float] = {}  # key -> when its job failed
         self._lock = threading.Lock()
 
     # -- markers shared by the web workers --------------------------------------------------
@@ -134,20 +135,27 @@ class Renderer:
             with contextlib.suppress(OSError):
                 pending.unlink()
 
-    def _take_failure(self, key: str) -> bool:
-        """Whether the job for ``key`` failed (reported once: a later request tries again)."""
+    def _has_failed(self, key: str) -> bool:
+        """Whether the job for ``key`` failed in the last :data:`FAILURE_SHOWN_FOR` seconds
+        (here or in another worker); an older failure is forgotten, so the report is retried."""
+        now = time.time()
         with self._lock:
-            failed = key in self._failed
-            self._failed.discard(key)
+            when = self._failed.get(key)
+            if when is not None and now - when >= FAILURE_SHOWN_FOR:
+                del self._failed[key]
+                when = None
+        if when is not None:
+            return True
         marker = self._marker(key, "failed")
-        if marker is not None:
-            try:
-                recent = time.time() - marker.stat().st_mtime < FAILURE_SHOWN_FOR
-                marker.unlink()
-                failed = failed or recent
-            except OSError:
-                pass
-        return failed
+        if marker is None:
+            return False
+        try:
+            if now - marker.stat().st_mtime < FAILURE_SHOWN_FOR:
+                return True
+            marker.unlink()
+        except OSError:
+            pass
+        return False
 
     def _is_pending_elsewhere(self, key: str) -> bool:
         marker = self._marker(key, "pending")
@@ -185,7 +193,7 @@ class Renderer:
         """Where the report with this key stands; starts making it if nobody is."""
         if self.cache.get(key) is not None:
             return "ready"
-        if self._take_failure(key):
+        if self._has_failed(key):
             return "failed"
         with self._lock:
             job = self._jobs.get(key)
@@ -227,7 +235,7 @@ class Renderer:
         with self._lock:
             self._jobs.pop(key, None)
             if failed:
-                self._failed.add(key)
+                self._failed[key] = time.time()
         self._release(key, failed)
 
     def wait(self, key: str, timeout: float) -> None:

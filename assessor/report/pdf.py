@@ -39,12 +39,15 @@ def _cache_page_references() -> None:
     original = pydyf.PDF.page_references
     if not isinstance(original, property) or getattr(original.fget, "cached", False):
         return
+    compute = original.fget
+    if compute is None:  # pragma: no cover - not the property this was written for
+        return
 
     def page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
         count = len(self.pages["Kids"])
         cached = self.__dict__.get("_page_references")
         if cached is None or cached[0] != count:
-            cached = (count, original.fget(self))
+            cached = (count, compute(self))
             self.__dict__["_page_references"] = cached
         return cached[1]  # type: ignore[no-any-return]
 

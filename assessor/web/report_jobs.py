@@ -26,11 +26,12 @@ def in_background() -> bool:
 
 def renderer() -> Renderer:
     """This app's renderer and its cache (created on first use, after gunicorn has forked)."""
-    found = current_app.extensions.get(EXTENSION)
+    found: Renderer | None = current_app.extensions.get(EXTENSION)
     if found is None:
         folder = current_app.config.get("REPORT_CACHE_DIR")
         if folder is None and not current_app.testing:
             folder = Path(current_app.instance_path) / "report-cache"
         cache = PDFCache(Path(folder) if folder else None)
         found = current_app.extensions.setdefault(EXTENSION, Renderer(cache))
+    assert found is not None
     return found

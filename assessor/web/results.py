@@ -103,7 +103,8 @@ def report_pdf(token: str) -> BaseResponse:
 
 @bp.get("/a/<token:token>/report")
 def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
-    """ "Your PDF is being prepared": reloads itself until the PDF is made, then downloads it."""
+    """The "Your PDF is being prepared" page: checked again until the PDF is made, then the
+    download starts."""
     audience = _audience()
     pdf_url = url_for(".report_pdf", token=token, audience=audience)
     if not report_jobs.in_background():
@@ -116,7 +117,7 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     )
     if state == "failed":
         abort(503, description=NOT_MADE)
-    kind = next(kind for key, kind, _ in AUDIENCE_CHOICES if key == audience)
+    kind = next(kind for choice, kind, _ in AUDIENCE_CHOICES if choice == audience)
     page = render_template(
         "views/results/preparing.html",
         assessment=assessment,

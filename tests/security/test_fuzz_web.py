@@ -117,7 +117,11 @@ texts = st.text(max_size=120)
 values = st.one_of(
     st.sampled_from([*LEVEL_KEYS, "", "continue", "later", "FULL", "none", "0"]),
     texts,
-    st.builds(lambda c, n: c * n, st.characters(), st.integers(MAX_EVIDENCE_CHARS - 3, 6000)),
+    st.builds(
+        lambda c, n: c * n,
+        st.characters(exclude_categories=["Cs"]),
+        st.integers(MAX_EVIDENCE_CHARS - 3, 6000),
+    ),
 )
 names = st.one_of(st.sampled_from([*FIELDS, "action", "csrf_token"]), st.text(max_size=30))
 form_pairs = st.lists(st.tuples(names, values), max_size=14)
