@@ -34,7 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-web", action="store_true", help="only the PDF benchmarks")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(ROOT / "reports" / "benchmarks.json"))
+    parser.add_argument(
+        "--render-only", action="store_true", help="rewrite the Markdown from the saved JSON"
+    )
     args = parser.parse_args(argv)
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else None
+    if args.render_only:
+        results = json.loads(Path(args.json).read_text())
+        Path(args.output).write_text(render_markdown(results, baseline))
+        return 0
 
     pdf_runs, feature_runs, scale_runs = (3, 2, 1) if args.quick else (7, 3, 2)
     started = time.monotonic()
@@ -64,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     results["total_seconds"] = time.monotonic() - started
     step("writing the results", started)
 
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else None
     json_path = Path(args.json)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=2) + "\n")
