@@ -58,9 +58,9 @@ def _render(
     generated_on: str,
 ) -> bytes:  # pragma: no cover - runs in the child process (tested through the web view)
     """Make one report in the child process: load, score, render."""
-    from types import MappingProxyType
+    import json
 
-    from assessor.answers import Answer, AnswersFile, AssessmentInfo
+    from assessor.answers import parse_answers_file
     from assessor.checklist import load_checklist
     from assessor.report import ReportError, render_pdf
     from assessor.scoring import score
@@ -68,14 +68,7 @@ def _render(
     checklist = load_checklist(checklist_path)
     if checklist.digest != checklist_digest:
         raise ReportError("the checklist file changed while the report was being made")
-    answers_file = AnswersFile(
-        checklist_id=answers["checklist"],
-        checklist_version=answers["checklist_version"],
-        assessment=AssessmentInfo(**answers["assessment"]),
-        answers=MappingProxyType(
-            {cid: Answer(a["level"], a["evidence"]) for cid, a in answers["answers"].items()}
-        ),
-    )
+    answers_file, _ = parse_answers_file(json.dumps(answers), lambda _id: checklist)
     analysis = score(checklist, answers_file.answers)
     return render_pdf(
         analysis, answers_file, audience=audience, generated_on=date.fromisoformat(generated_on)
