@@ -54,7 +54,7 @@ test: install test-tools
 # PNGs of every kind of page (desktop and phone width) and of the PDF report's first pages, for
 # the README and for reviewers, into docs/screenshots/. Starts its own server, like the tests.
 screenshots: install test-tools
-	$(BIN)/python tests/browser/screenshots.py docs/screenshots
+	PYTHONPATH=. $(BIN)/python tests/browser/screenshots.py docs/screenshots
 
 # Load and crash tests against the production server (gunicorn) on 127.0.0.1, on SQLite and
 # PostgreSQL: 50 users at once, then kill -9 mid-save. Bounded: a few minutes at most.

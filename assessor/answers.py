@@ -8,13 +8,17 @@ The answers file is the exchange format between the app (export / import) and th
                     "respondent": "government" | "ngo" | "other"},
      "answers": {"<criterion id>": {"level": "<level key>" | null, "evidence": "..."}}}
 
-A criterion missing from ``answers`` is unanswered. This module is pure: no Flask, no database.
+A criterion missing from ``answers`` is unanswered. A file is checked, not repaired: every problem
+is listed, including keys given twice in one object and text that breaks the one rule for user
+text (:mod:`assessor.text`: characters no one types, too many lines, runs without a space).
+Evidence is kept exactly as written; titles and names are trimmed as a form trims them. This
+module is pure: no Flask, no database.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -23,6 +27,7 @@ from typing import Any
 from assessor.checklist import Checklist
 from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.levels import LEVEL_KEYS
+from assessor.text import clean_line, is_blank, limit_problems, never_typed
 
 MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_CHARS = 5000
@@ -37,10 +42,6 @@ RESPONDENTS: tuple[tuple[str, str], ...] = (
 RESPONDENT_KEYS: tuple[str, ...] = tuple(key for key, _ in RESPONDENTS)
 MAX_VERSION_CHARS = 40
 
-# Control characters (but tab and line breaks) and lone surrogates: no form can send them, and
-# databases refuse them (PostgreSQL: NUL; both: surrogates cannot be encoded as UTF-8).
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -53,6 +54,14 @@ class Answer:
     def is_answered(self) -> bool:
         """Whether a level has been chosen."""
         return self.level is not None
+
+
+def fingerprint(answer: Answer | None) -> str:
+    """A short digest of an answer, to tell whether it changed since a page was opened."""
+    if answer is None:
+        answer = Answer()
+    text = json.dumps([answer.level, answer.evidence], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -104,18 +113,27 @@ class AnswersError(Exception):
         super().__init__("; ".join(self.problems))
 
 
-def _text_problems(value: Any, name: str, max_chars: int, required: bool) -> list[str]:
+def _text_problems(
+    value: Any, name: str, max_chars: int, required: bool, multiline: bool = False
+) -> list[str]:
+    """What is wrong with one text field, by the one rule for user text (:mod:`assessor.text`).
+
+    A file is refused rather than cleaned: every character no one types is named.
+    """
     if not isinstance(value, str):
         return [f"{name} must be a string, not {_type_name(value)}"]
-    if required and not value.strip():
+    if required and is_blank(value):
         return [f"{name} must not be empty"]
     if len(value) > max_chars:
         return [f"{name} is too long ({len(value)} characters; the limit is {max_chars})"]
-    if _FORBIDDEN_CHARS.search(value):
-        return [
-            f"{name} contains characters text cannot hold (control characters or broken Unicode)"
-        ]
-    return []
+    problems = [f"{name} {problem}" for problem in limit_problems(value, multiline=multiline)]
+    found = never_typed(value)
+    if found:
+        problems.append(
+            f"{name} contains characters no one types (control, bidi override or broken "
+            f"Unicode): {', '.join(found[:5])}{' and more' if len(found) > 5 else ''}"
+        )
+    return problems
 
 
 def _type_name(value: Any) -> str:
@@ -153,8 +171,8 @@ def validate_assessment_info(data: Any) -> tuple[AssessmentInfo | None, list[str
         return None, problems
     return (
         AssessmentInfo(
-            title=data["title"].strip(),
-            organisation=data["organisation"].strip(),
+            title=clean_line(data["title"]),
+            organisation=clean_line(data["organisation"]),
             country=str(country),
             respondent=str(respondent),
         ),
@@ -174,10 +192,44 @@ def validate_answer(crit_id: str, data: Any) -> tuple[Answer | None, list[str]]:
             f"{where}: invalid level {level!r}; expected one of {', '.join(LEVEL_KEYS)}"
         )
     evidence = data.get("evidence", "")
-    problems += _text_problems(evidence, f"{where}: evidence", MAX_EVIDENCE_CHARS, False)
+    problems += _text_problems(
+        evidence, f"{where}: evidence", MAX_EVIDENCE_CHARS, required=False, multiline=True
+    )
     if problems:
         return None, problems
     return Answer(level=level, evidence=evidence), []
+
+
+class _JSONObject(dict[str, Any]):
+    """A JSON object that remembers which keys it was given more than once (JSON allows it;
+    ``json.loads`` keeps the last silently, so a file could say two things at once)."""
+
+    duplicates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _JSONObject:
+        """The object for ``json.loads(object_pairs_hook=...)``."""
+        obj = cls(pairs)
+        if len(obj) != len(pairs):
+            keys = [key for key, _ in pairs]
+            obj.duplicates = tuple(dict.fromkeys(k for k in keys if keys.count(k) > 1))
+        return obj
+
+
+def _duplicate_key_problems(data: Any) -> list[str]:
+    """A problem for every key given twice in one object, anywhere in the file, in file order."""
+    problems = []
+    stack: list[tuple[Any, tuple[str, ...]]] = [(data, ())]
+    while stack:  # not recursive: the parser allows deeper nesting than a recursive walk
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            where = f" in {' → '.join(path)}" if path else ""
+            duplicates = getattr(node, "duplicates", ())
+            problems += [f"the key {k!r} appears more than once{where}" for k in duplicates]
+            stack += [(value, (*path, repr(key))) for key, value in reversed(node.items())]
+        elif isinstance(node, list):
+            stack += [(value, (*path, f"[{i}]")) for i, value in reversed(list(enumerate(node)))]
+    return problems
 
 
 def parse_answers_file(
@@ -201,7 +253,7 @@ def parse_answers_file(
         except UnicodeDecodeError:
             raise AnswersError(["the file is not UTF-8 text"]) from None
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_JSONObject.from_pairs)
     except json.JSONDecodeError as exc:
         raise AnswersError(
             [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]
@@ -213,7 +265,8 @@ def parse_answers_file(
     if not isinstance(data, dict):
         raise AnswersError([f"the file must hold a JSON object, not {_type_name(data)}"])
 
-    problems = [
+    problems = _duplicate_key_problems(data)
+    problems += [
         f"unknown top-level field {k!r}"
         for k in sorted(set(data) - {"checklist", "checklist_version", "assessment", "answers"})
     ]

@@ -5,16 +5,24 @@ A checklist is a YAML file (format in ``checklists/README.md``, shape in
 meaning: unique ids, links that resolve, weights, no empty themes or recommendations. Every
 problem found is collected into one :class:`ChecklistError`.
 
+The model also owns the numbering people read and cite: a :class:`Checklist` gives every theme
+("2"), recommendation ("2.1"), criterion ("2.1.a"), good practice ("A3") and cited commitment
+("B1") its ``code`` once, when it is built, so the web pages, the PDF and the CLI all say the
+same thing. Codes follow the checklist's order and may change with a new version; ids never do,
+so ids remain the keys (form fields, database, JSON, anchors) and codes are only ever shown.
+
 This module knows nothing of Flask or the database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
-from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+import string
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,6 +34,15 @@ import yaml
 
 DEFAULT_WEIGHT = 1.0
 MAX_CHECKLIST_BYTES = 5 * 1024 * 1024
+# What a checklist file may hold, checked while it is read, before anything is validated: the
+# largest real checklist is about 2,000 values nested 8 deep (the benchmarks' 100x copy, 200,000).
+MAX_YAML_DEPTH = 32
+MAX_YAML_VALUES = 500_000
+# What the problems of a bad file are reported as (a log line, a terminal): see ``_listed``.
+MAX_PROBLEMS_LISTED = 50
+MAX_SCHEMA_ERRORS = 1000
+MAX_QUOTED_CHARS = 200
+MAX_MESSAGE_CHARS = 1000
 
 
 # --------------------------------------------------------------------------------------------
@@ -35,18 +52,25 @@ MAX_CHECKLIST_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Criterion:
-    """A concrete statement an official can answer for their own country."""
+    """A concrete statement an official can answer for their own country.
+
+    ``code`` is its display code ("2.1.a"), given by the :class:`Checklist` that holds it.
+    """
 
     id: str
     text: str
     guidance: str | None = None
     weight: float = DEFAULT_WEIGHT
     weight_reason: str | None = None
+    code: str = ""
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """A recommendation of the source, quoted verbatim, split into criteria."""
+    """A recommendation of the source, quoted verbatim, split into criteria.
+
+    ``code`` is its display code ("2.1"), given by the :class:`Checklist` that holds it.
+    """
 
     id: str
     text: str
@@ -55,15 +79,20 @@ class Recommendation:
     commitment_ids: tuple[str, ...] = ()
     weight: float = DEFAULT_WEIGHT
     weight_reason: str | None = None
+    code: str = ""
 
 
 @dataclass(frozen=True)
 class Theme:
-    """A group of recommendations, in the source's order."""
+    """A group of recommendations, in the source's order.
+
+    ``code`` is its display code ("2"), given by the :class:`Checklist` that holds it.
+    """
 
     id: str
     title: str
     recommendations: tuple[Recommendation, ...]
+    code: str = ""
 
     @property
     def criteria(self) -> tuple[Criterion, ...]:
@@ -95,7 +124,11 @@ class PracticeSource:
 
 @dataclass(frozen=True)
 class GoodPractice:
-    """A case presented in the source, summarised, with its country, actor and place."""
+    """A case presented in the source, summarised, with its country, actor and place.
+
+    ``code`` is its display code ("A3", as in the report's Annex A), given by the
+    :class:`Checklist` that holds it.
+    """
 
     id: str
     country: str
@@ -103,11 +136,16 @@ class GoodPractice:
     title: str
     summary: str
     source: PracticeSource
+    code: str = ""
 
 
 @dataclass(frozen=True)
 class Commitment:
-    """One provision of a commitment document, quoted verbatim."""
+    """One provision of a commitment document, quoted verbatim.
+
+    ``code`` is its display code ("B1", as in the report's Annex B), given by the
+    :class:`Checklist` that holds it; empty if no recommendation cites it (nothing lists it).
+    """
 
     id: str
     document_id: str
@@ -115,6 +153,7 @@ class Commitment:
     year: int
     paragraph: str
     text: str
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,7 +168,11 @@ class CommitmentDocument:
 
 @dataclass(frozen=True)
 class Checklist:
-    """A validated checklist. Immutable; build it with :func:`load_checklist`."""
+    """A validated checklist. Immutable; build it with :func:`load_checklist`.
+
+    Building one gives its themes, recommendations, criteria, good practices and cited
+    commitments their display codes (see :meth:`code`); codes passed in are replaced.
+    """
 
     id: str
     version: str
@@ -158,6 +201,12 @@ class Checklist:
     )
 
     def __post_init__(self) -> None:
+        themes, practices, documents = _coded(
+            self.themes, self.good_practices, self.commitment_documents
+        )
+        object.__setattr__(self, "themes", themes)
+        object.__setattr__(self, "good_practices", practices)
+        object.__setattr__(self, "commitment_documents", documents)
         index: dict[str, Any] = {}
         for theme in self.themes:
             index[theme.id] = theme
@@ -234,6 +283,18 @@ class Checklist:
         result: Commitment = self._get(Commitment, commitment_id)
         return result
 
+    def code(self, item_id: str) -> str:
+        """The display code of the item with this id ("2", "2.1", "2.1.a", "A3", "B1").
+
+        Empty for a commitment no recommendation cites and for a commitment document;
+        ``KeyError`` if the checklist has no item with this id.
+        """
+        item = self._index.get(item_id)
+        if item is None:
+            raise KeyError(f"no item with id {item_id!r} in {self.id}")
+        code: str = getattr(item, "code", "")
+        return code
+
     def has_criterion(self, crit_id: str) -> bool:
         """Whether a criterion with this id exists."""
         return isinstance(self._index.get(crit_id), Criterion)
@@ -253,6 +314,61 @@ class Checklist:
     def recommendations_for_practice(self, practice_id: str) -> tuple[Recommendation, ...]:
         """The recommendations that link a good practice."""
         return tuple(r for r in self.recommendations if practice_id in r.good_practice_ids)
+
+
+def _criterion_letters(index: int) -> str:
+    """The letters of the criterion at this 0-based place in its recommendation: a..z, aa, ab..."""
+    result = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        result = string.ascii_lowercase[rest] + result
+    return result
+
+
+def _coded(
+    themes: tuple[Theme, ...],
+    practices: tuple[GoodPractice, ...],
+    documents: tuple[CommitmentDocument, ...],
+) -> tuple[tuple[Theme, ...], tuple[GoodPractice, ...], tuple[CommitmentDocument, ...]]:
+    """Copies of a checklist's parts with their display codes: the one numbering of the app.
+
+    Themes 1, 2...; recommendations 1.1, 1.2... within their theme; criteria 1.1.a, 1.1.b...
+    within their recommendation; good practices A1, A2...; the commitments some recommendation
+    cites B1, B2... in document order (the others get none: no page or report lists them).
+    """
+    coded_themes = tuple(
+        replace(
+            theme,
+            code=str(t),
+            recommendations=tuple(
+                replace(
+                    rec,
+                    code=f"{t}.{r}",
+                    criteria=tuple(
+                        replace(crit, code=f"{t}.{r}.{_criterion_letters(c)}")
+                        for c, crit in enumerate(rec.criteria)
+                    ),
+                )
+                for r, rec in enumerate(theme.recommendations, start=1)
+            ),
+        )
+        for t, theme in enumerate(themes, start=1)
+    )
+    coded_practices = tuple(
+        replace(practice, code=f"A{p}") for p, practice in enumerate(practices, start=1)
+    )
+    cited = {c for theme in themes for rec in theme.recommendations for c in rec.commitment_ids}
+    numbers: dict[str, str] = {}
+    for provision in (p for doc in documents for p in doc.provisions if p.id in cited):
+        numbers[provision.id] = f"B{len(numbers) + 1}"
+    coded_documents = tuple(
+        replace(
+            doc, provisions=tuple(replace(p, code=numbers.get(p.id, "")) for p in doc.provisions)
+        )
+        for doc in documents
+    )
+    return coded_themes, coded_practices, coded_documents
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,22 +430,62 @@ def _where(path: Iterable[Any], data: Any) -> str:
     return label
 
 
-def _schema_problems(file: str, data: Any) -> list[Problem]:
+def _shorten(text: str, limit: int) -> str:
+    """The text itself if short enough, else its start and end around an ellipsis."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 5) // 2
+    return f"{text[:half]} ... {text[-half:]}"
+
+
+def _quoted(value: Any) -> str:
+    """A value as an error message quotes it: its repr, cut to :data:`MAX_QUOTED_CHARS`."""
+    return _shorten(repr(value), MAX_QUOTED_CHARS)
+
+
+def _listed(problems: Sequence[Problem], examined_all: bool = True) -> list[Problem]:
+    """The problems as they are reported: the first :data:`MAX_PROBLEMS_LISTED`, each cut short.
+
+    A broken file can hold thousands of problems and values megabytes long; the report (a log
+    line, a terminal) names the first ones and how many more there are.
+    """
+    listed = [
+        Problem(p.file, _shorten(p.where, MAX_QUOTED_CHARS), _shorten(p.message, MAX_MESSAGE_CHARS))
+        for p in problems[:MAX_PROBLEMS_LISTED]
+    ]
+    rest = len(problems) - len(listed)
+    if rest > 0 or not examined_all:
+        count = f"{rest}" if examined_all else f"at least {rest}"
+        listed.append(Problem(problems[0].file, "(file)", f"... and {count} more problems"))
+    return listed
+
+
+def _schema_problems(file: str, data: Any) -> tuple[list[Problem], bool]:
+    """The problems the JSON Schema finds (at most :data:`MAX_SCHEMA_ERRORS`), and whether all were.
+
+    Looking stops after that many: each costs time and memory, and no one reads a thousand.
+    """
     validator = jsonschema.Draft202012Validator(checklist_schema())
+    errors = list(itertools.islice(validator.iter_errors(data), MAX_SCHEMA_ERRORS + 1))
+    examined_all = len(errors) <= MAX_SCHEMA_ERRORS
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
+    for error in sorted(errors[:MAX_SCHEMA_ERRORS], key=lambda e: [str(p) for p in e.path]):
         message = error.message
         if error.validator == "pattern" and error.schema.get("$ref") is None:
             if error.schema is checklist_schema()["$defs"]["id"]:
                 message = (
-                    f"{error.instance!r} is not a valid id (lower-case letters, digits, - or _)"
+                    f"{_quoted(error.instance)} is not a valid id "
+                    "(lower-case letters, digits, - or _)"
                 )
             elif error.schema.get("pattern") == "\\S":
                 message = "must not be blank"
         elif error.validator == "additionalProperties":
             message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
+        elif isinstance(error.instance, (str, list, dict)) and len(error.instance) > 20:
+            # jsonschema quotes the whole value ("'...' is too long", "[...] is not of type")
+            message = message.replace(repr(error.instance), _quoted(error.instance))
         problems.append(Problem(file, _where(error.absolute_path, data), message))
-    return problems
+    return problems, examined_all
 
 
 def _meaning_problems(file: str, data: dict[str, Any]) -> list[Problem]:
@@ -481,8 +637,43 @@ def _build(data: dict[str, Any], digest: str, path: str | None) -> Checklist:
     )
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """YAML that is valid but not allowed in a checklist (aliases, too deep, too many values)."""
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a mapping with the same key twice."""
+    """A safe YAML loader for checklists: no key twice in a mapping, no anchors or aliases, and
+    at most :data:`MAX_YAML_DEPTH` levels and :data:`MAX_YAML_VALUES` values.
+
+    The limits are checked while the document is composed, before anything is built or
+    validated: an "alias bomb" (a few hundred bytes of aliases to aliases) would otherwise
+    expand into billions of values for the validator to walk and quote. Checklists have no use
+    for anchors, so they are refused outright rather than bounded.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._values = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        """Compose the next value, refusing anchors, aliases and nesting or size past the limits."""
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            problem = "anchors and aliases (&name, *name) are not allowed in a checklist"
+            raise _Refused(None, None, problem, event.start_mark)
+        self._values += 1
+        if self._values > MAX_YAML_VALUES:
+            problem = f"the file holds more than {MAX_YAML_VALUES} values"
+            raise _Refused(None, None, problem, event.start_mark)
+        if self._depth >= MAX_YAML_DEPTH:
+            problem = f"values are nested more than {MAX_YAML_DEPTH} levels deep"
+            raise _Refused(None, None, problem, event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -495,7 +686,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
             )
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
+                None, None, f"duplicate key {_quoted(key)}", key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
@@ -507,59 +698,88 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
+def _read_yaml(decoded: str, file: str) -> Any:
+    """The data of a checklist's YAML text; ``ChecklistError`` if it cannot or may not be read."""
+    try:
+        return yaml.load(decoded, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
+    except RecursionError:
+        problems = [Problem(file, "(file)", "YAML nested too deeply")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        if not isinstance(exc, _Refused):
+            problem = f"YAML syntax error: {problem}"
+        problems = [Problem(file, where, problem)]
+    raise ChecklistError(_listed(problems))
+
+
 def parse_checklist(text: str | bytes, file: str = "<string>") -> Checklist:
-    """Validate checklist YAML text into a :class:`Checklist`; raise ``ChecklistError`` if bad."""
+    """Validate checklist YAML text into a :class:`Checklist`; raise ``ChecklistError`` if bad.
+
+    The error lists the first :data:`MAX_PROBLEMS_LISTED` problems and says how many more.
+    """
     raw = text.encode("utf-8") if isinstance(text, str) else text
+    if len(raw) > MAX_CHECKLIST_BYTES:
+        raise ChecklistError(
+            [Problem(file, "(file)", f"file is larger than {MAX_CHECKLIST_BYTES} bytes")]
+        )
     digest = hashlib.sha256(raw).hexdigest()
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ChecklistError([Problem(file, "(file)", f"not UTF-8 text ({exc.reason})")]) from None
-    try:
-        data = yaml.load(decoded, Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader subclass
-    except RecursionError:
-        raise ChecklistError([Problem(file, "(file)", "YAML nested too deeply")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ChecklistError([Problem(file, where, f"YAML syntax error: {problem}")]) from None
+    data = _read_yaml(decoded, file)
     if data is None:
         raise ChecklistError([Problem(file, "(file)", "the file is empty")])
     if not isinstance(data, dict):
         raise ChecklistError(
             [Problem(file, "(top level)", f"expected a mapping, found {type(data).__name__}")]
         )
-    problems = _schema_problems(file, data)
+    problems, examined_all = _schema_problems(file, data)
     if problems:
-        raise ChecklistError(problems)
+        raise ChecklistError(_listed(problems, examined_all))
     problems = _meaning_problems(file, data)
     if problems:
-        raise ChecklistError(problems)
+        raise ChecklistError(_listed(problems))
     return _build(data, digest, file)
 
 
 def load_checklist(path: str | Path) -> Checklist:
-    """Load and validate a checklist file, once per file content (cached)."""
+    """Load and validate a checklist file, once per file content (cached).
+
+    Failures are cached as well as checklists, so a bad file in a checklist folder costs one
+    reading per change, not one per request; a file is read again when its size, times or
+    inode change.
+    """
     path = Path(path)
     try:
         stat = path.stat()
     except OSError as exc:
         raise ChecklistError([Problem(str(path), "(file)", exc.strerror or str(exc))]) from None
-    return _load_cached(str(path), stat.st_mtime_ns, stat.st_size)
+    loaded = _load_cached(str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
+    if isinstance(loaded, Checklist):
+        return loaded
+    raise ChecklistError(loaded)  # a fresh exception each time: a cached one would gather frames
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: str, mtime_ns: int, size: int) -> Checklist:
-    if size > MAX_CHECKLIST_BYTES:
-        raise ChecklistError(
-            [Problem(path, "(file)", f"file is larger than {MAX_CHECKLIST_BYTES} bytes")]
-        )
+def _load_cached(
+    path: str, mtime_ns: int, ctime_ns: int, size: int, inode: int
+) -> Checklist | tuple[Problem, ...]:
+    """The checklist in a file, or its problems; cached by the file's path and stat."""
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ChecklistError([Problem(path, "(file)", exc.strerror or str(exc))]) from None
-    return parse_checklist(raw, path)
+        if size > MAX_CHECKLIST_BYTES:
+            raise ChecklistError(
+                [Problem(path, "(file)", f"file is larger than {MAX_CHECKLIST_BYTES} bytes")]
+            )
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            raise ChecklistError([Problem(path, "(file)", exc.strerror or str(exc))]) from None
+        return parse_checklist(raw, path)
+    except ChecklistError as exc:
+        return exc.problems
 
 
 def discover_checklists(directory: str | Path) -> tuple[list[Checklist], list[ChecklistError]]:

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import re
 import sys
-import tempfile
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assessor.checklist import Checklist, ChecklistError, load_checklist
+from assessor.report import AUDIENCE_TABLE, AUDIENCES, DEFAULT_AUDIENCE
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from assessor.answers import AnswersFile
 
 
@@ -41,12 +40,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return status
 
 
-def _checklist_dir(args: argparse.Namespace) -> Path:
-    """The checklist folder: --checklists, else $CHECKLIST_DIR, else the project's checklists/."""
-    from assessor.config import PROJECT_ROOT
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the web app would use (see :func:`assessor.config.resolve`), with the
+    command line's options (``--checklists``, ``--database-url``) on top."""
+    from assessor import config
 
-    chosen = args.checklists or os.environ.get("CHECKLIST_DIR") or PROJECT_ROOT / "checklists"
-    return Path(chosen)
+    options = {"CHECKLIST_DIR": "checklists", "DATABASE_URL": "database_url"}
+    overrides = {
+        name: value for name, option in options.items() if (value := getattr(args, option, None))
+    }
+    return config.resolve(overrides)
+
+
+def _checklist_dir(args: argparse.Namespace) -> Path:
+    """The checklist folder: --checklists, else the app's setting (environment, else default)."""
+    return Path(_settings(args)["CHECKLIST_DIR"])
 
 
 def _load_answers(args: argparse.Namespace) -> tuple[AnswersFile, Checklist] | None:
@@ -117,31 +125,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _slug(text: str, fallback: str) -> str:
-    """A file-name-safe ASCII slug of a title."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].rstrip("-")
-    return slug or fallback
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the gap-analysis PDF of an answers file; print its path; 1 if anything fails."""
+    from assessor.files import report_filename, write_atomically
     from assessor.report import ReportError, render_pdf
     from assessor.scoring import score
 
@@ -150,10 +136,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     answers_file, checklist = loaded
     today = date.today()
-    name = (
-        f"{_slug(answers_file.assessment.title, checklist.id)}-{args.audience}"
-        f"-{today.isoformat()}.pdf"
-    )
+    name = report_filename(answers_file.assessment.title, args.audience, today, checklist.id)
     output = Path(args.output) if args.output else Path("reports") / name
     if output.is_dir():
         output = output / name
@@ -165,7 +148,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"assessor: could not render the report: {exc}", file=sys.stderr)
         return 1
     try:
-        _write_atomically(output, pdf)
+        write_atomically(output, pdf)
     except OSError as exc:
         print(f"assessor: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -173,14 +156,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _database_url(args: argparse.Namespace) -> str:
-    """The database the app would use: --database-url, DATABASE_URL, or the instance SQLite."""
-    from flask import Flask
+def _engine(args: argparse.Namespace) -> Engine:
+    """An engine on the database the app would use: --database-url, else the app's setting
+    (``DATABASE_URL`` or ``FLASK_DATABASE_URL``), else the SQLite file in the instance folder."""
+    from assessor import db
 
-    from assessor.config import default_database_url
-
-    url: str | None = getattr(args, "database_url", None) or os.environ.get("DATABASE_URL")
-    return url or default_database_url(Flask("assessor").instance_path)
+    settings = _settings(args)
+    return db.make_engine(db.database_url(settings), settings["SQLITE_BUSY_TIMEOUT"])
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -189,8 +171,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
     from assessor import db
 
-    url = _database_url(args)
-    engine = db.make_engine(url)
+    engine = _engine(args)
     try:
         before = db.current_revision(engine)
         db.upgrade(engine, args.revision)
@@ -214,7 +195,7 @@ def cmd_db_revision(args: argparse.Namespace) -> int:
 
     from assessor import db
 
-    engine = db.make_engine(_database_url(args))
+    engine = _engine(args)
     try:
         with engine.connect() as connection:
             command.revision(db.alembic_config(connection), message=args.message, autogenerate=True)
@@ -288,9 +269,10 @@ def build_parser() -> argparse.ArgumentParser:
             )
             command.add_argument(
                 "--audience",
-                choices=("government", "ngo"),
-                default="government",
-                help="government: a gap analysis; ngo: an advocacy brief (default: government)",
+                choices=AUDIENCES,
+                default=DEFAULT_AUDIENCE,
+                help="; ".join(f"{a.key}: {a.kind.lower()}" for a in AUDIENCE_TABLE)
+                + f" (default: {DEFAULT_AUDIENCE})",
             )
 
     database = sub.add_parser("db", help="manage the database schema")

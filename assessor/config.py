@@ -1,12 +1,19 @@
-"""Settings: defaults, then the environment, then what the caller passes to ``create_app``.
+"""Settings, resolved once: defaults, then the environment, then what the caller passes.
 
-Read from the environment: ``SECRET_KEY``, ``DATABASE_URL``, ``CHECKLIST_DIR``,
-``DEFAULT_CHECKLIST_ID``, ``RATELIMIT_STORAGE_URI``, and any Flask setting prefixed ``FLASK_``
-(for example ``FLASK_SESSION_COOKIE_SECURE=true``), as Flask's ``from_prefixed_env`` reads them.
+:func:`resolve` is the one place the environment becomes settings; the web app
+(``create_app``) and the command line (``assessor db ...``, ``assessor report``) both use it,
+so they agree on the database, the checklist folder and the rest. Every default lives in
+:func:`defaults` and nowhere else. Pure: no Flask.
+
+Read from the environment: any setting prefixed ``FLASK_`` (for example
+``FLASK_SESSION_COOKIE_SECURE=true`` or ``FLASK_DATABASE_URL``), read as Flask's
+``from_prefixed_env`` reads them, then, taking precedence, ``SECRET_KEY``, ``DATABASE_URL``,
+``CHECKLIST_DIR``, ``DEFAULT_CHECKLIST_ID`` and ``RATELIMIT_STORAGE_URI`` without the prefix.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +23,9 @@ from typing import Any
 DEV_SECRET_KEY = "dev-only-not-a-secret"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The name Flask finds the templates, static files and instance folder from.
+IMPORT_NAME = "assessor"
+ENV_PREFIX = "FLASK_"
 OSCE_CHECKLIST_ID = "osce-odihr-2017-migrant-integration"
 
 ENV_SETTINGS = (
@@ -60,7 +70,55 @@ def defaults() -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": "memory://",
         # Strict-Transport-Security on responses served over HTTPS (0: not sent).
         "HSTS_MAX_AGE": 180 * 24 * 3600,
+        # Make PDFs in a background process while the user sees a progress page (off: in the
+        # request), and where the workers share the PDFs made (None: <instance>/report-cache;
+        # "": in each process's memory only). See assessor/web/report_jobs.py.
+        "REPORT_IN_BACKGROUND": True,
+        "REPORT_CACHE_DIR": None,
+        # Bounds on background PDFs, per web worker: seconds and MiB of address space for one
+        # render, jobs queued at once, and of those at most so many per assessment and per
+        # client address (over them: a 503 or 429 page saying when to try again).
+        "REPORT_RENDER_TIMEOUT": 120,
+        "REPORT_MEMORY_LIMIT_MB": 1536,
+        "REPORT_MAX_QUEUED": 8,
+        "REPORT_MAX_PER_ASSESSMENT": 2,
+        "REPORT_MAX_PER_CLIENT": 4,
     }
+
+
+def resolve(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The settings to run with: :func:`defaults`, then the environment, then ``overrides``."""
+    environ = os.environ if environ is None else environ
+    settings = defaults()
+    _apply_prefixed(settings, environ)
+    settings.update(from_environment(environ))
+    if overrides:
+        settings.update(overrides)
+    return settings
+
+
+def _apply_prefixed(settings: dict[str, Any], environ: Mapping[str, str]) -> None:
+    """Set every ``FLASK_``-prefixed variable, as Flask's ``Config.from_prefixed_env`` does.
+
+    A value that parses as JSON is used parsed (``true``, ``5``), else as text; ``__`` in a
+    name sets a key of a nested dictionary.
+    """
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        text = environ[name]
+        value: Any
+        try:
+            value = json.loads(text)
+        except Exception:  # as Flask: whatever is not JSON is text
+            value = text
+        *parents, key = name.removeprefix(ENV_PREFIX).split("__")
+        target = settings
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[key] = value
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -8,7 +8,7 @@ Schema changes go through Alembic (``assessor/migrations``); nothing here create
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from assessor.config import default_database_url
+from assessor import config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -28,8 +28,25 @@ _IMMEDIATE = "assessor_begin_immediate"
 _EXTENSION = "assessor.db"
 
 
-def make_engine(url: str, busy_timeout: float = 15) -> Engine:
-    """Create an engine for a database URL, with the SQLite settings this app needs."""
+def database_url(settings: Mapping[str, Any], instance_path: str | Path | None = None) -> str:
+    """The database of these settings: ``DATABASE_URL``, else the SQLite file in the instance
+    folder (the app's own by default)."""
+    url: str | None = settings.get("DATABASE_URL")
+    if url:
+        return url
+    if instance_path is None:
+        instance_path = Flask(config.IMPORT_NAME).instance_path
+    return config.default_database_url(instance_path)
+
+
+def make_engine(url: str, busy_timeout: float | None = None) -> Engine:
+    """Create an engine for a database URL, with the SQLite settings this app needs.
+
+    ``busy_timeout``: seconds an SQLite writer waits for the lock (default: the
+    ``SQLITE_BUSY_TIMEOUT`` setting's default).
+    """
+    if busy_timeout is None:
+        busy_timeout = float(config.defaults()["SQLITE_BUSY_TIMEOUT"])
     sa_url = make_url(url)
     # hide_parameters: a database error's message never carries answer text into the logs.
     if sa_url.get_backend_name() != "sqlite":
@@ -70,9 +87,9 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory; close the session after each request."""
-    url = app.config.get("DATABASE_URL") or default_database_url(app.instance_path)
+    url = database_url(app.config, app.instance_path)
     app.config["DATABASE_URL"] = url
-    engine = make_engine(url, app.config.get("SQLITE_BUSY_TIMEOUT", 15))
+    engine = make_engine(url, app.config["SQLITE_BUSY_TIMEOUT"])
     app.extensions[_EXTENSION] = {
         "engine": engine,
         "sessionmaker": sessionmaker(bind=engine),

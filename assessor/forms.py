@@ -2,12 +2,13 @@
 
 A theme form has two fields per criterion, named after its stable id: ``<id>-level`` (a radio
 group of the answer levels) and ``<id>-evidence`` (free text). Limits come from
-:mod:`assessor.answers`, levels from :mod:`assessor.levels`.
+:mod:`assessor.answers`, levels from :mod:`assessor.levels`. Typed text is cleaned and
+limited by the one rule for user text in :mod:`assessor.text` (forms drop what no one types;
+answers files refuse it).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,11 +24,12 @@ from assessor.answers import (
     MAX_TITLE_CHARS,
     RESPONDENTS,
     Answer,
+    fingerprint,
 )
 from assessor.checklist import Checklist, Criterion, Theme
 from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.levels import LEVEL_KEYS, LEVELS
-from assessor.store import fingerprint
+from assessor.text import clean_line, clean_text, limit_problems
 
 LEVEL_SUFFIX = "-level"
 EVIDENCE_SUFFIX = "-evidence"
@@ -69,17 +71,31 @@ def max_chars(limit: int, message: str) -> Callable[..., None]:
     return validate
 
 
-# Control characters other than tab and line breaks: invisible, and PostgreSQL refuses NUL.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+def strip_line(value: Any) -> Any:
+    """Filter for a single-line text: cleaned by the one rule for user text
+    (:func:`assessor.text.clean_line`: what no one types dropped, trimmed)."""
+    return clean_line(value) if isinstance(value, str) else value
 
 
 def strip_text(value: Any) -> Any:
-    """Trim surrounding space, use one kind of line break (browsers send CRLF), and drop
-    control characters no keyboard types (they could not be saved or printed)."""
-    if isinstance(value, str):
-        value = _CONTROL_CHARS.sub("", value)
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return value
+    """Filter for a multi-line text: cleaned by the one rule for user text
+    (:func:`assessor.text.clean_text`: what no one types dropped, one kind of line break,
+    long runs of blank lines shortened, trimmed)."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def within_text_limits(what: str) -> Callable[..., None]:
+    """A validator for the limits on lines and unbroken runs (:func:`assessor.text.limit_problems`),
+    naming the field as ``what`` ("The evidence"); the text is kept for the person to shorten."""
+
+    def validate(_form: Any, field: Field) -> None:
+        problems = limit_problems(field.data or "", multiline=True)
+        if problems:
+            raise ValidationError(
+                f"{what} {' and '.join(problems)}. Shorten it (your text is kept below)."
+            )
+
+    return validate
 
 
 def none_if_empty(value: Any) -> Any:
@@ -102,7 +118,7 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     title = StringField(
         "Title of this assessment",
         description="For example: “National integration strategy review, 2026”.",
-        filters=[strip_text],
+        filters=[strip_line],
         validators=[
             DataRequired("Enter a title for this assessment"),
             Length(
@@ -114,7 +130,7 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     organisation = StringField(
         "Organisation",
         description="The ministry, agency or organisation carrying out the assessment.",
-        filters=[strip_text],
+        filters=[strip_line],
         validators=[
             DataRequired("Enter the name of your organisation"),
             Length(
@@ -195,7 +211,8 @@ def _evidence_field(criterion: Criterion) -> TextAreaField:
                 MAX_EVIDENCE_CHARS,
                 "The evidence is too long: %(length)s characters. Shorten it to "
                 f"{MAX_EVIDENCE_CHARS:,} characters or fewer (your text is kept below).",
-            )
+            ),
+            within_text_limits("The evidence"),
         ],
     )
 
@@ -261,7 +278,9 @@ class ThemeFormBase(FlaskForm):  # type: ignore[misc]
         for criterion in self.theme.criteria:
             for field in self.criterion_fields(criterion):
                 for message in field.errors:
-                    items.append((first_input_id(field), f"{criterion.text} – {message}"))
+                    items.append(
+                        (first_input_id(field), f"{criterion.code} {criterion.text} – {message}")
+                    )
         return items
 
 

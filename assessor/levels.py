@@ -56,3 +56,9 @@ def level_for(key: str) -> Level:
         return LEVELS_BY_KEY[key]
     except KeyError:
         raise KeyError(f"unknown level {key!r}; expected one of {', '.join(LEVEL_KEYS)}") from None
+
+
+def label_of(key: str | None, unset: str = "Unanswered") -> str:
+    """The label to show for a level key; ``unset`` when no level (or no known level) is chosen."""
+    level = LEVELS_BY_KEY.get(key) if key is not None else None
+    return level.label if level is not None else unset

@@ -14,11 +14,13 @@ import logging
 import re
 import sys
 
+from assessor.tokens import TOKEN_LIKE_PATTERN
+
 REDACTED = "<token>"
 # A path segment after /a/ (a token, or a near miss such as a mistyped one) ...
 _LINK_RE = re.compile(r"(/a/)[^/?#\s\"']+")
 # ... and any other run of characters long enough to be a token (query strings, referrers).
-_LONG_RUN_RE = re.compile(r"[A-Za-z0-9_-]{40,}")
+_LONG_RUN_RE = re.compile(TOKEN_LIKE_PATTERN)
 
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 ACCESS_LOG_FORMAT = '%(t)s %(h)s "%(r)s" %(s)s %(b)s bytes %(M)sms "%(a)s"'

@@ -6,8 +6,6 @@ of the checklist it answers, and an answer only the criterion id, the level key 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from assessor.answers import MAX_ORGANISATION_CHARS, MAX_TITLE_CHARS
+from assessor.tokens import DIGEST_CHARS, hash_token
 
-TOKEN_CHARS = 43  # secrets.token_urlsafe(32): 256 random bits; its hash_token is 43 too
 ID_CHARS = 80  # checklist ids (assessor/schema/checklist.schema.json)
 VERSION_CHARS = 40
 
@@ -38,15 +36,6 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
-
-
-def hash_token(token: str) -> str:
-    """The stored form of a private-link token: its SHA-256 digest, base64url (43 characters).
-
-    Tokens hold 256 random bits, so a plain, unsalted digest cannot be reversed or guessed.
-    """
-    digest = hashlib.sha256(token.encode("utf-8")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def utcnow() -> datetime:
@@ -78,10 +67,10 @@ class Assessment(Base):
     __table_args__ = (sa.UniqueConstraint("token_hash", name="uq_assessments_token"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # The private link's token is never stored, only its SHA-256 digest (see hash_token):
+    # The private link's token is never stored, only its digest (assessor.tokens.hash_token):
     # a copy of the database does not give away the links. The unique constraint keeps the
     # name it had before migration 0002 renamed the column.
-    token_hash: Mapped[str] = mapped_column(sa.String(TOKEN_CHARS))
+    token_hash: Mapped[str] = mapped_column(sa.String(DIGEST_CHARS))
     checklist_id: Mapped[str] = mapped_column(sa.String(ID_CHARS))
     checklist_version: Mapped[str] = mapped_column(sa.String(VERSION_CHARS))
     title: Mapped[str] = mapped_column(sa.String(MAX_TITLE_CHARS))
@@ -128,3 +117,18 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class RateLimitCount(Base):
+    """One rate-limit counter (a client's failed lookups or creations in the current window).
+
+    Kept in the database so every web worker and app server shares the count, and a replaced
+    worker does not start from zero (see :mod:`assessor.rate_counts`).
+    """
+
+    __tablename__ = "rate_limit_counts"
+
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(sa.Integer)
+    # Epoch seconds at which the current window ends.
+    expires_at: Mapped[float] = mapped_column(sa.Float)

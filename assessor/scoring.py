@@ -53,7 +53,7 @@ from assessor.checklist import (
     Recommendation,
     Theme,
 )
-from assessor.levels import LEVELS_BY_KEY, NOT_APPLICABLE, UNKNOWN, Level
+from assessor.levels import LEVELS_BY_KEY, NOT_APPLICABLE, UNKNOWN, Level, label_of
 
 Status = Literal["met", "gap", "not_applicable"]
 Flag = Literal["unanswered", "evidence_needed"]
@@ -87,7 +87,7 @@ class CriterionResult:
     @property
     def level_label(self) -> str:
         """The chosen level's label, or "Unanswered"."""
-        return LEVELS_BY_KEY[self.level].label if self.level is not None else "Unanswered"
+        return label_of(self.level)
 
     @property
     def evidence(self) -> str:
@@ -140,7 +140,7 @@ class Gap:
     @property
     def level_label(self) -> str:
         """The chosen level's label, or "Unanswered"."""
-        return LEVELS_BY_KEY[self.level].label if self.level is not None else "Unanswered"
+        return label_of(self.level)
 
 
 @dataclass(frozen=True)
@@ -364,9 +364,10 @@ def commitment_to_dict(commitment: Commitment) -> dict[str, Any]:
 
 
 def gap_to_dict(gap: Gap) -> dict[str, Any]:
-    """The JSON form of a gap."""
+    """The JSON form of a gap; ``code`` is its criterion's display code ("2.1.a")."""
     return {
         "rank": gap.rank,
+        "code": gap.criterion.code,
         "criterion_id": gap.criterion.id,
         "criterion": gap.criterion.text,
         "recommendation_id": gap.recommendation.id,
@@ -385,7 +386,11 @@ def gap_to_dict(gap: Gap) -> dict[str, Any]:
 
 
 def gap_analysis_to_dict(analysis: GapAnalysis) -> dict[str, Any]:
-    """The JSON form of a gap analysis (what ``assessor score`` prints); scores to 1 decimal."""
+    """The JSON form of a gap analysis (what ``assessor score`` prints); scores to 1 decimal.
+
+    Ids are the keys; each theme, recommendation, criterion and gap also carries the display
+    ``code`` ("2", "2.1", "2.1.a") that the web pages and the PDF show.
+    """
     checklist = analysis.checklist
     counts = analysis.counts
     return {
@@ -403,6 +408,7 @@ def gap_analysis_to_dict(analysis: GapAnalysis) -> dict[str, Any]:
         "themes": [
             {
                 "id": t.theme.id,
+                "code": t.theme.code,
                 "title": t.theme.title,
                 "score": _round(t.score),
                 "recommendations": [r.recommendation.id for r in t.recommendations],
@@ -412,6 +418,7 @@ def gap_analysis_to_dict(analysis: GapAnalysis) -> dict[str, Any]:
         "recommendations": [
             {
                 "id": r.recommendation.id,
+                "code": r.recommendation.code,
                 "theme_id": r.theme.id,
                 "text": r.recommendation.text,
                 "weight": r.recommendation.weight,
@@ -419,6 +426,7 @@ def gap_analysis_to_dict(analysis: GapAnalysis) -> dict[str, Any]:
                 "criteria": [
                     {
                         "id": c.criterion.id,
+                        "code": c.criterion.code,
                         "weight": c.criterion.weight,
                         "level": c.level,
                         "points": None if c.points is None else round(float(c.points), 3),

@@ -6,11 +6,6 @@ inside. Every write is one transaction: all of it is saved, or none of it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -18,12 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from assessor import db, models
-from assessor.answers import Answer, AnswersFile, AssessmentInfo
+from assessor import db, models, tokens
+from assessor.answers import Answer, AnswersFile, AssessmentInfo, fingerprint
 from assessor.checklist import Checklist
-
-TOKEN_PATTERN = r"[A-Za-z0-9_-]{43}"
-_TOKEN_RE = re.compile(rf"\A{TOKEN_PATTERN}\Z")
 
 
 @dataclass(frozen=True)
@@ -38,31 +30,13 @@ class SaveResult:
     conflicts: Mapping[str, Answer | None] = field(default_factory=dict)
 
 
-def fingerprint(answer: Answer | None) -> str:
-    """A short digest of an answer, to tell whether it changed since a page was opened."""
-    if answer is None:
-        answer = Answer()
-    text = json.dumps([answer.level, answer.evidence], ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-
-
-def new_token() -> str:
-    """A fresh private-link token: 256 random bits, URL-safe."""
-    return secrets.token_urlsafe(32)
-
-
-def is_token(value: object) -> bool:
-    """Whether a value has the shape of a private-link token."""
-    return isinstance(value, str) and _TOKEN_RE.match(value) is not None
-
-
 def create_assessment(
     info: AssessmentInfo, checklist: Checklist, answers: Mapping[str, Answer] | None = None
 ) -> models.Assessment:
     """Start a new assessment of a checklist (with answers, if any), and return it."""
     with db.write_transaction() as session:
         assessment = models.Assessment(
-            token=new_token(),
+            token=tokens.new_token(),
             checklist_id=checklist.id,
             checklist_version=checklist.version,
             title=info.title,
@@ -84,12 +58,12 @@ def get_by_token(token: str) -> models.Assessment | None:
     Only the token's SHA-256 digest is stored and looked up, so the database compares digests,
     never the secret itself; the digest found is compared again in constant time.
     """
-    if not is_token(token):
+    if not tokens.is_token(token):
         return None
-    wanted = models.hash_token(token)
+    wanted = tokens.hash_token(token)
     stmt = sa.select(models.Assessment).where(models.Assessment.token_hash == wanted)
     assessment = db.session().scalars(stmt).one_or_none()
-    if assessment is None or not hmac.compare_digest(assessment.token_hash, wanted):
+    if assessment is None or not tokens.same_digest(assessment.token_hash, wanted):
         return None
     assessment.token = token  # not stored: known to this request only
     return assessment

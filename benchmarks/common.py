@@ -1,4 +1,7 @@
-"""Helpers shared by the benchmarks: statistics, child processes, the machine's description."""
+"""Helpers shared by the benchmarks: timers, child processes, the machine's description.
+
+Medians and percentiles are in :mod:`tests.support.stats`, shared with the stress tests.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +9,14 @@ import json
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def median(values: Sequence[float]) -> float:
-    """The median (0 for no values)."""
-    return statistics.median(values) if values else 0.0
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The value below which ``fraction`` of ``values`` lie (nearest rank)."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def peak_rss_mb() -> float:

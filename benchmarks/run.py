@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import ROOT, machine, run_child
-from benchmarks.report import render_markdown
+from benchmarks.writeup import render_markdown
 
 BASELINE = Path(__file__).with_name("baseline.json")
 

@@ -8,7 +8,8 @@ Both servers run with the production command's settings (``assessor serve``: gun
 + 1 workers of 4 threads) on a free port of 127.0.0.1, Assessor on a fresh SQLite database in a
 temporary folder. The load comes from this process only: a few threads, each with a keep-alive
 connection, sending a fixed number of requests at most and stopping at a time cap. Nothing but
-loopback is ever contacted, and both servers are stopped at the end.
+loopback is ever contacted, and both servers are stopped at the end. The server and the client
+are the stress tests' (:mod:`tests.support.server`, :mod:`tests.support.client`).
 """
 
 from __future__ import annotations
@@ -17,24 +18,20 @@ import contextlib
 import http.client
 import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
-from benchmarks.common import ROOT, median, percentile, print_result
+from benchmarks.common import print_result
+from tests.support.client import Client, Response
+from tests.support.server import LiveServer, upgrade_database
+from tests.support.stats import median, percentile
 
-HOST = "127.0.0.1"  # loopback only
-BIN = Path(sys.executable).parent
 CLIENTS = 8  # concurrent connections for throughput
 REQUESTS = 2000  # at most, per measurement
 SECONDS = 12.0  # at most, per measurement
@@ -48,144 +45,10 @@ REDIRECT = (302, 303)
 EVIDENCE = "Evidence for the benchmark: the 2024 action plan, section 3; minutes of 12 May."
 
 
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 that is free now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-# -- servers --------------------------------------------------------------------------------------
-
-
-class Server:
-    """A server process (its own process group) on 127.0.0.1, stopped with SIGTERM."""
-
-    def __init__(self, command: list[str], env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.command = [*command, "--host", HOST, "--port", str(self.port)]
-        self.env = env
-        self.log = log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                self.command,
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.command[0]} exited: {self.log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                if Client(self.port).request("GET", "/healthz").status == 200:
-                    return self
-            time.sleep(0.3)
-        self.__exit__()
-        raise RuntimeError(f"{self.command} did not answer /healthz in time")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(45)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-
-def server_env(**extra: str) -> dict[str, str]:
-    """The environment of a server: this one, without debug or testing switches."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **extra}
-    for name in ("FLASK_DEBUG", "FLASK_TESTING"):
-        env.pop(name, None)
-    return env
-
-
-# -- a client ------------------------------------------------------------------------------------
-
-
-@dataclass
-class Reply:
-    """What came back, and how long it took."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    seconds: float
-
-
-class _Hidden(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hidden: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k: v or "" for k, v in attrs}
-        if tag == "input" and values.get("type") == "hidden" and values.get("name"):
-            self.hidden[values["name"]] = values.get("value", "")
-
-
-def hidden_inputs(html: bytes) -> dict[str, str]:
-    """The hidden inputs of a page (CSRF token, fingerprints)."""
-    parser = _Hidden()
-    parser.feed(html.decode("utf-8", "replace"))
-    return parser.hidden
-
-
-@dataclass
-class Client:
-    """One user: a keep-alive connection to 127.0.0.1 and a cookie jar."""
-
-    port: int
-    cookies: dict[str, str] = field(default_factory=dict)
-    _connection: http.client.HTTPConnection | None = None
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Reply:
-        """Send one request; keep cookies; follow no redirect."""
-        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "assessor-bench"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form).encode("utf-8")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        started = time.perf_counter()
-        for attempt in (1, 2):
-            if self._connection is None:
-                self._connection = http.client.HTTPConnection(HOST, self.port, timeout=PDF_TIMEOUT)
-            try:
-                self._connection.request(method, path, body=body, headers=headers)
-                raw = self._connection.getresponse()
-                data = raw.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.close()  # a keep-alive connection closed by the server: reconnect once
-                if attempt == 2:
-                    raise
-        seconds = time.perf_counter() - started
-        for name, value in raw.getheaders():
-            if name.lower() == "set-cookie":
-                key, _, val = value.split(";", 1)[0].partition("=")
-                self.cookies[key.strip()] = val.strip()
-        if raw.getheader("Connection", "").lower() == "close":
-            self.close()
-        return Reply(raw.status, {k.lower(): v for k, v in raw.getheaders()}, data, seconds)
-
-    def close(self) -> None:
-        """Close the connection."""
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+def user(port: int) -> Client:
+    """One benchmark user: waits for a PDF as long as it may take; an idle keep-alive
+    connection closed by the server between measurements is reopened, for a POST too."""
+    return Client(port, timeout=PDF_TIMEOUT, resend_posts=True, user_agent="assessor-bench")
 
 
 # -- load ----------------------------------------------------------------------------------------
@@ -215,7 +78,7 @@ class Stats:
 
 
 def load(
-    actions: list[Callable[[], Reply]],
+    actions: list[Callable[[], Response]],
     expected: tuple[int, ...],
     requests: int = REQUESTS,
     seconds: float = SECONDS,
@@ -226,7 +89,7 @@ def load(
     sent = [0]
     deadline = time.monotonic() + seconds
 
-    def loop(action: Callable[[], Reply]) -> None:
+    def loop(action: Callable[[], Response]) -> None:
         while time.monotonic() < deadline:
             with lock:
                 if sent[0] >= requests:
@@ -275,8 +138,8 @@ def start_assessment(port: int, checklist: Any, fill_all: bool) -> Assessment:
     """Start an assessment through the start page and answer its first theme (or all)."""
     from assessor.forms import evidence_field_name, level_field_name
 
-    client = Client(port)
-    token = hidden_inputs(client.request("GET", "/").body)["csrf_token"]
+    client = user(port)
+    token = client.request("GET", "/").page().hidden_inputs()["csrf_token"]
     reply = client.request(
         "POST",
         "/",
@@ -291,29 +154,28 @@ def start_assessment(port: int, checklist: Any, fill_all: bool) -> Assessment:
         },
     )
     assert reply.status in (302, 303), reply.status
-    link = urlsplit(reply.headers["location"]).path
+    link = reply.location
     themes = checklist.themes if fill_all else checklist.themes[:1]
     for theme in themes:
         path = f"{link}theme/{theme.id}"
-        form = hidden_inputs(client.request("GET", path).body)
+        form = client.request("GET", path).page().hidden_inputs()
         for crit in theme.criteria:
             form[level_field_name(crit)] = "not_in_place"
             form[evidence_field_name(crit)] = EVIDENCE
         saved = client.request("POST", path, form)
         assert saved.status in (302, 303), saved.status
     theme = checklist.themes[0]
-    form = hidden_inputs(client.request("GET", f"{link}theme/{theme.id}").body)
+    form = client.request("GET", f"{link}theme/{theme.id}").page().hidden_inputs()
     for crit in theme.criteria:
         form[level_field_name(crit)] = "not_in_place"
         form[evidence_field_name(crit)] = EVIDENCE
     return Assessment(client, link, theme.id, form)
 
 
-def save_once(assessment: Assessment, checklist: Any) -> Reply:
+def save_once(assessment: Assessment, checklist: Any) -> Response:
     """Save the first theme with one evidence text changed: a real save, never a conflict."""
-    from assessor.answers import Answer
+    from assessor.answers import Answer, fingerprint
     from assessor.forms import evidence_field_name, saved_field_name
-    from assessor.store import fingerprint
 
     crit = checklist.themes[0].criteria[0]
     before = assessment.form[evidence_field_name(crit)]
@@ -345,7 +207,7 @@ def download_pdf(assessment: Assessment, timeout: float = PDF_TIMEOUT) -> tuple[
         ):
             return reply.body, time.perf_counter() - started
         if reply.status in (302, 303):  # to the "being prepared" page
-            path = urlsplit(reply.headers["location"])._replace(scheme="", netloc="").geturl()
+            path = reply.location
             continue
         if reply.status == 202:  # not yet: check the same page again
             time.sleep(float(reply.headers.get("retry-after", "2")))
@@ -398,22 +260,13 @@ def bench_assessor(
     """Theme page, save, both while PDFs are made, and a repeated download."""
     db = tmp / "bench.sqlite"
     url = f"sqlite:///{db}"
-    subprocess.run(
-        [str(BIN / "assessor"), "db", "upgrade", "--database-url", url],
-        check=True,
-        capture_output=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    env = server_env(
-        SECRET_KEY="bench-" + os.urandom(16).hex(),
-        DATABASE_URL=url,
-        FLASK_REPORT_CACHE_DIR=str(tmp / "report-cache"),  # empty: every PDF made afresh
-    )
+    upgrade_database(url)
+    env = {"FLASK_REPORT_CACHE_DIR": str(tmp / "report-cache")}  # empty: every PDF made afresh
     if inline_pdf:  # as before the background renderer: PDFs made in the request
         env["FLASK_REPORT_IN_BACKGROUND"] = "false"
     result: dict[str, Any] = {}
-    with Server([str(BIN / "assessor"), "serve"], env, tmp / "assessor.log") as server:
+    server = LiveServer(tmp, database_url=url, env=env, name="assessor", start_timeout=90)
+    with server:
         readers = [start_assessment(server.port, checklist, False) for _ in range(CLIENTS)]
         writers = [start_assessment(server.port, checklist, False) for _ in range(CLIENTS)]
         makers = [start_assessment(server.port, checklist, True) for _ in range(PDF_DOWNLOADS)]
@@ -422,10 +275,10 @@ def bench_assessor(
         result["theme_page_bytes"] = len(page.body)
         result["theme_id"] = readers[0].theme_id
 
-        def get(a: Assessment) -> Callable[[], Reply]:
+        def get(a: Assessment) -> Callable[[], Response]:
             return lambda: a.client.request("GET", a.link + theme_path)
 
-        def post(a: Assessment) -> Callable[[], Reply]:
+        def post(a: Assessment) -> Callable[[], Response]:
             return lambda: save_once(a, checklist)
 
         load([get(a) for a in readers], OK, requests=100, seconds=10)  # warm-up
@@ -465,16 +318,21 @@ def bench_assessor(
 
 def bench_floor(tmp: Path, page_bytes: int) -> dict[str, Any]:
     """The minimal Flask app: GET a fixed page, POST a form."""
-    env = server_env(FLOOR_PAGE_BYTES=str(page_bytes))
-    command = [sys.executable, "-m", "benchmarks.floor_app"]
-    with Server(command, env, tmp / "floor.log") as server:
-        clients = [Client(server.port) for _ in range(CLIENTS)]
+    server = LiveServer(
+        tmp,
+        env={"FLOOR_PAGE_BYTES": str(page_bytes)},
+        command=[sys.executable, "-m", "benchmarks.floor_app"],
+        name="floor",
+        start_timeout=90,
+    )
+    with server:
+        clients = [user(server.port) for _ in range(CLIENTS)]
         form = {"csrf_token": "x" * 90, "evidence": EVIDENCE}
 
-        def get(c: Client) -> Callable[[], Reply]:
+        def get(c: Client) -> Callable[[], Response]:
             return lambda: c.request("GET", "/page")
 
-        def post(c: Client) -> Callable[[], Reply]:
+        def post(c: Client) -> Callable[[], Response]:
             return lambda: c.request("POST", "/page", form)
 
         load([get(c) for c in clients], OK, requests=200, seconds=10)  # warm-up

@@ -59,6 +59,79 @@ def test_demo_checklist_loads_into_immutable_model():
         checklist.criterion("free-meals")  # a recommendation id, not a criterion
 
 
+def test_codes_are_computed_once_by_the_model():
+    checklist = load_checklist(DEMO)
+    assert [(t.code, t.id) for t in checklist.themes] == [("1", "provision"), ("2", "oversight")]
+    assert [(r.code, r.id) for r in checklist.recommendations] == [
+        ("1.1", "free-meals"),
+        ("2.1", "monitoring"),
+    ]
+    assert [(c.code, c.id) for c in checklist.criteria] == [
+        ("1.1.a", "free-meals-eligibility"),
+        ("1.1.b", "free-meals-nutrition"),
+        ("2.1.a", "monitoring-uptake"),
+        ("2.1.b", "monitoring-quality"),
+    ]
+    assert [(g.code, g.id) for g in checklist.good_practices] == [
+        ("A1", "gp-universal"),
+        ("A2", "gp-survey"),
+    ]
+    assert [(c.code, c.id) for c in checklist.commitments] == [
+        ("B1", "charter-1"),
+        ("B2", "charter-2"),
+    ]
+    # Every way to reach an item gives the same, coded object.
+    assert checklist.criterion("monitoring-quality").code == "2.1.b"
+    assert checklist.parents("monitoring-quality")[1].code == "2.1"
+    assert [g.code for g in checklist.good_practices_for(checklist.recommendations[0])] == ["A1"]
+    assert checklist.code("oversight") == "2"
+    assert checklist.code("free-meals-nutrition") == "1.1.b"
+    assert checklist.code("charter") == ""  # a commitment document has no code
+    with pytest.raises(KeyError, match="no item"):
+        checklist.code("nowhere")
+
+
+def test_codes_follow_order_not_ids_and_skip_uncited_commitments():
+    data = demo_data()
+    data["themes"].reverse()
+    rec = data["themes"][0]["recommendations"][0]
+    rec["criteria"] += [{"id": f"extra-{n}", "text": f"Extra criterion {n}."} for n in range(2, 28)]
+    data["themes"][1]["recommendations"][0]["commitments"] = ["charter-2"]
+    data["themes"][0]["recommendations"][0]["commitments"] = []
+    checklist = parse_checklist(yaml.safe_dump(data, sort_keys=False))
+    assert checklist.code("oversight") == "1"
+    assert checklist.code("free-meals-eligibility") == "2.1.a"
+    codes = [c.code for c in checklist.recommendation("monitoring").criteria]
+    assert codes[:3] == ["1.1.a", "1.1.b", "1.1.c"]
+    assert codes[-3:] == ["1.1.z", "1.1.aa", "1.1.ab"]
+    assert len(set(codes)) == len(codes)
+    # Only commitments a recommendation cites are numbered: the report lists no others.
+    assert [(c.code, c.id) for c in checklist.commitments] == [
+        ("", "charter-1"),
+        ("B1", "charter-2"),
+    ]
+
+
+def test_codes_are_given_whoever_builds_the_checklist():
+    checklist = load_checklist(DEMO)
+    uncoded = tuple(
+        dataclasses.replace(
+            t,
+            code="",
+            recommendations=tuple(
+                dataclasses.replace(
+                    r, code="", criteria=tuple(dataclasses.replace(c, code="9") for c in r.criteria)
+                )
+                for r in t.recommendations
+            ),
+        )
+        for t in checklist.themes
+    )
+    rebuilt = dataclasses.replace(checklist, themes=uncoded)
+    assert [c.code for c in rebuilt.criteria] == [c.code for c in checklist.criteria]
+    assert rebuilt == checklist
+
+
 def test_loading_is_cached_per_file_content(tmp_path):
     path = tmp_path / "c.yaml"
     path.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")

@@ -78,6 +78,27 @@ def test_score_prints_the_gap_analysis(capsys, answers_path, checklist_dir):
     assert flags["monitoring-quality"] == "evidence_needed"
 
 
+def test_score_gives_the_codes_the_pages_and_the_pdf_show(capsys, answers_path, checklist_dir):
+    status, out, _ = run(capsys, "score", str(answers_path), "--checklists", str(checklist_dir))
+    assert status == 0
+    data = json.loads(out)
+    assert [(t["code"], t["id"]) for t in data["themes"]] == [
+        ("1", "provision"),
+        ("2", "oversight"),
+    ]
+    assert [(r["code"], r["id"]) for r in data["recommendations"]] == [
+        ("1.1", "free-meals"),
+        ("2.1", "monitoring"),
+    ]
+    assert [c["code"] for c in data["recommendations"][1]["criteria"]] == ["2.1.a", "2.1.b"]
+    # Gaps keep their ids as keys and add the criterion's code.
+    assert {g["criterion_id"]: g["code"] for g in data["gaps"]} == {
+        "free-meals-nutrition": "1.1.b",
+        "free-meals-eligibility": "1.1.a",
+        "monitoring-quality": "2.1.b",
+    }
+
+
 def test_score_uses_the_checklist_folder_from_the_environment(
     capsys, monkeypatch, answers_path, checklist_dir
 ):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from assessor.answers import MAX_EVIDENCE_CHARS, Answer
+from assessor.answers import MAX_EVIDENCE_CHARS, Answer, fingerprint
 from assessor.forms import ThemeFormBase, theme_form
-from assessor.store import fingerprint
 
 
 def test_theme_form_fields_come_from_the_checklist(app: Flask, school_meals) -> None:
@@ -72,4 +71,6 @@ def test_levels_are_optional_but_must_be_known(app: Flask, school_meals) -> None
         assert not form.validate()
         [(href, message)] = form.error_items()
         assert href == "monitoring-quality-evidence"
-        assert message.startswith("Quality is inspected every year. – The evidence is too long")
+        assert message.startswith(
+            "2.1.b Quality is inspected every year. – The evidence is too long"
+        )

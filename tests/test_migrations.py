@@ -11,7 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from assessor import cli, db, models, store
+from assessor import cli, create_app, db, tokens
 from assessor.models import Base
 
 
@@ -41,7 +41,7 @@ def test_migrations_match_the_models(engine: sa.Engine) -> None:
 def test_upgrade_keeps_saved_data_and_can_run_again(engine: sa.Engine) -> None:
     # An assessment with an answer saved under the first schema, tokens in clear.
     db.upgrade(engine, "0001")
-    token = store.new_token()
+    token = tokens.new_token()
     with engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -65,7 +65,7 @@ def test_upgrade_keeps_saved_data_and_can_run_again(engine: sa.Engine) -> None:
         stored = connection.execute(sa.text("SELECT token_hash FROM assessments")).scalar_one()
         evidence = connection.execute(sa.text("SELECT evidence FROM answers")).scalar_one()
     # The link is no longer stored, only its digest; the answer survived the change.
-    assert stored == models.hash_token(token) != token
+    assert stored == tokens.hash_token(token) != token
     assert evidence == "Kept"
 
 
@@ -101,6 +101,30 @@ def test_cli_db_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "upgraded from an empty database to revision" in capsys.readouterr().out
     assert cli.main(["db", "upgrade", "--database-url", url]) == 0
     assert "already at revision" in capsys.readouterr().out
+
+
+def test_cli_db_upgrade_finds_the_database_as_the_app_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`db upgrade` and the app read one setting: FLASK_DATABASE_URL, DATABASE_URL over it."""
+    prefixed, plain = tmp_path / "prefixed.sqlite", tmp_path / "plain.sqlite"
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FLASK_DATABASE_URL", f"sqlite:///{prefixed}")
+    app = create_app({"TESTING": True})
+    db.dispose(app)
+    assert app.config["DATABASE_URL"] == f"sqlite:///{prefixed}"
+    assert cli.main(["db", "upgrade"]) == 0
+    assert str(prefixed) in capsys.readouterr().out
+    engine = db.make_engine(f"sqlite:///{prefixed}")
+    try:
+        assert db.current_revision(engine) == db.head_revision()
+    finally:
+        engine.dispose()
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{plain}")
+    assert cli.main(["db", "upgrade"]) == 0
+    assert str(plain) in capsys.readouterr().out
+    assert plain.exists()
 
 
 def test_serve_refuses_an_unmigrated_database(

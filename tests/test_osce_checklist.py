@@ -56,6 +56,36 @@ def test_four_themes_in_report_order_with_seventeen_recommendations(checklist):
     assert [len(t.recommendations) for t in checklist.themes] == [6, 4, 4, 3]
 
 
+def test_codes_number_the_seventeen_recommendations_by_theme(checklist):
+    assert [t.code for t in checklist.themes] == ["1", "2", "3", "4"]
+    assert [r.code for r in checklist.recommendations] == [
+        *(f"1.{n}" for n in range(1, 7)),
+        *(f"2.{n}" for n in range(1, 5)),
+        *(f"3.{n}" for n in range(1, 5)),
+        *(f"4.{n}" for n in range(1, 4)),
+    ]
+    for rec in checklist.recommendations:
+        assert [c.code for c in rec.criteria] == [
+            f"{rec.code}.{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"[: len(rec.criteria)]
+        ]
+    assert checklist.code("education-unaccompanied") == "2.4.c"
+    assert checklist.code("fair-budgets") == "4.3"
+    practice_codes = [g.code for g in checklist.good_practices]
+    assert practice_codes == [f"A{n}" for n in range(1, len(practice_codes) + 1)]
+    cited = [c.code for c in checklist.commitments if c.code]
+    assert cited == [f"B{n}" for n in range(1, len(cited) + 1)]
+    items = [
+        *checklist.themes,
+        *checklist.recommendations,
+        *checklist.criteria,
+        *checklist.good_practices,
+        *checklist.commitments,
+    ]
+    every = [item.code for item in items if item.code]
+    assert len(every) == len(set(every))
+    assert all(checklist.code(item.id) == item.code for item in items)
+
+
 def test_recommendations_are_verbatim_and_in_report_order(checklist, report_text):
     section = report_text.split("CONCLUDING RECOMMENDATIONS", 1)[1].split("ANNEX 1", 1)[0]
     positions = []

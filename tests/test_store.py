@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from assessor import db, models, store
-from assessor.answers import Answer, AnswersFile, AssessmentInfo
+from assessor import db, models, store, tokens
+from assessor.answers import Answer, AnswersFile, AssessmentInfo, fingerprint
 from assessor.checklist import Checklist
 
 INFO = AssessmentInfo("Review", "Ministry", "Austria", "government")
@@ -29,15 +29,15 @@ def ctx(app: Flask) -> Iterator[Flask]:
 
 
 def test_tokens_are_long_random_and_checked_by_shape(ctx, checklist) -> None:
-    tokens = {store.create_assessment(INFO, checklist).token for _ in range(20)}
-    assert len(tokens) == 20
-    for token in tokens:
-        assert len(token) == 43 and store.is_token(token)
+    made = {store.create_assessment(INFO, checklist).token for _ in range(20)}
+    assert len(made) == 20
+    for token in made:
+        assert len(token) == 43 and tokens.is_token(token)
         assert store.get_by_token(token) is not None
     for bad in ("", "short", "x" * 42, "x" * 44, "a/" * 21 + "a", "é" * 43, None, 12):
-        assert not store.is_token(bad)
+        assert not tokens.is_token(bad)
         assert store.get_by_token(bad) is None  # type: ignore[arg-type]
-    assert store.get_by_token(store.new_token()) is None
+    assert store.get_by_token(tokens.new_token()) is None
 
 
 def test_save_and_load_answers(ctx, checklist) -> None:
@@ -74,7 +74,7 @@ def test_save_and_load_answers(ctx, checklist) -> None:
 
 def test_conflicting_changes_are_reported_not_overwritten(ctx, checklist) -> None:
     assessment = store.create_assessment(INFO, checklist)
-    empty = store.fingerprint(None)
+    empty = fingerprint(None)
     store.save_answers(assessment, {"monitoring-uptake": Answer("full", "A")}, checklist)
     result = store.save_answers(
         assessment,
@@ -95,7 +95,7 @@ def test_conflicting_changes_are_reported_not_overwritten(ctx, checklist) -> Non
         {"monitoring-uptake": empty},
     )
     assert not same.conflicts
-    assert store.fingerprint(Answer()) == empty
+    assert fingerprint(Answer()) == empty
 
 
 def test_answers_file_round_trip(ctx, checklist) -> None:

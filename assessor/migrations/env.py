@@ -2,18 +2,18 @@
 
 Use ``assessor db upgrade`` (or :func:`assessor.db.upgrade`), which passes a connection from
 an engine set up like the app's. Run on its own, it takes the URL from ``sqlalchemy.url`` or
-``DATABASE_URL``.
+the ``DATABASE_URL`` setting (:func:`assessor.config.resolve`).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
 from assessor import db
+from assessor.config import resolve
 from assessor.models import Base, UTCDateTime
 
 config = context.config
@@ -40,7 +40,7 @@ def _configure(connection: Connection) -> None:
 
 
 def _url() -> str:
-    url = config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
+    url = config.get_main_option("sqlalchemy.url") or resolve()["DATABASE_URL"]
     if not url:
         raise RuntimeError("no database: set DATABASE_URL or use `assessor db upgrade`")
     return url

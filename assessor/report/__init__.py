@@ -9,29 +9,61 @@ use, so importing this package (or :mod:`assessor.report.chart`) stays cheap.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
     from assessor.scoring import GapAnalysis
 
-AUDIENCES: tuple[str, ...] = ("government", "ngo")
 
-__all__ = ["AUDIENCES", "ReportError", "render_pdf"]
+class Audience(NamedTuple):
+    """Who a report is for: the key chosen (``?audience=``, ``--audience``), the kind of
+    document it makes, and a description for the choice."""
+
+    key: str
+    kind: str
+    description: str
+
+
+#: The one table of audiences, used by the report, the results page and the command line.
+AUDIENCE_TABLE: tuple[Audience, ...] = (
+    Audience("government", "Gap analysis", "for government: the gaps ranked by priority"),
+    Audience("ngo", "Advocacy brief", "for civil society: the same facts, phrased as asks"),
+)
+AUDIENCES: tuple[str, ...] = tuple(audience.key for audience in AUDIENCE_TABLE)
+DEFAULT_AUDIENCE = AUDIENCES[0]
+
+__all__ = [
+    "AUDIENCES",
+    "AUDIENCE_TABLE",
+    "DEFAULT_AUDIENCE",
+    "Audience",
+    "ReportError",
+    "audience_for",
+    "render_pdf",
+]
 
 
 class ReportError(Exception):
     """The report could not be rendered; the message says why."""
 
 
+def audience_for(key: str) -> Audience:
+    """The audience with this key; ``KeyError`` naming the known ones otherwise."""
+    for audience in AUDIENCE_TABLE:
+        if audience.key == key:
+            return audience
+    raise KeyError(f"unknown audience {key!r}; expected one of {', '.join(AUDIENCES)}")
+
+
 def render_pdf(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
     *,
-    audience: str = "government",
+    audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
 ) -> bytes:
-    """The gap-analysis PDF ("government": Gap analysis; "ngo": Advocacy brief) as bytes."""
+    """The gap-analysis PDF for an audience (see :data:`AUDIENCE_TABLE`) as bytes."""
     if audience not in AUDIENCES:
         raise ReportError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     from assessor.report.pdf import render

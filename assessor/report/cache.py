@@ -13,6 +13,8 @@ Two levels, both bounded:
   gunicorn workers share what any of them made. Written atomically (a temporary file, then a
   rename), readable by the owner only, at most ``disk_bytes`` in all (the least recently used go
   first) and removed after ``max_age`` seconds: a report dated yesterday is never asked for again.
+  A folder that cannot be created or written is not used (a warning in the log): the memory level
+  goes on working alone. The prune also removes the background jobs' markers left behind.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -30,6 +31,9 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from assessor.files import TEMP_PREFIX, write_atomically
+from assessor.report import DEFAULT_AUDIENCE
 
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
@@ -41,6 +45,10 @@ MEMORY_BYTES = 64 * 1024 * 1024
 DISK_BYTES = 512 * 1024 * 1024
 MAX_AGE = 2 * 24 * 3600
 SUFFIX = ".pdf"
+# Job markers kept in the same folder (``<key>.pending``, ``<key>.failed``): a live one is
+# touched every few seconds and a failure is shown for a minute, so one an hour old is debris.
+MARKER_SUFFIXES = (".pending", ".failed")
+MARKER_MAX_AGE = 3600.0
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +83,28 @@ def report_key(
     return cache_key(analysis.checklist.digest, answers_file.to_json(), audience, generated_on)
 
 
+def _usable_folder(directory: Path | None) -> Path | None:
+    """``directory``, created if need be, if this process can write there; else ``None``.
+
+    A folder that cannot be used (read-only, a path through a file, no permission) must not
+    break every report: the cache then keeps PDFs in memory only, and says so in the log.
+    """
+    if directory is None:
+        return None
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise PermissionError(f"cannot write in {directory}")
+    except OSError as exc:
+        LOG.warning(
+            "the report cache folder %s cannot be used (%s): reports are kept in memory only",
+            directory,
+            exc,
+        )
+        return None
+    return directory
+
+
 class PDFCache:
     """Rendered PDFs by key: in memory (LRU), and in a shared folder when one is given."""
 
@@ -86,7 +116,7 @@ class PDFCache:
         disk_bytes: int = DISK_BYTES,
         max_age: float = MAX_AGE,
     ) -> None:
-        self.directory = directory
+        self.directory = _usable_folder(directory)
         self.memory_bytes = memory_bytes
         self.disk_bytes = disk_bytes
         self.max_age = max_age
@@ -129,7 +159,7 @@ class PDFCache:
         if path is None:
             return
         try:
-            self._write(path, pdf)
+            write_atomically(path, pdf, durable=False)  # the cache can make it again
             self._prune()
         except OSError as exc:  # a full or read-only disk: the memory level still works
             LOG.warning("could not write the report cache in %s: %s", self.directory, exc)
@@ -147,35 +177,28 @@ class PDFCache:
                 _, dropped = self._memory.popitem(last=False)
                 self._memory_used -= len(dropped)
 
-    @staticmethod
-    def _write(path: Path, pdf: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(pdf)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-
     def _prune(self) -> None:
-        """Remove expired files, then the least recently used until under ``disk_bytes``."""
+        """Remove expired files, then the least recently used until under ``disk_bytes``;
+        and the job markers (:mod:`assessor.report.jobs`) that nobody kept fresh."""
         assert self.directory is not None
         now = time.time()
+        for suffix in MARKER_SUFFIXES:
+            for path in self.directory.glob(f"*{suffix}"):
+                with contextlib.suppress(OSError):
+                    if now - path.stat().st_mtime > MARKER_MAX_AGE:
+                        path.unlink()
         files: list[tuple[float, int, Path]] = []
         for path in self.directory.glob(f"*{SUFFIX}"):
             try:
                 stat = path.stat()
             except OSError:
                 continue
-            stale_tmp = path.name.startswith(".tmp-") and now - stat.st_mtime > 3600
+            stale_tmp = path.name.startswith(TEMP_PREFIX) and now - stat.st_mtime > 3600
             if stale_tmp or now - stat.st_mtime > self.max_age:
                 with contextlib.suppress(OSError):
                     path.unlink()
                 continue
-            if not path.name.startswith(".tmp-"):
+            if not path.name.startswith(TEMP_PREFIX):
                 files.append((stat.st_mtime, stat.st_size, path))
         total = sum(size for _, size, _ in files)
         for _, size, path in sorted(files):
@@ -201,7 +224,7 @@ def render_pdf_cached(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
     *,
-    audience: str = "government",
+    audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
 ) -> bytes:
     """:func:`assessor.report.render_pdf`, answered from ``cache`` when the content is unchanged."""

@@ -78,10 +78,11 @@ def _row(y: int, label: str, value: float | None, kind: str) -> str:
 
 
 def chart_rows(analysis: GapAnalysis) -> list[tuple[str, float | None, bool]]:
-    """The chart's rows: (label, score, is the overall score), overall first, themes numbered."""
+    """The chart's rows: (label, score, is the overall score), overall first, then each theme
+    labelled with its code."""
     rows: list[tuple[str, float | None, bool]] = [("Overall", analysis.overall, True)]
-    for number, theme in enumerate(analysis.themes, start=1):
-        rows.append((f"{number}. {theme.theme.title}", theme.score, False))
+    for theme in analysis.themes:
+        rows.append((f"{theme.theme.code}. {theme.theme.title}", theme.score, False))
     return rows
 
 

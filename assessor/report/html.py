@@ -8,7 +8,6 @@ separately) and has no external resources.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +27,7 @@ from assessor.checklist import (
     Theme,
 )
 from assessor.levels import LEVELS
-from assessor.report import AUDIENCES
+from assessor.report import AUDIENCES, DEFAULT_AUDIENCE, audience_for
 from assessor.report.chart import format_score, theme_chart_svg
 from assessor.scoring import FLAG_LABELS, GapAnalysis, criterion_points
 
@@ -89,7 +88,7 @@ def words_for(audience: str, analysis: GapAnalysis, answers_file: AnswersFile) -
     answered = f"answering {counts.answered} of its {counts.total} criteria"
     if audience == "ngo":
         return Words(
-            kind="Advocacy brief",
+            kind=audience_for("ngo").kind,
             summary_title="Summary and asks",
             cover_subtitle=f"What we ask of the authorities of {info.country}",
             lead=(
@@ -112,7 +111,7 @@ def words_for(audience: str, analysis: GapAnalysis, answers_file: AnswersFile) -
     if audience != "government":
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     return Words(
-        kind="Gap analysis",
+        kind=audience_for("government").kind,
         summary_title="Summary",
         cover_subtitle=f"{info.country}: where policy stands against {n_recs} recommendations",
         lead=(
@@ -128,35 +127,6 @@ def words_for(audience: str, analysis: GapAnalysis, answers_file: AnswersFile) -
         all_title="All gaps by priority",
         no_gaps="No gaps: every criterion that applies is fully in place.",
     )
-
-
-def numbering(checklist: Checklist) -> dict[str, str]:
-    """Display numbers: themes 1, recommendations 1.2, criteria 1.2.a, practices A1, cited
-    commitments B1."""
-    num: dict[str, str] = {}
-    for t, theme in enumerate(checklist.themes, start=1):
-        num[theme.id] = str(t)
-        for r, rec in enumerate(theme.recommendations, start=1):
-            num[rec.id] = f"{t}.{r}"
-            for c, crit in enumerate(rec.criteria):
-                num[crit.id] = f"{t}.{r}.{_letters(c)}"
-    for p, practice in enumerate(checklist.good_practices, start=1):
-        num[practice.id] = f"A{p}"
-    cited = {c for rec in checklist.recommendations for c in rec.commitment_ids}
-    cited_in_order = (c for c in checklist.commitments if c.id in cited)
-    for k, commitment in enumerate(cited_in_order, start=1):
-        num[commitment.id] = f"B{k}"
-    return num
-
-
-def _letters(index: int) -> str:
-    letters = string.ascii_lowercase
-    result = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        result = letters[rest] + result
-    return result
 
 
 def _truncate_words(text: str, limit: int) -> str:
@@ -227,13 +197,12 @@ def report_context(
     """Everything the report templates need."""
     checklist = analysis.checklist
     weighted: list[tuple[str, str, Any]] = []
-    num = numbering(checklist)
     for rec in checklist.recommendations:
         if rec.weight != 1:
-            weighted.append(("Recommendation", num[rec.id], rec))
+            weighted.append(("Recommendation", rec.code, rec))
         for crit in rec.criteria:
             if crit.weight != 1:
-                weighted.append(("Criterion", num[crit.id], crit))
+                weighted.append(("Criterion", crit.code, crit))
     words = words_for(audience, analysis, answers_file)
     practice_recs = _links(checklist, "good_practice_ids")
     commitment_recs = _links(checklist, "commitment_ids")
@@ -248,7 +217,6 @@ def report_context(
         "doc_title": f"{words.kind}: {answers_file.assessment.title}",
         "generated_on": generated_on,
         "generator": generator,
-        "num": num,
         "anchor": Anchors,
         "gap_by_crit": {gap.criterion.id: gap for gap in analysis.gaps},
         "top_gaps": analysis.gaps[:TOP_GAPS],
@@ -271,7 +239,7 @@ def render_html(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
     *,
-    audience: str = "government",
+    audience: str = DEFAULT_AUDIENCE,
     generated_on: date,
     generator: str = "Assessor",
 ) -> str:

@@ -18,7 +18,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from assessor.answers import AnswersFile
-from assessor.report import ReportError
+from assessor.report import DEFAULT_AUDIENCE, ReportError
 from assessor.report.fetcher import STATIC_DIR, StaticOnlyFetcher
 from assessor.report.html import render_html
 from assessor.scoring import GapAnalysis
@@ -113,7 +113,7 @@ def render(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
     *,
-    audience: str = "government",
+    audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
 ) -> bytes:
     """The report as PDF bytes; any failure is raised as :class:`ReportError`."""

@@ -6,8 +6,6 @@ redirects. An assessment is reached only through its private link (``/a/<token>/
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 
 from flask import (
@@ -21,52 +19,22 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
 from assessor.answers import Answer, AnswersError, AssessmentInfo, parse_answers_file
-from assessor.catalogue import Catalogue, load_catalogue
 from assessor.checklist import Checklist, Theme
+from assessor.files import answers_filename
 from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, theme_form
-from assessor.levels import LEVELS_BY_KEY
+from assessor.levels import label_of
 from assessor.progress import progress
-from assessor.web import ratelimit
+from assessor.web.lookup import catalogue, load_or_404, theme_or_404
 
 bp = Blueprint("assessments", __name__)
 
 MAX_PROBLEMS_SHOWN = 20
 CONFLICT_EVIDENCE_CHARS = 300
-
-
-def catalogue() -> Catalogue:
-    """The checklists this app offers."""
-    return load_catalogue(current_app.config["CHECKLIST_DIR"])
-
-
-def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
-    """The assessment behind a private link, and its checklist; 404 if either is missing."""
-    assessment = store.get_by_token(token)
-    if assessment is None:
-        ratelimit.record_failed_lookup()
-        abort(404)
-    checklist = catalogue().get(assessment.checklist_id)
-    if checklist is None:
-        abort(
-            404,
-            description=(
-                f"This assessment answers the checklist “{assessment.checklist_id}”, which this "
-                "service no longer offers. Ask the service's administrators to add it back."
-            ),
-        )
-    return assessment, checklist
-
-
-def theme_or_404(checklist: Checklist, theme_id: str) -> Theme:
-    """The checklist's theme with this id; 404 if there is none."""
-    try:
-        return checklist.theme(theme_id)
-    except KeyError:
-        abort(404)
 
 
 # -- starting ---------------------------------------------------------------------------------
@@ -171,7 +139,7 @@ def conflict_message(theirs: Answer | None) -> str:
     if theirs is None or (theirs.level is None and not theirs.evidence):
         other = "removed the answer"
     else:
-        level = LEVELS_BY_KEY[theirs.level].label if theirs.level in LEVELS_BY_KEY else "no level"
+        level = label_of(theirs.level, unset="no level")
         evidence = theirs.evidence
         if len(evidence) > CONFLICT_EVIDENCE_CHARS:
             evidence = evidence[:CONFLICT_EVIDENCE_CHARS] + "…"
@@ -192,15 +160,12 @@ def render_theme(
     notice: str | None = None,
 ) -> tuple[str, int]:
     """A theme page with its form (and any errors or notice); progress counts what is saved."""
-    numbers = {rec.id: n for n, rec in enumerate(checklist.recommendations, start=1)}
     return render_template(
         "views/assessments/theme.html",
         assessment=assessment,
         checklist=checklist,
         theme=current,
-        position=checklist.themes.index(current) + 1,
         form=form,
-        recommendation_numbers=numbers,
         progress=progress(checklist, saved),
         error_items=form.error_items(),
         notice=notice,
@@ -226,16 +191,9 @@ def export(token: str) -> Response:
     text = store.to_answers_file(assessment, checklist).to_json()
     response = Response(text, mimetype="application/json")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="assessment-{slug(assessment.title)}.json"'
+        f'attachment; filename="{answers_filename(assessment.title)}"'
     )
     return response
-
-
-def slug(text: str, max_chars: int = 60) -> str:
-    """A safe, readable file-name part: lower-case ASCII letters, digits and hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return words[:max_chars].rstrip("-") or "answers"
 
 
 # -- importing --------------------------------------------------------------------------------
@@ -291,15 +249,10 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
     """Show the submitted form again, with what was typed, after a failed CSRF check."""
     args = request.view_args or {}
     if request.endpoint == "assessments.theme":
-        assessment = store.get_by_token(args.get("token", ""))
-        if assessment is None:
-            ratelimit.record_failed_lookup()
-        checklist = catalogue().get(assessment.checklist_id) if assessment else None
-        if assessment is None or checklist is None:
-            return None
         try:
-            current = checklist.theme(args.get("theme_id", ""))
-        except KeyError:
+            assessment, checklist = load_or_404(args.get("token", ""))
+            current = theme_or_404(checklist, args.get("theme_id", ""))
+        except NotFound:  # nothing to show again: the plain page about the expired check
             return None
         saved = store.load_answers(assessment)
         form = theme_form(current, request.form, saved)

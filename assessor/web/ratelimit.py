@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 
 _EXTENSION = "assessor.ratelimit"
 _NAMESPACE = "private-link-failures"
-DEFAULT_LIMIT = "30 per 10 minutes"
-DEFAULT_STORAGE_URI = "memory://"
 
 
 class FailedLookupLimiter:
@@ -80,8 +78,8 @@ def init_app(app: Flask) -> None:
     Call it before CSRF protection is set up, so a blocked client learns nothing from it either.
     """
     app.extensions[_EXTENSION] = FailedLookupLimiter(
-        app.config.get("PRIVATE_LINK_FAILURE_LIMIT") or DEFAULT_LIMIT,
-        app.config.get("RATELIMIT_STORAGE_URI") or DEFAULT_STORAGE_URI,
+        app.config["PRIVATE_LINK_FAILURE_LIMIT"],  # defaults: assessor/config.py
+        app.config["RATELIMIT_STORAGE_URI"],
     )
     app.before_request(_refuse_blocked_clients)
 

@@ -1,7 +1,10 @@
 """An assessment's results: scores per theme, ranked gaps with their good practices, the PDF.
 
 The PDF is the one ``assessor report`` writes: both call :func:`assessor.report.render_pdf`
-on the same gap analysis and answers file.
+on the same gap analysis and answers file. A download made in the request goes through
+:func:`assessor.report.cache.render_pdf_cached`, the path the benchmarks measure; made in the
+background (the default), the "being prepared" page asks :mod:`assessor.web.report_jobs` where
+the job stands, and answers 429 or 503 with Retry-After when too many are queued.
 """
 
 from __future__ import annotations
@@ -15,21 +18,22 @@ from werkzeug.wrappers import Response as BaseResponse
 from assessor import models, store
 from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
-from assessor.report import AUDIENCES, ReportError, render_pdf
-from assessor.report.cache import report_key
+from assessor.files import report_filename
+from assessor.report import (
+    AUDIENCE_TABLE,
+    AUDIENCES,
+    DEFAULT_AUDIENCE,
+    ReportError,
+    audience_for,
+)
+from assessor.report.cache import render_pdf_cached, report_key
 from assessor.report.chart import chart_rows, format_score, score_bar_svg
-from assessor.report.html import numbering
 from assessor.scoring import FLAG_LABELS, GapAnalysis, score
 from assessor.web import report_jobs
-from assessor.web.assessments import load_or_404, slug
+from assessor.web.lookup import load_or_404
 
 bp = Blueprint("results", __name__)
 log = logging.getLogger(__name__)
-
-AUDIENCE_CHOICES: tuple[tuple[str, str, str], ...] = (
-    ("government", "Gap analysis", "for government: the gaps ranked by priority"),
-    ("ngo", "Advocacy brief", "for civil society: the same facts, phrased as asks"),
-)
 
 
 def analyse(token: str) -> tuple[models.Assessment, Checklist, AnswersFile, GapAnalysis]:
@@ -50,15 +54,15 @@ def results(token: str) -> str:
         analysis=analysis,
         chart_rows=chart_rows(analysis),
         score_bar=score_bar_svg,
-        num=numbering(checklist),
         flag_labels=FLAG_LABELS,
         format_score=format_score,
         format_priority=lambda value: f"{float(value):.2f}",
-        audiences=AUDIENCE_CHOICES,
+        audiences=AUDIENCE_TABLE,
     )
 
 
 REFRESH_SECONDS = 2
+BUSY_RETRY_SECONDS = 30
 NOT_MADE = (
     "The PDF could not be made just now. Your answers are safe: try again in a few "
     "minutes. If it keeps failing, download the answers file and tell the service's "
@@ -67,7 +71,7 @@ NOT_MADE = (
 
 
 def _audience() -> str:
-    audience = request.args.get("audience", "government")
+    audience = request.args.get("audience", DEFAULT_AUDIENCE)
     if audience not in AUDIENCES:
         abort(400, description="Choose who the report is for: a government or an NGO.")
     return audience
@@ -83,19 +87,20 @@ def report_pdf(token: str) -> BaseResponse:
     audience = _audience()
     assessment, _, answers_file, analysis = analyse(token)
     today = date.today()
-    reports = report_jobs.renderer()
-    key = report_key(analysis, answers_file, audience, today)
-    pdf = reports.cache.get(key)
-    if pdf is None:
-        if report_jobs.in_background():
+    cache = report_jobs.renderer().cache
+    if report_jobs.in_background():
+        pdf = cache.get(report_key(analysis, answers_file, audience, today))
+        if pdf is None:
             return redirect(url_for(".report_status", token=token, audience=audience), 303)
-        try:
-            pdf = render_pdf(analysis, answers_file, audience=audience, generated_on=today)
+    else:
+        try:  # the same cached render as the command line's benchmarks measure
+            pdf = render_pdf_cached(
+                cache, analysis, answers_file, audience=audience, generated_on=today
+            )
         except ReportError:
             log.exception("the report of an assessment could not be rendered")
             abort(503, description=NOT_MADE)
-        reports.cache.put(key, pdf)
-    filename = f"{slug(assessment.title)}-{audience}-{today.isoformat()}.pdf"
+    filename = report_filename(assessment.title, audience, today)
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -113,20 +118,30 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     today = date.today()
     key = report_key(analysis, answers_file, audience, today)
     state = report_jobs.renderer().state(
-        key, checklist, answers_file, audience=audience, generated_on=today
+        key,
+        checklist,
+        answers_file,
+        audience=audience,
+        generated_on=today,
+        owners=report_jobs.owners(assessment.id),
     )
     if state == "failed":
         abort(503, description=NOT_MADE)
-    kind = next(kind for choice, kind, _ in AUDIENCE_CHOICES if choice == audience)
+    kind = audience_for(audience).kind
     page = render_template(
         "views/results/preparing.html",
         assessment=assessment,
-        ready=state == "ready",
+        state=state,
         kind=kind,
         pdf_url=pdf_url,
         status_url=url_for(".report_status", token=token, audience=audience),
         refresh_seconds=REFRESH_SECONDS,
+        retry_seconds=BUSY_RETRY_SECONDS,
     )
     if state == "ready":
         return page, 200, {}
+    if state == "limited":  # this assessment or client has enough PDFs being made
+        return page, 429, {"Retry-After": str(BUSY_RETRY_SECONDS)}
+    if state == "busy":  # this worker's queue is full
+        return page, 503, {"Retry-After": str(BUSY_RETRY_SECONDS)}
     return page, 202, {"Retry-After": str(REFRESH_SECONDS)}

@@ -12,18 +12,20 @@ from typing import Any
 
 import pytest
 from checkers import Finding, axe_findings, run_axe, svg_contrast_findings
-from live import HOW_TO_GET_THEM, in_ci, launch_chromium, missing_tools, new_context, serve
+from live import HOW_TO_GET_THEM, launch_chromium, missing_tools, new_context, serve
 from tour import Visit, tour
+
+from tests.support.ci import unavailable
 
 
 def require(*needs: str) -> None:
     """Skip the test (or, in CI, fail it) if a tool it needs is missing, saying how to get it."""
     missing = missing_tools(*needs)
     if missing:
-        message = f"browser tests need {', '.join(missing)}: {HOW_TO_GET_THEM}"
-        if in_ci():
-            pytest.fail(message + " (CI must run them; .ci/run installs them)")
-        pytest.skip(message)
+        unavailable(
+            f"browser tests need {', '.join(missing)}: {HOW_TO_GET_THEM}",
+            " (CI must run them; .ci/run installs them)",
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -38,12 +38,3 @@ def snapshot(app: Flask) -> Snapshot:
 def token_of(path: str) -> str:
     """The token in a private-link path such as ``/a/<token>/``."""
     return path.strip("/").split("/")[1]
-
-
-START = {
-    "checklist": "school-meals-demo",
-    "title": "School meals review 2026",
-    "organisation": "Ministry of Education",
-    "country": "Austria",
-    "respondent": "government",
-}

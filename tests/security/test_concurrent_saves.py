@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 
 from flask import Flask
-from security_helpers import START, token_of
+from security_helpers import token_of
 
 from assessor import store
 from assessor.answers import Answer
+from tests.support.data import START
 
 
 def _saved(app: Flask, path: str) -> dict[str, Answer]:

@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from security_helpers import START, snapshot, token_of
+from security_helpers import snapshot, token_of
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
@@ -27,6 +27,7 @@ from assessor import store
 from assessor.answers import MAX_EVIDENCE_CHARS, Answer, AssessmentInfo
 from assessor.forms import strip_text
 from assessor.levels import LEVEL_KEYS
+from tests.support.data import START
 
 FUZZ = settings(
     max_examples=60,

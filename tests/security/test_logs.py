@@ -7,11 +7,12 @@ import logging
 
 import pytest
 import sqlalchemy as sa
-from security_helpers import START, token_of
+from security_helpers import token_of
 
 from assessor import db
 from assessor.logs import RedactingFilter, redact
 from assessor.serving import RedactingLogger, gunicorn_options
+from tests.support.data import START
 
 SECRET = "a-secret-key-that-must-never-be-logged-0123456789"
 EVIDENCE = "Confidential judgement 7c1e: the ministry has no budget"

@@ -7,9 +7,10 @@ import hmac
 
 import sqlalchemy as sa
 from flask import Flask
-from security_helpers import START, token_of
+from security_helpers import token_of
 
-from assessor import db, models, store
+from assessor import db, models, tokens
+from tests.support.data import START
 
 
 def _wrong(token: str) -> str:
@@ -23,7 +24,7 @@ def test_the_database_holds_only_a_digest_of_each_link(app: Flask, pages) -> Non
     (row,) = rows
     assert "token" not in row
     assert token not in {str(value) for value in row.values()}
-    assert row["token_hash"] == models.hash_token(token)
+    assert row["token_hash"] == tokens.hash_token(token)
     assert len(row["token_hash"]) == 43
     # A digest is no link.
     assert pages.client.get(f"/a/{row['token_hash']}/").status_code == 404
@@ -38,9 +39,9 @@ def test_lookups_compare_digests_in_constant_time(app: Flask, pages, monkeypatch
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(store.hmac, "compare_digest", spy)
+    monkeypatch.setattr(tokens.hmac, "compare_digest", spy)
     assert pages.client.get(f"/a/{token}/").status_code == 200
-    digest = models.hash_token(token)
+    digest = tokens.hash_token(token)
     assert (digest, digest) in calls  # (sessions and CSRF use it as well)
 
 
@@ -50,7 +51,7 @@ def test_every_wrong_link_gets_the_same_404(app: Flask, pages) -> None:
     bodies = set()
     for path in (
         f"/a/{_wrong(token)}/",  # well-formed, unknown
-        f"/a/{store.new_token()}/",
+        f"/a/{tokens.new_token()}/",
         f"/a/{token[:20]}/",  # malformed
         f"/a/{token}x/",
         "/a/",
@@ -90,7 +91,7 @@ def test_failed_lookups_are_rate_limited_per_client(make_app, pages_for) -> None
 def test_forged_posts_count_as_failed_lookups_too(make_app, pages_for) -> None:
     app = make_app(PRIVATE_LINK_FAILURE_LIMIT="3 per 10 minutes", WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    wrong = store.new_token()
+    wrong = tokens.new_token()
     statuses = [
         client.post(f"/a/{wrong}/theme/provision", data={"action": "continue"}).status_code
         for _ in range(4)
@@ -101,7 +102,7 @@ def test_forged_posts_count_as_failed_lookups_too(make_app, pages_for) -> None:
 def test_behind_a_proxy_the_real_client_is_limited(make_app) -> None:
     app = make_app(PRIVATE_LINK_FAILURE_LIMIT="2 per 10 minutes", TRUSTED_PROXY_HOPS=1)
     client = app.test_client()
-    wrong = store.new_token()
+    wrong = tokens.new_token()
 
     def get(client_address: str) -> int:
         headers = {"X-Forwarded-For": client_address}

@@ -8,14 +8,15 @@ import json
 
 import pytest
 from flask import Flask
-from security_helpers import START, token_of
+from security_helpers import token_of
 
 from assessor import db
+from tests.support.data import START
 
 REQUIRED = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from stress_helpers import upgrade_database
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.support.ci import unavailable
+from tests.support.data import PG_URL
+from tests.support.server import upgrade_database
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -45,10 +46,7 @@ def stress_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except sa.exc.OperationalError as exc:
         admin.dispose()
-        message = f"PostgreSQL at {PG_URL} cannot be reached: {exc}".splitlines()[0]
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL at {PG_URL} cannot be reached: {exc}".splitlines()[0])
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
         upgrade_database(url)

@@ -20,10 +20,11 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from stress_helpers import Browser, Server, location_path
 from test_load import CHECKLIST, _report
 
 from assessor.levels import LEVEL_KEYS
+from tests.support.client import Client
+from tests.support.server import LiveServer
 
 SAVERS = 8
 KILLS = 3
@@ -50,7 +51,7 @@ class Saver:
 
     def run(self, port: int, stop: threading.Event, deadline: float) -> None:
         rng = random.Random(self.number)
-        browser = Browser(port, deadline)
+        browser = Client(port, deadline)
         try:
             while not stop.is_set():
                 theme = rng.choice(CHECKLIST.themes)
@@ -59,7 +60,7 @@ class Saver:
                 self.requests += 1
                 if shown.status != 200:
                     raise AssertionError(f"GET {theme.id}: {shown.status}")
-                form = dict(shown.page().hidden)
+                form = shown.page().hidden_inputs()
                 save = self.next_save
                 self.next_save += 1
                 for index, criterion in enumerate(theme.criteria):
@@ -83,10 +84,10 @@ class Saver:
 
 
 def _start_assessments(port: int, deadline: float) -> list[str]:
-    browser = Browser(port, deadline)
+    browser = Client(port, deadline)
     overviews = []
     for n in range(SAVERS):
-        csrf = browser.get("/").page().hidden["csrf_token"]
+        csrf = browser.get("/").page().hidden_inputs()["csrf_token"]
         response = browser.post(
             "/",
             {
@@ -99,7 +100,7 @@ def _start_assessments(port: int, deadline: float) -> list[str]:
             },
         )
         assert response.status == 302
-        overviews.append(location_path(response))
+        overviews.append(response.location)
     browser.close()
     return overviews
 
@@ -130,7 +131,7 @@ def test_kill_9_mid_save_leaves_every_save_whole_or_absent(
 ) -> None:
     started = time.monotonic()
     deadline = started + TIME_CAP
-    server = Server(stress_database, tmp_path, secret_key)
+    server = LiveServer(tmp_path, database_url=stress_database, secret_key=secret_key)
     server.start()
     overviews = _start_assessments(server.port, deadline)
     savers = [Saver(n, overview) for n, overview in enumerate(overviews)]
@@ -153,7 +154,7 @@ def test_kill_9_mid_save_leaves_every_save_whole_or_absent(
         server.start()  # the same database, after the crash
 
     # Read back through the restarted server: every theme page holds one whole save.
-    browser = Browser(server.port, deadline + 30)
+    browser = Client(server.port, deadline + 30)
     pages_checked = saves_seen = unacked = 0
     for saver in savers:
         stored = browser.answers(saver.overview)
@@ -201,7 +202,7 @@ def test_kill_9_mid_save_leaves_every_save_whole_or_absent(
         },
     )
     assert saves_seen > 0 and requests > 0
-    logs = "\n".join(path.read_text("utf-8", "replace") for path in server.logs)
+    logs = server.log_text()
     assert secret_key not in logs and "saver 0 save" not in logs
     for overview in overviews:
         assert overview.split("/")[2] not in logs

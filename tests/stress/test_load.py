@@ -18,11 +18,12 @@ import threading
 import time
 from pathlib import Path
 
-from stress_helpers import Browser, Server, location_path, percentile
-
 from assessor.checklist import load_checklist
 from assessor.config import PROJECT_ROOT
 from assessor.levels import LEVEL_KEYS
+from tests.support.client import Client
+from tests.support.server import LiveServer
+from tests.support.stats import percentile
 
 USERS = 50
 ROUNDS = 2
@@ -61,13 +62,13 @@ def _answer(rng: random.Random, user: int, round_: int, criterion: str) -> tuple
 
 def _journey(user: int, port: int, deadline: float, state: dict, errors: list[str]) -> None:
     rng = random.Random(user)
-    browser = Browser(port, deadline)
+    browser = Client(port, deadline)
     state["browser"] = browser
     expected: Answers = {}
     title = f"Load test user {user:02d}"
     try:
         start = browser.get("/")
-        csrf = start.page().hidden["csrf_token"]
+        csrf = start.page().hidden_inputs()["csrf_token"]
         form = {
             "csrf_token": csrf,
             "checklist": CHECKLIST.id,
@@ -80,10 +81,10 @@ def _journey(user: int, port: int, deadline: float, state: dict, errors: list[st
         if created.status != 302:
             errors.append(f"user {user}: start {created.status}")
             return
-        overview = location_path(created)
+        overview = created.location
         state["overview"] = overview
         page = browser.get(overview)
-        if page.status != 200 or page.page().h1.strip() != title:
+        if page.status != 200 or page.page().h1 != title:
             errors.append(f"user {user}: overview {page.status} {page.page().h1!r}")
         for round_ in range(ROUNDS):
             for theme in CHECKLIST.themes:
@@ -92,7 +93,7 @@ def _journey(user: int, port: int, deadline: float, state: dict, errors: list[st
                 if shown.status != 200:
                     errors.append(f"user {user}: GET {theme.id} {shown.status}")
                     return
-                form = dict(shown.page().hidden)  # csrf_token and the answers' fingerprints
+                form = shown.page().hidden_inputs()  # csrf_token and the answers' fingerprints
                 form["action"] = "continue"
                 for criterion in theme.criteria:
                     level, evidence = _answer(rng, user, round_, criterion.id)
@@ -113,7 +114,7 @@ def _journey(user: int, port: int, deadline: float, state: dict, errors: list[st
 
 
 def test_fifty_users_at_once(stress_database: str, tmp_path: Path, secret_key: str) -> None:
-    server = Server(stress_database, tmp_path, secret_key)
+    server = LiveServer(tmp_path, database_url=stress_database, secret_key=secret_key)
     server.start()
     errors: list[str] = []
     states: list[dict] = [{} for _ in range(USERS)]
@@ -168,7 +169,7 @@ def test_fifty_users_at_once(stress_database: str, tmp_path: Path, secret_key: s
     assert status == 0  # a graceful stop
 
     # The logs: readable, one line per request, and nothing secret in them.
-    logs = "\n".join(path.read_text("utf-8", "replace") for path in server.logs)
+    logs = server.log_text()
     assert logs.count('"POST /a/<token>/theme/') == USERS * ROUNDS * len(CHECKLIST.themes)
     assert MARKER not in logs and secret_key not in logs
     for state in states:

@@ -78,7 +78,7 @@ def test_private_links_behind_a_proxy(make_app, pages_for, start_data) -> None:
 
 def test_pages_send_protective_headers(client, started) -> None:
     response = client.get(started)
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 
@@ -88,3 +90,23 @@ def test_import_without_token_gets_the_expired_page(csrf_app, csrf_pages) -> Non
 
 def test_csrf_token_does_not_expire_with_time(csrf_app: Flask) -> None:
     assert csrf_app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+def test_over_https_a_post_needs_a_referer_from_this_site_and_says_so(csrf_app: Flask) -> None:
+    # Flask-WTF's check of HTTPS posts, which the app's Referrer-Policy (same-origin) satisfies.
+    client = csrf_app.test_client()
+    base = "https://assess.example.org"
+    page = client.get("/import", base_url=base)
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page.get_data(as_text=True))
+    assert token is not None
+    data = {"csrf_token": token[1]}
+    for referer in (None, "https://elsewhere.example.org/import"):
+        headers = {"Referer": referer} if referer else {}
+        refused = client.post("/import", data=data, base_url=base, headers=headers)
+        assert refused.status_code == 400
+        assert "Referer" in refused.get_data(as_text=True)
+    accepted = client.post(
+        "/import", data=data, base_url=base, headers={"Referer": base + "/import"}
+    )
+    assert accepted.status_code == 422  # past the security check: no file chosen
+    assert "Referer" not in accepted.get_data(as_text=True)

@@ -68,9 +68,12 @@ def test_start_answer_come_back_finish_export_import(app: Flask, pages, pages_fo
 
     # The review lists the one criterion left, with a link to it.
     review = fresh.get(overview_path + "review")
-    assert [a["href"] for a in review.find("section", class_="unanswered").find_all("a")] == [
+    left = review.find("section", class_="unanswered")
+    assert [a["href"] for a in left.find_all("a")] == [
         overview_path + "theme/oversight#monitoring-quality"
     ]
+    assert left.one("h3").text.startswith("2. Oversight")
+    assert left.one("a").text == "2.1.b Quality is inspected every year."
     # ... the link's anchor is on that criterion's fieldset.
     assert theme2_page.one("fieldset", id="monitoring-quality")
 

@@ -12,7 +12,7 @@ from werkzeug.test import stream_encode_multipart
 
 from assessor import store
 from assessor.answers import MAX_ANSWERS_FILE_BYTES
-from assessor.web.assessments import slug
+from assessor.files import slug
 
 VALID: dict[str, Any] = {
     "checklist": "school-meals-demo",

@@ -11,7 +11,9 @@ import pytest
 
 from assessor import store
 from assessor.report import ReportError, render_pdf
+from assessor.report.html import render_html
 from assessor.scoring import score
+from tests.support.html import Page
 
 ANSWERS = {
     "free-meals-eligibility": ("partial", "Rules <b>online</b> & in print."),
@@ -57,7 +59,8 @@ def test_results_show_scores_chart_and_ranked_gaps(pages, answered):
         "Gap-monitoring-quality",
     ]
     first = gaps[0]
-    assert first.one("h3").text == "Meals meet written nutrition standards."
+    assert first.one("h3").text == "1.1.b Meals meet written nutrition standards."
+    assert "Recommendation 1.1 (Provision)" in first.text
     assert "Priority 1.33" in first.text
     assert "Offer a free, nutritious meal to every pupil in need." in first.text
     assert "Universal free meals" in first.text and "Exampleland" in first.text
@@ -65,6 +68,41 @@ def test_results_show_scores_chart_and_ranked_gaps(pages, answered):
     assert "Evidence needed" in gaps[2].text
     change = first.one("a")
     assert change["href"].endswith("theme/provision#free-meals-nutrition")
+
+
+def test_a_criterion_has_one_code_on_its_theme_page_the_results_and_the_pdf(
+    app, pages, answered, school_meals
+):
+    """Someone holding the PDF finds "1.1.b" on the results page and on the page to answer it."""
+    results = pages.get(f"{answered}results")
+    token = answered.strip("/").split("/")[1]
+    with app.app_context():
+        answers_file = store.to_answers_file(store.get_by_token(token), school_meals)
+    report = Page(
+        render_html(
+            score(school_meals, answers_file.answers), answers_file, generated_on=date.today()
+        )
+    )
+    seen = []
+    for gap in results.one("ol", class_="gap-list").find_all("li", class_="gap"):
+        criterion_id = gap["id"].removeprefix("Gap-")
+        code = gap.one("h3").one("span", class_="code").text
+        theme_page = pages.get(gap.one("a")["href"].split("#")[0])
+        legend = theme_page.one("fieldset", id=criterion_id).one("legend")
+        assert legend.one("span", class_="code").text == code
+        in_report = report.one("div", id=f"crit-{criterion_id}").one("span", class_="num")
+        assert in_report.text == code
+        recommendation_code = code.rsplit(".", 1)[0]
+        assert f"Recommendation {recommendation_code}" in gap.text
+        assert f"Recommendation {recommendation_code}" in [
+            h2.text for h2 in theme_page.find_all("h2", class_="recommendation-title")
+        ]
+        seen.append((criterion_id, code))
+    assert seen == [
+        ("free-meals-nutrition", "1.1.b"),
+        ("free-meals-eligibility", "1.1.a"),
+        ("monitoring-quality", "2.1.b"),
+    ]
 
 
 def test_results_offer_the_pdf_for_each_audience(pages, answered):

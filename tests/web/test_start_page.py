@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from assessor import store
+from assessor import store, tokens
 from assessor.answers import MAX_TITLE_CHARS
 from assessor.countries import OSCE_PARTICIPATING_STATES
 
@@ -33,7 +33,7 @@ def test_starting_creates_an_assessment_with_an_unguessable_link(app, pages, sta
     location = pages.post("/", start_data)
     token = location.strip("/").split("/")[1]
     assert location == f"/a/{token}/"
-    assert len(token) == 43 and store.is_token(token)
+    assert len(token) == 43 and tokens.is_token(token)
     page = pages.get(location)
     assert page.private_link() == f"http://localhost/a/{token}/"
     assert "Keep its private link safe" in page.text

@@ -22,18 +22,21 @@ def test_theme_page_is_built_from_the_checklist(pages, started) -> None:
     assert page.h1 == "Provision"
     assert "Theme 1 of 2" in page.text
     section = page.one("section", class_="recommendation")
+    # The recommendation and its criteria carry the codes the results page and the PDF use.
+    assert section.one("h2").text == "Recommendation 1.1"
     # The recommendation's text stands above its criteria.
     assert (
         section.find("blockquote").text == "Offer a free, nutritious meal to every pupil in need."
     )
     html = page.html
     assert html.index("Offer a free, nutritious meal") < html.index("Eligibility rules for free")
-    for criterion_id, text in [
-        ("free-meals-eligibility", "Eligibility rules for free meals are published."),
-        ("free-meals-nutrition", "Meals meet written nutrition standards."),
+    for criterion_id, code, text in [
+        ("free-meals-eligibility", "1.1.a", "Eligibility rules for free meals are published."),
+        ("free-meals-nutrition", "1.1.b", "Meals meet written nutrition standards."),
     ]:
         fieldset = page.one("fieldset", id=criterion_id)
-        assert fieldset.one("legend").text == text
+        assert fieldset.one("legend").text == f"{code} {text}"
+        assert fieldset.one("legend").one("span", class_="code").text == code
         radios = fieldset.find_all("input", type="radio")
         assert [r["value"] for r in radios] == [level.key for level in LEVELS]
         labels = [page.one("label", for_=r["id"]).text for r in radios]
@@ -60,7 +63,7 @@ def test_theme_progress_and_navigation(pages, started) -> None:
     assert texts[:2] == ["This theme: 1 of 2 answered", "All themes: 1 of 4 answered"]
     nav = page.one("nav", class_="themes-nav")
     current = nav.one("a", aria_current="page")
-    assert current.text == "Provision"
+    assert current.text == "1. Provision"
     overview = pages.get(started)
     items = overview.find_all("li", class_="theme-list-item")
     assert [i.one("p", class_="progress-text").text for i in items] == [

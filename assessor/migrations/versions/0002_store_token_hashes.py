@@ -28,7 +28,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _hash(token: str) -> str:
-    # The same as assessor.models.hash_token, frozen here as it was when written.
+    # The same as assessor.tokens.hash_token, frozen here as it was when written.
     digest = hashlib.sha256(token.encode("utf-8")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 

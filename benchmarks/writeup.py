@@ -1,11 +1,22 @@
-"""docs/benchmarks.md from the figures of one ``make bench`` run (and the recorded baseline)."""
+"""docs/benchmarks.md from the figures of one ``make bench`` run (and the recorded baseline).
+
+The code computes the figures, compares them with their targets and lays out the tables; the
+prose (what each benchmark measures, the decisions, why a target may not be met) lives in
+docs/benchmarks-method.md, read here passage by passage with the figures filled in.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
+import re
+from pathlib import Path
 from typing import Any
 
-from benchmarks.common import median
+from tests.support.stats import median
+
+METHOD = Path(__file__).resolve().parent.parent / "docs" / "benchmarks-method.md"
+_MARKER = re.compile(r"^<!-- (.+?) -->$", re.MULTILINE)
 
 PDF_TARGET_S = 3.0
 RATIO_TARGET = 1.10
@@ -15,24 +26,18 @@ MEMORY_TARGET_MB = 500.0
 THROUGHPUT_TARGET = 0.5
 P99_TARGET_MS = 500.0
 
-FEATURE_NOTES = {
-    "no target-counter page numbers in the contents": (
-        "kept: page numbers in the contents are what a printed report is read by; "
-        "target-counter() is used there only, never on the report's other links"
-    ),
-    "DejaVu Sans (system) instead of the bundled Inter": (
-        "kept: the bundled Inter (OFL) covers Latin Extended and Cyrillic and is the report's "
-        "look; its subsetting is a small part of the time"
-    ),
-    "no SVG chart": "kept: the scores at a glance, drawn as vectors, with its alternative text",
-    "no PDF/UA-1 tagging (plain PDF)": (
-        "kept: the tags make the report readable with a screen reader (PDF/UA-1); "
-        "their cost is the largest here, and linear since the fix below"
-    ),
-    "no bookmarks (PDF outline)": "kept: the outline is how a long PDF is navigated",
-    "no running headers and page X / Y footers": "kept: where the reader is, on every page",
-    "no answers.json attachment": "kept: the answers travel inside the PDF and can be imported",
-}
+
+@functools.cache
+def passages(path: Path = METHOD) -> dict[str, str]:
+    """The passages of the method document, by name (each runs from its ``<!-- name -->``
+    marker to the next one)."""
+    parts = _MARKER.split(path.read_text(encoding="utf-8"))
+    return {name: body.strip("\n") for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def text(name: str, **figures: Any) -> list[str]:
+    """A passage of the method document as lines, figures filled in, then a blank line."""
+    return [*passages()[name].format(**figures).split("\n"), ""]
 
 
 def _wall(samples: list[dict[str, float]]) -> float:
@@ -225,26 +230,22 @@ def _not_met(rows: list[tuple[str, str, str, str, str]], f: dict[str, float | No
         if met == "**not met**" and key not in failing:
             failing.append(key)
     if not failing:
-        return ["## Targets not met", "", "None in this run.", ""]
-    lines = ["## Targets not met, and why", ""]
-    lines += [f"- {WHY_NOT_MET[key].format(**values)}" for key in failing]
-    return [*lines, ""]
+        return text("all-met")
+    why = [f"- {passages()[f'why-not-met: {key}'].format(**values)}" for key in failing]
+    return [*text("not-met"), *why, ""]
 
 
 def _pdf_section(results: dict[str, Any]) -> list[str]:
     osce = results["osce"]
     lines = [
-        "## The PDF",
-        "",
-        f"The full OSCE report ({osce['criteria']} criteria, every one a gap with evidence): "
-        f"{osce['pages']} pages, {osce['bytes'] / 1024:.0f} KiB. *Ours* is "
-        "`assessor.report.render_pdf` from the answers (scoring, Jinja, WeasyPrint); *the floor* "
-        "is WeasyPrint alone turning the very same final HTML string into a PDF with the same "
-        "stylesheet (parsed once, as ours is), fonts, PDF/UA-1 variant and attachment. "
-        f"{len(osce['samples']['ours'])} runs each, interleaved (alternating which goes first) in "
-        "one process after a warm-up of each. Same bytes from both: "
-        f"{'yes' if osce['same_bytes_as_floor'] else 'no'}.",
-        "",
+        *text(
+            "pdf",
+            criteria=osce["criteria"],
+            pages=osce["pages"],
+            kib=osce["bytes"] / 1024,
+            runs=len(osce["samples"]["ours"]),
+            same_bytes="yes" if osce["same_bytes_as_floor"] else "no",
+        ),
         "| | median wall | median CPU | min | max |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -257,10 +258,12 @@ def _pdf_section(results: dict[str, Any]) -> list[str]:
     memory = results["memory"]
     lines += [
         "",
-        f"Peak memory of a fresh process making one report: {memory['peak_rss_mb']:.0f} MB "
-        f"({memory['before_mb']:.0f} MB before the render, with the libraries loaded); its first "
-        f"render, loading fonts and templates, took {memory['first_render']['wall']:.2f} s.",
-        "",
+        *text(
+            "pdf-memory",
+            peak_mb=memory["peak_rss_mb"],
+            before_mb=memory["before_mb"],
+            first_render_s=memory["first_render"]["wall"],
+        ),
     ]
     return lines
 
@@ -270,11 +273,7 @@ def _features_section(results: dict[str, Any]) -> list[str]:
     shipped = _wall(features["samples"]["as shipped"])
     runs = len(features["samples"]["as shipped"])
     lines = [
-        "### What each feature of the template costs",
-        "",
-        "WeasyPrint alone on the same HTML and stylesheet, with one feature taken out at a time "
-        f"({runs} runs each, interleaved). The saving is what the feature costs.",
-        "",
+        *text("features", runs=runs),
         "| Variant | median | feature costs | pages | decision |",
         "| --- | --- | --- | --- | --- |",
         f"| as shipped | {shipped:.2f} s | | {features['pages']['as shipped']} | |",
@@ -286,27 +285,16 @@ def _features_section(results: dict[str, Any]) -> list[str]:
         cost = shipped - seconds
         lines.append(
             f"| {name} | {seconds:.2f} s | {cost:+.2f} s ({cost / shipped:+.0%}) | "
-            f"{features['pages'][name]} | {FEATURE_NOTES.get(name, '')} |"
+            f"{features['pages'][name]} | {passages().get(f'feature: {name}', '')} |"
         )
-    lines += [
-        "",
-        "Costs within a few hundredths of a second are inside the noise of this shared machine.",
-        "",
-    ]
+    lines += ["", *text("features-after")]
     return lines
 
 
 def _cache_section(results: dict[str, Any], f: dict[str, float | None]) -> list[str]:
     cache = results["cache"]
     lines = [
-        "### Repeated downloads: the content-keyed cache",
-        "",
-        "`assessor/report/cache.py` keys each PDF by a SHA-256 of the checklist's digest, the "
-        "answers file (details and every answer), the audience, the date printed on it and the "
-        "report code's version; any change is another key. Each process keeps recent PDFs in "
-        "memory (LRU, 64 MB) and the gunicorn workers share them through files in "
-        "`instance/report-cache` (atomic writes, owner-only, 512 MB, two days at most).",
-        "",
+        *text("cache"),
         "| | median |",
         "| --- | --- |",
         f"| first download (a miss: the PDF is made) | {cache['miss']['wall']:.2f} s |",
@@ -328,13 +316,7 @@ def _scale_section(results: dict[str, Any], f: dict[str, float | None]) -> list[
     osce = results["osce"]
     ours = _wall(osce["samples"]["ours"])
     lines = [
-        "### Growth: synthetic checklists 10 and 100 times the OSCE criteria",
-        "",
-        "The OSCE themes, recommendations and criteria repeated with new ids (good practices and "
-        "commitments reused), written as YAML and loaded with the real loader "
-        "(`benchmarks/synthetic.py`); every criterion a gap. Each size in its own process, after "
-        "a warm-up render of the 1x report; peak memory is that process's.",
-        "",
+        *text("scale"),
         "| Size | criteria | pages | median | per criterion | / 1x | peak memory | runs |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
         f"| 1x | {osce['criteria']} | {osce['pages']} | {ours:.2f} s | "
@@ -356,23 +338,21 @@ def _scale_section(results: dict[str, Any], f: dict[str, float | None]) -> list[
 def _web_section(results: dict[str, Any]) -> list[str]:
     web = results.get("web")
     if not web:
-        return ["## The web app", "", "Not run (--skip-web).", ""]
+        return text("web-not-run")
     server = web["server"]
     app, floor = web["assessor"], web["floor"]
     lines = [
-        "## The web app",
-        "",
-        f"Both under gunicorn with the production settings (`assessor serve`: {server['workers']}"
-        f" {server['worker_class']} workers of {server['threads']} threads) on 127.0.0.1. The "
-        f"floor is a minimal Flask app returning a fixed page of the theme page's size "
-        f"({app['theme_page_bytes'] / 1024:.0f} KiB) on the same set-up "
-        "(`benchmarks/floor_app.py`). Load: one client process on the same 2 cores, "
-        f"{server['clients']} keep-alive connections, at most {server['requests_cap']:,} "
-        f"requests or {server['seconds_cap']:g} s per line ({server['under_pdf_seconds']:g} s "
-        "under PDF load). "
-        "The save posts the theme's form with its CSRF token and fingerprints and changes one "
-        "evidence text: a real save every time (answered by a redirect).",
-        "",
+        *text(
+            "web",
+            workers=server["workers"],
+            worker_class=server["worker_class"],
+            threads=server["threads"],
+            page_kib=app["theme_page_bytes"] / 1024,
+            clients=server["clients"],
+            requests_cap=server["requests_cap"],
+            seconds_cap=server["seconds_cap"],
+            under_pdf_seconds=server["under_pdf_seconds"],
+        ),
         "| Server | Request | requests/s | p50 | p99 | max | requests | errors |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -401,25 +381,18 @@ def _web_section(results: dict[str, Any]) -> list[str]:
             app["post_under_pdf"],
         ),
         "",
-        f"While the theme pages were measured, {server['pdf_downloads']} users each changed an "
-        "answer and downloaded the full OSCE PDF again, over and over (so each PDF had to be "
-        f"made anew): {app['pdf_downloads']['count']} PDFs, median "
-        f"{app['pdf_downloads']['median_s']:.1f} s from click to file "
-        '("being prepared" page included).',
-        "",
-        "This is a worst case for the PDFs on purpose: the theme-page users send requests back "
-        "to back and keep both cores busy, and the PDF processes, nice-d, get what the form pages "
-        "leave. That is the intended priority (form pages first); a PDF takes its usual few "
-        "seconds when the users are not all clicking at once.",
-        "",
+        *text(
+            "web-under-pdf",
+            downloads=server["pdf_downloads"],
+            count=app["pdf_downloads"]["count"],
+            median_s=app["pdf_downloads"]["median_s"],
+        ),
     ]
     inline = results.get("web_inline")
     if inline:
         before = inline["assessor"]
         lines += [
-            "The same load in the same run, with the PDFs made in the request workers as before "
-            "(`FLASK_REPORT_IN_BACKGROUND=false`) and in the background (now):",
-            "",
+            *text("web-inline"),
             "| While 4 PDF downloads run | in the request (before) | in the background (now) |",
             "| --- | --- | --- |",
         ]
@@ -488,77 +461,6 @@ def _before_after(f: dict[str, float | None], baseline: dict[str, Any] | None) -
     return lines
 
 
-CHANGES = """## What was changed to make it fast
-
-- **PDFs are made off the web workers** (`assessor/report/jobs.py`, `assessor/web/results.py`).
-  Made inside a gunicorn worker, a PDF held that worker's interpreter for seconds and took its
-  even share of the two cores from the form pages. Now `report.pdf` answers from the cache or
-  sends the user to "Your PDF is being prepared" (it checks again every 2 s with a small script,
-  or a "Check again now" link without one, then starts the download), while a separate process
-  per web worker, `nice`-d to 10 and replaced after 100 reports, makes the PDF with the same
-  `render_pdf` (the bytes the command line writes). A marker file next to the cached PDFs tells
-  the other workers a job is running, so a check that reaches another worker starts no second
-  render. `FLASK_REPORT_IN_BACKGROUND=false` makes PDFs in the request again.
-- **A content-keyed PDF cache** (`assessor/report/cache.py`): an unchanged assessment's PDF is
-  made once, then served by any worker in milliseconds; a change to any answer, the details,
-  the checklist, the audience, the date or the report code is a new key.
-- **No quadratic step in the PDF** (`assessor/report/pdf.py`): pydyf rebuilt the list of every
-  page's reference each time WeasyPrint asked for one page's, which it does once per tagged
-  element and per link: pages x elements. The list is now kept while the page count is
-  unchanged (same bytes). Negligible at 1x, it dominated the 100x report (before/after above).
-- **The theme page's answer levels** (`assessor/templates/macros/fields.html`): the radio
-  buttons' markup is written out in the template instead of going through WTForms' widgets,
-  byte for byte the same page. WTForms' `html_params` was half the page's time: a theme GET went
-  from about 17.5 to 9.4 ms of CPU in one process (Flask test client, 23 criteria).
-- **Kept**: every feature of the template (table above): each costs a few percent at most, and
-  our own code (scoring, Jinja: about 6 ms) adds under 1 % to WeasyPrint on the same HTML.
-  Templates and stylesheet are parsed once per process, `target-counter()` is used in the
-  contents only.
-"""
-
-WHY_NOT_MET = {
-    "memory": (
-        "**Peak memory of the large reports** (target < 500 MB). WeasyPrint keeps the whole "
-        "laid-out document (computed styles, boxes, PDF objects) until the PDF is written: about "
-        "1.5 MB per page, mostly computed styles and boxes (measured with tracemalloc). The 10x "
-        "report has some 290 pages, the 100x one some 2,700, so hundreds of MB to several GB. No "
-        "option of WeasyPrint bounds it, and rendering the report in separate pieces would break "
-        "its page numbers, links, outline and PDF/UA structure. What is done instead: the PDF is "
-        "made in a separate process, replaced after 100 reports, so a large report's memory goes "
-        "back to the system and never stays in a web worker. A report of the OSCE checklist's "
-        "size needs about 140 MB."
-    ),
-    "throughput": (
-        "**Theme page throughput against the floor** (target: at least half; measured: {ratio}). "
-        "The floor returns fixed bytes: gunicorn and Flask cost a fraction of a millisecond per "
-        "request. The theme page looks up the private link by its digest, loads the answers, "
-        "builds a form of every criterion of the theme and renders some 70 KB of HTML (six "
-        "answer levels, evidence and guidance per criterion): about 9 ms of CPU since the change "
-        "above (17.5 ms before), spread over Jinja, WTForms' fields, the session, CSRF and "
-        "SQLAlchemy (cProfile). It cannot be a fixed page (its CSRF token, saved answers and "
-        "fingerprints change with every save); caching whole pages would risk showing a user "
-        "answers older than the saved ones, which this app promises never to do. {rps} theme pages "
-        "a second on these 2 cores is far more than a platform's users ask of it."
-    ),
-    "pdf_time": (
-        "**The full report under 3 s**: WeasyPrint alone on the same HTML (the floor) takes "
-        "about as long; when the machine is busy with other work, both slow down together "
-        "(compare the CPU seconds and the ratio, which are steadier)."
-    ),
-    "ratio": "**Ours / floor**: see the CPU medians; a busy machine widens single runs.",
-    "growth": (
-        "**Cost per criterion at scale**: layout is linear in the number of criteria since the "
-        "fix of pydyf's page references; a figure above the target comes from a busy machine "
-        "during the single long run."
-    ),
-    "cache": "**Repeated download**: a busy machine delays single requests; see the p90.",
-    "p99": (
-        "**Theme page p99 while PDFs are made**: the PDFs are made in nice-d processes; a higher "
-        "figure means other work on the shared machine took the cores."
-    ),
-}
-
-
 def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     """The whole document."""
     m = results["machine"]
@@ -567,10 +469,7 @@ def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None) ->
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`benchmarks/run.py`); do not edit by hand. Time and memory "
-        "targets live here, not in the tests: the machine is shared and noisy, so figures are "
-        "medians, and every ratio compares figures measured side by side in the same run.",
-        "",
+        *text("intro"),
         f"- Date: {m['date']}" + (" (quick run: fewer runs, no 100x)" if results["quick"] else ""),
         f"- Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, "
         f"{m['platform']}; load average at start {', '.join(str(x) for x in m['load_average'])}",
@@ -587,13 +486,8 @@ def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None) ->
         *_scale_section(results, f),
         *_web_section(results),
         *_before_after(f, baseline),
-        CHANGES,
+        *text("changes"),
         *_not_met(rows, f),
-        "## Running it",
-        "",
-        "`make bench` (about 10 minutes; `.venv/bin/python -m benchmarks.run --quick` for a short "
-        "try). Raw figures: `reports/benchmarks.json`. The load only ever goes to 127.0.0.1, is "
-        "bounded in requests and time, and both servers are stopped at the end.",
-        "",
+        *text("running"),
     ]
     return "\n".join(lines)

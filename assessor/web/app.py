@@ -1,0 +1,196 @@
+"""The web app factory: settings, extensions, blueprints and the protections every response gets.
+
+``create_app`` calls a short list of ``register_*`` helpers, one per concern (URL converters and
+blueprints, template helpers, error pages, security headers, the session cookie, a reverse
+proxy, log redaction, the checklist warning). It lives here, not in ``assessor/__init__.py``,
+so that importing the checklist model, scoring, the command line or the PDF process never loads
+Flask; ``from assessor import create_app`` still works (lazily).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import BaseConverter
+
+from assessor import config as settings
+from assessor.answers import MAX_ANSWERS_FILE_BYTES, MAX_EVIDENCE_CHARS, RESPONDENTS
+from assessor.levels import LEVELS, label_of
+from assessor.tokens import TOKEN_PATTERN
+
+csrf = CSRFProtect()
+log = logging.getLogger(__name__)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+#: Headers on every response; assessor/serving.py adds them to gunicorn's own error responses.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Private links are in the URL path: never send them to another site. Same-origin requests
+    # keep their Referer, which Flask-WTF's check of form posts over HTTPS requires.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web app: defaults, then the environment, then ``config``."""
+    from assessor.web.request import ClosingRequest
+
+    # Named after the package, not this module: templates, static files and the instance
+    # folder are found from assessor/.
+    app = Flask(settings.IMPORT_NAME, instance_relative_config=True)
+    app.request_class = ClosingRequest
+    app.config.from_mapping(settings.resolve(config))
+    check_secret_key(app)
+
+    from assessor import db
+    from assessor.web import ratelimit
+    from assessor.web.errors import register_error_handlers
+
+    db.init_app(app)
+    ratelimit.init_app(app)  # before CSRF: a blocked client learns nothing from either
+    csrf.init_app(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_session_cookie(app)
+    register_proxy_fix(app)
+    register_log_redaction(app)
+    warn_about_invalid_checklists(app)
+    return app
+
+
+class TokenConverter(BaseConverter):
+    """A private-link token in a URL: anything else does not match (404)."""
+
+    regex = TOKEN_PATTERN
+
+
+def register_blueprints(app: Flask) -> None:
+    """Add the URL converters and every blueprint."""
+    from assessor.web.assessments import bp as assessments
+    from assessor.web.health import bp as health
+    from assessor.web.results import bp as results
+
+    app.url_map.converters["token"] = TokenConverter
+    app.register_blueprint(assessments)
+    app.register_blueprint(health)
+    app.register_blueprint(results)
+
+
+def _respondent_label(key: str) -> str:
+    return dict(RESPONDENTS).get(key, key)
+
+
+def _level_label(key: str | None) -> str:
+    return label_of(key, unset="No level chosen")
+
+
+def _date(value: datetime) -> str:
+    return value.strftime("%-d %B %Y at %H:%M UTC")
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Names and filters every template can use."""
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "levels": LEVELS,
+            "respondent_label": _respondent_label,
+            "level_label": _level_label,
+            "max_evidence_chars": MAX_EVIDENCE_CHARS,
+            "max_answers_file_mb": MAX_ANSWERS_FILE_BYTES // (1024 * 1024),
+        }
+
+    app.add_template_filter(_date, "date")
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse to run outside debug and testing without a secret key set on purpose."""
+    if app.debug or app.testing:
+        return
+    if not settings.has_real_secret_key(app.config.get("SECRET_KEY")):
+        raise RuntimeError(settings.SECRET_KEY_HELP)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind a reverse proxy, trust its X-Forwarded-* headers so private links are right."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
+        )
+
+
+def register_security_headers(app: Flask) -> None:
+    """Headers that keep private links out of referrers, caches and search engines."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.is_secure and app.config.get("HSTS_MAX_AGE"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", f"max-age={int(app.config['HSTS_MAX_AGE'])}"
+            )
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+        return response
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its cookie marked Secure whenever served over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure if configured so, or if this request came over HTTPS."""
+        configured = bool(super().get_cookie_secure(app))
+        return configured or (has_request_context() and request.is_secure)
+
+
+def register_session_cookie(app: Flask) -> None:
+    """Session cookie: HttpOnly and SameSite=Lax (settings), Secure when served over HTTPS.
+
+    Behind a proxy that ends HTTPS, set ``TRUSTED_PROXY_HOPS`` so the request is seen as
+    HTTPS, or force it with ``FLASK_SESSION_COOKIE_SECURE=true``.
+    """
+    app.session_interface = _SessionInterface()
+
+
+def register_log_redaction(app: Flask) -> None:
+    """Keep private links out of what the app and the development server log."""
+    from assessor.logs import add_redacting_filter
+
+    add_redacting_filter(app.logger)
+    add_redacting_filter(logging.getLogger("werkzeug"))
+
+
+def warn_about_invalid_checklists(app: Flask) -> None:
+    """Log every problem with the checklist files, once, at start."""
+    from assessor.catalogue import load_catalogue
+
+    catalogue = load_catalogue(app.config["CHECKLIST_DIR"])
+    for error in catalogue.errors:
+        log.warning("checklist not offered: %s", error)
+    if not catalogue.checklists:
+        log.warning("no valid checklist in %s", app.config["CHECKLIST_DIR"])
