@@ -57,7 +57,8 @@ screenshots: install test-tools
 	PYTHONPATH=. $(BIN)/python tests/browser/screenshots.py docs/screenshots
 
 # Load and crash tests against the production server (gunicorn) on 127.0.0.1, on SQLite and
-# PostgreSQL: 50 users at once, then kill -9 mid-save. Bounded: a few minutes at most.
+# PostgreSQL: 50 users at once, then kill -9 mid-save; 40 slow clients while 10 users work.
+# Bounded: a few minutes at most.
 stress: install
 	ASSESSOR_STRESS=1 timeout 900 $(BIN)/pytest tests/stress -p no:cacheprovider -rA -s
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -27,7 +28,7 @@ from typing import Any
 from assessor.checklist import Checklist
 from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.levels import LEVEL_KEYS
-from assessor.text import clean_line, is_blank, limit_problems, never_typed
+from assessor.text import clean_line, is_blank, limit_problems, listed, never_typed, quoted
 
 MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_CHARS = 5000
@@ -109,7 +110,10 @@ class AnswersError(Exception):
     """An answers file is invalid; ``problems`` names everything wrong with it."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = tuple(problems)
+        # The first problems, each cut short: a broken file can hold thousands, megabytes long.
+        self.problems = tuple(listed(problems))
+        #: How many problems were found in all (``problems`` may list only the first).
+        self.count = len(problems)
         super().__init__("; ".join(self.problems))
 
 
@@ -154,18 +158,18 @@ def validate_assessment_info(data: Any) -> tuple[AssessmentInfo | None, list[str
         return None, [f"'assessment' must be an object, not {_type_name(data)}"]
     problems: list[str] = []
     for key in sorted(set(data) - {"title", "organisation", "country", "respondent"}):
-        problems.append(f"assessment: unknown field {key!r}")
+        problems.append(f"assessment: unknown field {quoted(key)}")
     problems += _text_problems(data.get("title"), "assessment title", MAX_TITLE_CHARS, True)
     problems += _text_problems(
         data.get("organisation"), "assessment organisation", MAX_ORGANISATION_CHARS, True
     )
     country = data.get("country")
     if country not in OSCE_PARTICIPATING_STATES:
-        problems.append(f"assessment country {country!r} is not an OSCE participating State")
+        problems.append(f"assessment country {quoted(country)} is not an OSCE participating State")
     respondent = data.get("respondent")
     if respondent not in RESPONDENT_KEYS:
         problems.append(
-            f"assessment respondent {respondent!r} is not one of {', '.join(RESPONDENT_KEYS)}"
+            f"assessment respondent {quoted(respondent)} is not one of {', '.join(RESPONDENT_KEYS)}"
         )
     if problems:
         return None, problems
@@ -182,14 +186,16 @@ def validate_assessment_info(data: Any) -> tuple[AssessmentInfo | None, list[str
 
 def validate_answer(crit_id: str, data: Any) -> tuple[Answer | None, list[str]]:
     """Check one criterion's answer object; return the answer (if valid) and the problems."""
-    where = f"answer to {crit_id!r}"
+    where = f"answer to {quoted(crit_id)}"
     if not isinstance(data, dict):
         return None, [f"{where} must be an object, not {_type_name(data)}"]
-    problems = [f"{where}: unknown field {k!r}" for k in sorted(set(data) - {"level", "evidence"})]
+    problems = [
+        f"{where}: unknown field {quoted(k)}" for k in sorted(set(data) - {"level", "evidence"})
+    ]
     level = data.get("level")
     if level is not None and level not in LEVEL_KEYS:
         problems.append(
-            f"{where}: invalid level {level!r}; expected one of {', '.join(LEVEL_KEYS)}"
+            f"{where}: invalid level {quoted(level)}; expected one of {', '.join(LEVEL_KEYS)}"
         )
     evidence = data.get("evidence", "")
     problems += _text_problems(
@@ -211,8 +217,8 @@ class _JSONObject(dict[str, Any]):
         """The object for ``json.loads(object_pairs_hook=...)``."""
         obj = cls(pairs)
         if len(obj) != len(pairs):
-            keys = [key for key, _ in pairs]
-            obj.duplicates = tuple(dict.fromkeys(k for k in keys if keys.count(k) > 1))
+            counts = Counter(key for key, _ in pairs)
+            obj.duplicates = tuple(key for key, count in counts.items() if count > 1)
         return obj
 
 
@@ -225,8 +231,8 @@ def _duplicate_key_problems(data: Any) -> list[str]:
         if isinstance(node, dict):
             where = f" in {' → '.join(path)}" if path else ""
             duplicates = getattr(node, "duplicates", ())
-            problems += [f"the key {k!r} appears more than once{where}" for k in duplicates]
-            stack += [(value, (*path, repr(key))) for key, value in reversed(node.items())]
+            problems += [f"the key {quoted(k)} appears more than once{where}" for k in duplicates]
+            stack += [(value, (*path, quoted(key))) for key, value in reversed(node.items())]
         elif isinstance(node, list):
             stack += [(value, (*path, f"[{i}]")) for i, value in reversed(list(enumerate(node)))]
     return problems
@@ -267,7 +273,7 @@ def parse_answers_file(
 
     problems = _duplicate_key_problems(data)
     problems += [
-        f"unknown top-level field {k!r}"
+        f"unknown top-level field {quoted(k)}"
         for k in sorted(set(data) - {"checklist", "checklist_version", "assessment", "answers"})
     ]
     checklist_id = data.get("checklist")
@@ -279,7 +285,7 @@ def parse_answers_file(
     else:
         checklist = find_checklist(checklist_id)
         if checklist is None:
-            problems.append(f"unknown checklist {checklist_id!r}")
+            problems.append(f"unknown checklist {quoted(checklist_id)}")
     version = data.get("checklist_version")
     problems += _text_problems(version, "'checklist_version'", MAX_VERSION_CHARS, True)
 
@@ -293,7 +299,9 @@ def parse_answers_file(
     else:
         for crit_id, raw_answer in raw_answers.items():
             if checklist is not None and not checklist.has_criterion(crit_id):
-                problems.append(f"unknown criterion id {crit_id!r} for checklist {checklist.id!r}")
+                problems.append(
+                    f"unknown criterion id {quoted(crit_id)} for checklist {quoted(checklist.id)}"
+                )
                 continue
             answer, answer_problems = validate_answer(crit_id, raw_answer)
             problems += answer_problems

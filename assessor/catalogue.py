@@ -1,7 +1,9 @@
 """The checklists this app offers: every valid file in the checklist folder.
 
-Files are re-read only when they change (``load_checklist`` caches by modification time), so a
-checklist added or fixed while the app runs is picked up without a restart.
+Files are re-read only when they change (``load_checklist`` caches by path, size, times and
+inode), so a checklist added or fixed while the app runs is picked up without a restart. An
+invalid file is cached too, with its (bounded) list of problems: the catalogue is looked up on
+every request, and a bad file must not be parsed again each time.
 """
 
 from __future__ import annotations

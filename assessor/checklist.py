@@ -3,7 +3,9 @@
 A checklist is a YAML file (format in ``checklists/README.md``, shape in
 ``assessor/schema/checklist.schema.json``). Loading checks the shape with JSON Schema, then the
 meaning: unique ids, links that resolve, weights, no empty themes or recommendations. Every
-problem found is collected into one :class:`ChecklistError`.
+problem found is collected into one :class:`ChecklistError` (the first 50, each cut short).
+Before any of that, reading refuses YAML anchors and aliases and bounds the file's size, nesting
+and number of values, so a hostile or broken file costs little; files are cached, failures too.
 
 The model also owns the numbering people read and cite: a :class:`Checklist` gives every theme
 ("2"), recommendation ("2.1"), criterion ("2.1.a"), good practice ("A3") and cited commitment
@@ -26,23 +28,23 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from stat import S_ISREG
 from types import MappingProxyType
 from typing import Any
 
 import jsonschema
 import yaml
 
+from assessor.text import MAX_MESSAGE_CHARS, MAX_PROBLEMS_LISTED, MAX_QUOTED_CHARS, quoted, shorten
+
 DEFAULT_WEIGHT = 1.0
 MAX_CHECKLIST_BYTES = 5 * 1024 * 1024
 # What a checklist file may hold, checked while it is read, before anything is validated: the
-# largest real checklist is about 2,000 values nested 8 deep (the benchmarks' 100x copy, 200,000).
+# OSCE checklist is about 2,000 values nested 8 deep; the benchmarks' 100x copy, 75,000.
 MAX_YAML_DEPTH = 32
-MAX_YAML_VALUES = 500_000
-# What the problems of a bad file are reported as (a log line, a terminal): see ``_listed``.
-MAX_PROBLEMS_LISTED = 50
+MAX_YAML_VALUES = 200_000
+# Schema errors examined at most (the report lists fewer: see ``_listed``).
 MAX_SCHEMA_ERRORS = 1000
-MAX_QUOTED_CHARS = 200
-MAX_MESSAGE_CHARS = 1000
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,19 +432,6 @@ def _where(path: Iterable[Any], data: Any) -> str:
     return label
 
 
-def _shorten(text: str, limit: int) -> str:
-    """The text itself if short enough, else its start and end around an ellipsis."""
-    if len(text) <= limit:
-        return text
-    half = (limit - 5) // 2
-    return f"{text[:half]} ... {text[-half:]}"
-
-
-def _quoted(value: Any) -> str:
-    """A value as an error message quotes it: its repr, cut to :data:`MAX_QUOTED_CHARS`."""
-    return _shorten(repr(value), MAX_QUOTED_CHARS)
-
-
 def _listed(problems: Sequence[Problem], examined_all: bool = True) -> list[Problem]:
     """The problems as they are reported: the first :data:`MAX_PROBLEMS_LISTED`, each cut short.
 
@@ -450,14 +439,19 @@ def _listed(problems: Sequence[Problem], examined_all: bool = True) -> list[Prob
     line, a terminal) names the first ones and how many more there are.
     """
     listed = [
-        Problem(p.file, _shorten(p.where, MAX_QUOTED_CHARS), _shorten(p.message, MAX_MESSAGE_CHARS))
+        Problem(p.file, shorten(p.where, MAX_QUOTED_CHARS), shorten(p.message, MAX_MESSAGE_CHARS))
         for p in problems[:MAX_PROBLEMS_LISTED]
     ]
     rest = len(problems) - len(listed)
     if rest > 0 or not examined_all:
-        count = f"{rest}" if examined_all else f"at least {rest}"
+        count = f"{rest}" if examined_all else f"at least {rest + 1}"
         listed.append(Problem(problems[0].file, "(file)", f"... and {count} more problems"))
     return listed
+
+
+def _path_order(error: jsonschema.ValidationError) -> list[tuple[bool, Any]]:
+    """Sort key for errors: by where they are, list items in their order (2 before 10)."""
+    return [(isinstance(p, str), p if isinstance(p, int) else str(p)) for p in error.path]
 
 
 def _schema_problems(file: str, data: Any) -> tuple[list[Problem], bool]:
@@ -469,21 +463,23 @@ def _schema_problems(file: str, data: Any) -> tuple[list[Problem], bool]:
     errors = list(itertools.islice(validator.iter_errors(data), MAX_SCHEMA_ERRORS + 1))
     examined_all = len(errors) <= MAX_SCHEMA_ERRORS
     problems = []
-    for error in sorted(errors[:MAX_SCHEMA_ERRORS], key=lambda e: [str(p) for p in e.path]):
+    for error in sorted(errors[:MAX_SCHEMA_ERRORS], key=_path_order):
         message = error.message
         if error.validator == "pattern" and error.schema.get("$ref") is None:
             if error.schema is checklist_schema()["$defs"]["id"]:
                 message = (
-                    f"{_quoted(error.instance)} is not a valid id "
+                    f"{quoted(error.instance)} is not a valid id "
                     "(lower-case letters, digits, - or _)"
                 )
             elif error.schema.get("pattern") == "\\S":
                 message = "must not be blank"
         elif error.validator == "additionalProperties":
             message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
-        elif isinstance(error.instance, (str, list, dict)) and len(error.instance) > 20:
+        elif isinstance(error.instance, (str, list, dict)):
             # jsonschema quotes the whole value ("'...' is too long", "[...] is not of type")
-            message = message.replace(repr(error.instance), _quoted(error.instance))
+            full = repr(error.instance)
+            if len(full) > MAX_QUOTED_CHARS:
+                message = message.replace(full, shorten(full, MAX_QUOTED_CHARS))
         problems.append(Problem(file, _where(error.absolute_path, data), message))
     return problems, examined_all
 
@@ -686,7 +682,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
             )
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {_quoted(key)}", key_node.start_mark
+                None, None, f"duplicate key {quoted(key)}", key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
@@ -757,6 +753,8 @@ def load_checklist(path: str | Path) -> Checklist:
         stat = path.stat()
     except OSError as exc:
         raise ChecklistError([Problem(str(path), "(file)", exc.strerror or str(exc))]) from None
+    if not S_ISREG(stat.st_mode):  # a folder, a pipe or /dev/zero: nothing to read, or no end
+        raise ChecklistError([Problem(str(path), "(file)", "not a regular file")])
     loaded = _load_cached(str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino)
     if isinstance(loaded, Checklist):
         return loaded
@@ -769,12 +767,9 @@ def _load_cached(
 ) -> Checklist | tuple[Problem, ...]:
     """The checklist in a file, or its problems; cached by the file's path and stat."""
     try:
-        if size > MAX_CHECKLIST_BYTES:
-            raise ChecklistError(
-                [Problem(path, "(file)", f"file is larger than {MAX_CHECKLIST_BYTES} bytes")]
-            )
         try:
-            raw = Path(path).read_bytes()
+            with open(path, "rb") as file:
+                raw = file.read(MAX_CHECKLIST_BYTES + 1)  # enough for parse_checklist to refuse
         except OSError as exc:
             raise ChecklistError([Problem(path, "(file)", exc.strerror or str(exc))]) from None
         return parse_checklist(raw, path)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate checklist files; print every problem; 0 if all are valid, 1 otherwise."""
+    """Validate checklist files; print their problems (the first 50 of each); 0 if all are valid."""
     status = 0
     for path in args.files:
         try:
@@ -127,7 +129,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the gap-analysis PDF of an answers file; print its path; 1 if anything fails."""
-    from assessor.files import report_filename, write_atomically
+    from assessor.files import OutputPathError, output_path, report_filename, write_atomically
     from assessor.report import ReportError, render_pdf
     from assessor.scoring import score
 
@@ -137,9 +139,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     answers_file, checklist = loaded
     today = date.today()
     name = report_filename(answers_file.assessment.title, args.audience, today, checklist.id)
-    output = Path(args.output) if args.output else Path("reports") / name
-    if output.is_dir():
-        output = output / name
+    try:  # before rendering: a mistyped folder is told at once, and nothing is written
+        output = output_path(args.output, name, Path("reports"))
+    except OutputPathError as exc:
+        print(f"assessor: cannot write the report to {args.output}: {exc}", file=sys.stderr)
+        return 1
     try:
         pdf = render_pdf(
             score(checklist, answers_file.answers), answers_file, audience=args.audience
@@ -205,6 +209,86 @@ def cmd_db_revision(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_days(text: str) -> float:
+    """An argparse type: a number of days more than 0."""
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    if not days > 0 or days == float("inf"):
+        raise argparse.ArgumentTypeError(f"the number of days must be more than 0, not {text}")
+    return days
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def cmd_expire(args: argparse.Namespace) -> int:
+    """Delete the assessments nobody saved for the set number of days; print how many.
+
+    Exit status 2 if no number of days is given (``--days`` or ``ASSESSMENT_EXPIRY_DAYS``),
+    1 if the database fails.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from assessor.retention import expire_untouched
+
+    days = args.days
+    if days is None:
+        setting = _settings(args).get("ASSESSMENT_EXPIRY_DAYS")
+        if setting is None or setting == "":
+            print(
+                "assessor expire: no expiry is set, so nothing was deleted. Give the number of "
+                "days with --days N, or set FLASK_ASSESSMENT_EXPIRY_DAYS (assessments not "
+                "saved for that many days are deleted).",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            days = _positive_days(str(setting))
+        except argparse.ArgumentTypeError as exc:
+            print(f"assessor expire: ASSESSMENT_EXPIRY_DAYS: {exc}", file=sys.stderr)
+            return 2
+    engine = _engine(args)
+    try:
+        result = expire_untouched(engine, days, dry_run=args.dry_run)
+    except SQLAlchemyError as exc:
+        print(f"assessor expire: the database failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    since = result.cutoff.strftime("%Y-%m-%d %H:%M UTC")
+    counts = (
+        f"{_count(result.assessments, 'assessment')} ({_count(result.answers, 'answer')}) "
+        f"not saved since {since}"
+    )
+    if result.deleted:
+        print(f"Deleted {counts}.")
+    else:
+        print(f"Would delete {counts}; nothing was deleted (--dry-run).")
+    return 0
+
+
+def proxy_exposure_warning(host: str, trusted_proxy_hops: int) -> str | None:
+    """A warning when the app trusts X-Forwarded-For but listens beyond loopback, where a
+    client that reaches the port directly could forge its address; else ``None``."""
+    if trusted_proxy_hops <= 0:
+        return None
+    try:
+        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = host.lower() == "localhost"
+    if loopback:
+        return None
+    return (
+        f"TRUSTED_PROXY_HOPS is {trusted_proxy_hops} and the app listens on {host}: any client "
+        "that reaches this port directly, not through the proxy, can forge X-Forwarded-For to "
+        "escape the rate limits or get another address blocked. Make sure only the proxy can "
+        "reach it (bind 127.0.0.1 or a private interface, or firewall the port)."
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app: the Flask development server with --debug, else gunicorn."""
     from assessor import create_app, db
@@ -218,6 +302,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
+    warning = proxy_exposure_warning(args.host, int(app.config.get("TRUSTED_PROXY_HOPS") or 0))
+    if warning:
+        logging.getLogger("assessor.serve").warning(warning)
     engine = db.get_engine(app)
     current, head = db.current_revision(engine), db.head_revision()
     engine.dispose()  # the server opens its own connections (after forking, for gunicorn)
@@ -265,7 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "-o",
                 "--output",
                 metavar="PATH",
-                help="PDF file or folder to write (default: reports/<title>-<audience>-<date>.pdf)",
+                help="PDF file, or existing folder (DIR/), to write "
+                "(default: reports/<title>-<audience>-<date>.pdf)",
             )
             command.add_argument(
                 "--audience",
@@ -287,6 +375,22 @@ def build_parser() -> argparse.ArgumentParser:
         )
     upgrade.set_defaults(func=cmd_db_upgrade)
     revision.set_defaults(func=cmd_db_revision)
+
+    expire = sub.add_parser(
+        "expire", help="delete the assessments nobody saved for a number of days"
+    )
+    expire.add_argument(
+        "--days",
+        type=_positive_days,
+        default=None,
+        metavar="N",
+        help="delete those not saved for N days (default: $FLASK_ASSESSMENT_EXPIRY_DAYS)",
+    )
+    expire.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    expire.add_argument(
+        "--database-url", help="database URL (default: $DATABASE_URL, else instance SQLite)"
+    )
+    expire.set_defaults(func=cmd_expire)
 
     serve = sub.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")

@@ -8,13 +8,17 @@ so they agree on the database, the checklist folder and the rest. Every default 
 Read from the environment: any setting prefixed ``FLASK_`` (for example
 ``FLASK_SESSION_COOKIE_SECURE=true`` or ``FLASK_DATABASE_URL``), read as Flask's
 ``from_prefixed_env`` reads them, then, taking precedence, ``SECRET_KEY``, ``DATABASE_URL``,
-``CHECKLIST_DIR``, ``DEFAULT_CHECKLIST_ID`` and ``RATELIMIT_STORAGE_URI`` without the prefix.
+``CHECKLIST_DIR``, ``DEFAULT_CHECKLIST_ID``, ``RATELIMIT_STORAGE_URI``, ``REDIS_URL`` and
+``TRUSTED_HOSTS`` without the prefix. ``TRUSTED_HOSTS`` is a comma-separated list
+(``TRUSTED_HOSTS=assess.example.org,www.assess.example.org``); ``FLASK_TRUSTED_HOSTS`` may also
+be a JSON list. :func:`parse_hosts` reads either.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,6 +38,8 @@ ENV_SETTINGS = (
     "CHECKLIST_DIR",
     "DEFAULT_CHECKLIST_ID",
     "RATELIMIT_STORAGE_URI",
+    "REDIS_URL",
+    "TRUSTED_HOSTS",
 )
 
 SECRET_KEY_HELP = (
@@ -64,10 +70,22 @@ def defaults() -> dict[str, Any]:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted
         # (FLASK_TRUSTED_PROXY_HOPS=1 behind one), so private links use the public address.
         "TRUSTED_PROXY_HOPS": 0,
-        # Failed private-link lookups allowed per client address, and where they are counted
-        # (assessor/web/ratelimit.py): memory:// per process, or redis://host:6379 shared.
+        # Limits per client address (assessor/web/ratelimit.py): failed private-link lookups,
+        # and assessments started or imported.
         "PRIVATE_LINK_FAILURE_LIMIT": "30 per 10 minutes",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "CREATION_LIMIT": "20 per hour",
+        # Where those limits are counted, shared by every worker and server: a `limits` storage
+        # URI if set; else Redis at REDIS_URL if set; else (None) the app's database.
+        "RATELIMIT_STORAGE_URI": None,
+        "REDIS_URL": None,
+        # Days after which an assessment nobody saved is deleted by `assessor expire` (run from
+        # cron; assessor/retention.py). None: kept for ever.
+        "ASSESSMENT_EXPIRY_DAYS": None,
+        # The host names the site is served at (behind a proxy: as the proxy's X-Forwarded-Host
+        # says); a request for any other gets a 400 page, so private links and redirects never
+        # carry a host a client made up. A name starting with "." also allows its subdomains.
+        # None: any host (development). See parse_hosts() and assessor/web/app.py.
+        "TRUSTED_HOSTS": None,
         # Strict-Transport-Security on responses served over HTTPS (0: not sent).
         "HSTS_MAX_AGE": 180 * 24 * 3600,
         # Make PDFs in a background process while the user sees a progress page (off: in the
@@ -125,6 +143,38 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]
     """The unprefixed settings present in the environment."""
     environ = os.environ if environ is None else environ
     return {name: environ[name] for name in ENV_SETTINGS if environ.get(name)}
+
+
+def parse_hosts(value: object) -> list[str] | None:
+    """The ``TRUSTED_HOSTS`` setting as a list of lower-case host names; None for "any host".
+
+    Takes a list, or text with the names separated by commas or spaces. Raises ``ValueError``
+    naming the problem for anything else, or for an entry that is not a host name (a URL, say).
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        entries = value.replace(",", " ").split()
+    elif isinstance(value, list | tuple | set | frozenset) and all(
+        isinstance(entry, str) for entry in value
+    ):
+        entries = [entry.strip() for entry in value]
+    else:
+        raise ValueError(
+            f"TRUSTED_HOSTS must be host names separated by commas, or a list of them, "
+            f"not {value!r}"
+        )
+    hosts = [entry.lower() for entry in entries if entry]
+    for host in hosts:
+        if not _HOST_RE.fullmatch(host):
+            raise ValueError(
+                f"TRUSTED_HOSTS holds host names such as assess.example.org (or .example.org "
+                f"for every subdomain), not {host!r}"
+            )
+    return hosts or None
+
+
+_HOST_RE = re.compile(r"\.?[^\s/\\@:?#\[\]]+(:[0-9]{1,5})?")
 
 
 def default_database_url(instance_path: str | Path) -> str:

@@ -1,9 +1,10 @@
 """Files the app hands out or writes: their names, and writing them whole.
 
 The web app and the command line name a report (and an answers file) the same way, so a PDF
-downloaded from the results page and one written by ``assessor report`` look alike; and
-every file written to disk (a report, a cached PDF) is written whole or not at all. Pure: no
-Flask.
+downloaded from the results page and one written by ``assessor report`` look alike; a path
+given on the command line (``-o``) means a folder when it ends with ``/`` or is one
+(:func:`output_path`); and every file written to disk (a report, a cached PDF) is written whole
+or not at all. Pure: no Flask.
 """
 
 from __future__ import annotations
@@ -41,6 +42,33 @@ def report_filename(
 def answers_filename(title: str) -> str:
     """The file name of an assessment's answers file: ``assessment-<title>.json``."""
     return f"assessment-{slug(title)}.json"
+
+
+class OutputPathError(ValueError):
+    """An output path that cannot be used; the message says why, for the person who typed it."""
+
+
+def output_path(option: str | None, default_name: str, default_folder: Path) -> Path:
+    """The file to write for an ``-o PATH`` option (``None``: ``default_folder/default_name``).
+
+    A ``PATH`` that ends with a slash or names an existing folder gets ``default_name`` inside
+    it; any other is the file itself. The folder it goes into must exist (a mistyped folder is
+    not created): :class:`OutputPathError` otherwise. ``default_folder`` is made when written.
+    """
+    if not option:
+        return default_folder / default_name
+    separators = tuple(sep for sep in (os.sep, os.altsep) if sep)
+    if option.endswith(separators) or Path(option).is_dir():
+        folder = Path(option)
+        path = folder / default_name
+    else:
+        path = Path(option)
+        folder = path.parent
+    if not folder.is_dir():
+        if folder.exists():
+            raise OutputPathError(f"{folder} is not a folder")
+        raise OutputPathError(f"the folder {folder} does not exist (create it first)")
+    return path
 
 
 def write_atomically(path: Path, data: bytes, *, durable: bool = True) -> None:

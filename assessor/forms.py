@@ -29,7 +29,7 @@ from assessor.answers import (
 from assessor.checklist import Checklist, Criterion, Theme
 from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.levels import LEVEL_KEYS, LEVELS
-from assessor.text import clean_line, clean_text, limit_problems
+from assessor.text import MAX_LINES, clean_line, clean_text, limit_problems
 
 LEVEL_SUFFIX = "-level"
 EVIDENCE_SUFFIX = "-evidence"
@@ -38,7 +38,7 @@ SAVED_SUFFIX = "-saved"
 EVIDENCE_LABEL = "Evidence"
 EVIDENCE_HINT = (
     "Laws, programmes, budgets, links, or who can confirm. "
-    f"Up to {MAX_EVIDENCE_CHARS:,} characters."
+    f"Up to {MAX_EVIDENCE_CHARS:,} characters and {MAX_LINES} lines."
 )
 
 
@@ -89,6 +89,8 @@ def within_text_limits(what: str) -> Callable[..., None]:
     naming the field as ``what`` ("The evidence"); the text is kept for the person to shorten."""
 
     def validate(_form: Any, field: Field) -> None:
+        if field.errors:  # already too long: one message at a time, as for answers files
+            return
         problems = limit_problems(field.data or "", multiline=True)
         if problems:
             raise ValidationError(

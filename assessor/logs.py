@@ -4,6 +4,13 @@ A private link's token is in the URL path (``/a/<token>/...``), so anything that
 (Flask's "Exception on ..." line, the development server, gunicorn's access log) would write
 the one secret that opens an assessment. :func:`redact` replaces every token-like part of a
 text with ``<token>``; :class:`RedactingFilter` applies it to log records, tracebacks included.
+
+A server decodes the path before routing, so ``/%61/<token>/`` or a token with some of its
+characters written as ``%XX`` opens the assessment too, while gunicorn's access log prints the
+request line as sent. :func:`redact` therefore first decodes every percent-encoded token
+character and ``/`` (also when the ``%`` is itself encoded) and then looks for tokens: the log
+shows ``/a/<token>/`` whatever the encoding. (The web app also answers such addresses with a
+404: :func:`assessor.web.app.register_canonical_token_paths`.)
 Answer text is never logged by the app, and database errors hide their parameters
 (``hide_parameters`` in :mod:`assessor.db`).
 """
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import string
 import sys
 
 from assessor.tokens import TOKEN_LIKE_PATTERN
@@ -22,14 +30,43 @@ _LINK_RE = re.compile(r"(/a/)[^/?#\s\"']+")
 # ... and any other run of characters long enough to be a token (query strings, referrers).
 _LONG_RUN_RE = re.compile(TOKEN_LIKE_PATTERN)
 
+# A percent-encoded byte; those that decode to a token character or "/" are decoded before
+# redacting, and "%25" (an encoded "%") before another encoded byte, up to a few times.
+_PERCENT_RE = re.compile(r"%(?:(?P<percent>25)(?=[0-9A-Fa-f]{2})|(?P<byte>[0-9A-Fa-f]{2}))")
+_DECODED_CHARS = frozenset(string.ascii_letters + string.digits + "-_./~")
+_DECODE_ROUNDS = 4
+
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 ACCESS_LOG_FORMAT = '%(t)s %(h)s "%(r)s" %(s)s %(b)s bytes %(M)sms "%(a)s"'
 
 
 def redact(text: str) -> str:
     """``text`` with every private-link token (or token-like run) replaced by ``<token>``."""
+    text = decode_token_characters(text)
     text = _LINK_RE.sub(lambda m: m.group(1) + REDACTED, text)
     return _LONG_RUN_RE.sub(REDACTED, text)
+
+
+def decode_token_characters(text: str) -> str:
+    """``text`` with percent-encoded token characters and slashes decoded (``%61`` -> ``a``).
+
+    Other encoded bytes (spaces, quotes, non-ASCII) stay encoded, so a log line keeps its shape.
+    """
+
+    def decode(match: re.Match[str]) -> str:
+        if match.group("percent"):
+            return "%"
+        char = chr(int(match.group("byte"), 16))
+        return char if char in _DECODED_CHARS else match.group(0)
+
+    for _ in range(_DECODE_ROUNDS):
+        if "%" not in text:
+            break
+        decoded = _PERCENT_RE.sub(decode, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 class RedactingFilter(logging.Filter):

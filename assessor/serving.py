@@ -56,6 +56,8 @@ BODY_GRACE = 10.0
 MIN_BODY_RATE = 10 * 1024
 #: Largest request head (request line and headers); browsers send a few KiB.
 MAX_HEAD = 64 * 1024
+#: Longest chunk-size line of a chunked body (with its extensions).
+MAX_CHUNK_LINE = 4096
 #: Bytes one worker may hold for requests still being read.
 BUFFER_BUDGET = 64 * 1024 * 1024
 #: Seconds a connection answered from the event loop is read (and discarded) before closing.
@@ -87,6 +89,8 @@ def gunicorn_options(
         "workers": workers or default_workers(),
         "worker_class": f"{__name__}.BufferingWorker",
         "threads": threads or THREADS_PER_WORKER,
+        # Connections per worker, read or waiting: within a default limit of 1,024 open files.
+        "worker_connections": 500,
         "timeout": 60,
         "graceful_timeout": 30,
         "keepalive": 5,
@@ -142,6 +146,7 @@ class _Reading:
     def __init__(self, data: bytes, deadline: float) -> None:
         self.data = bytearray(data)
         self.deadline = deadline
+        self.scanned = 0  # the head's end is not before this index
         self.head_end = -1  # index just after the blank line ending the head, once seen
         self.body_end = -1  # for a Content-Length: where the body ends
         self.chunked = False
@@ -221,12 +226,11 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn has no ty
         """Look at what has arrived: dispatch or answer once decided; False: read on."""
         data = state.data
         if state.head_end < 0:
-            end = data.find(b"\r\n\r\n")
+            end = data.find(b"\r\n\r\n", state.scanned)
             if end < 0:
-                line_end = data.find(b"\r\n")
-                if (line_end < 0 and len(data) > self.cfg.limit_request_line + 2) or (
-                    line_end > self.cfg.limit_request_line + 2
-                ):
+                state.scanned = max(0, len(data) - 3)  # no need to look again before here
+                limit = self.cfg.limit_request_line + 2  # the request line and its CRLF
+                if limit > 2 and len(data) > limit and data.find(b"\r\n", 0, limit) < 0:
                     return self._answer(conn, 414, "URI Too Long", "request line too long")
                 if len(data) > MAX_HEAD:
                     return self._answer(
@@ -271,6 +275,8 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn has no ty
         while True:
             line_end = data.find(b"\r\n", state.chunk_at)
             if line_end < 0:
+                if len(data) - state.chunk_at > MAX_CHUNK_LINE:
+                    return self._dispatch(conn, state)  # the parser refuses it
                 return False
             size_text = bytes(data[state.chunk_at : line_end]).split(b";", 1)[0].strip()
             try:
@@ -283,14 +289,14 @@ class BufferingWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn has no ty
                 if data.find(b"\r\n\r\n", line_end) >= 0:  # trailer fields, then the end
                     return self._dispatch(conn, state)
                 return False
-            state.chunk_total += size
-            if state.chunk_total > self.max_body:
+            if state.chunk_total + size > self.max_body:
                 return self._answer(
                     conn, 413, "Content Too Large", f"the body is larger than {self.max_body} bytes"
                 )
             next_at = line_end + 2 + size + 2
             if len(data) < next_at:
                 return False
+            state.chunk_total += size
             state.chunk_at = next_at
 
     def _dispatch(self, conn: Any, state: _Reading) -> bool:
@@ -425,7 +431,7 @@ def _framing(head: bytes) -> tuple[int | None, bool, bool]:
             if not chunked:
                 return None, False, False  # the parser refuses it
         elif name == b"expect":
-            expect = value == b"100-continue"
+            expect = value == b"100-continue" and head.split(b"\r\n", 1)[0].endswith(b"/1.1")
     if chunked and length is not None:
         return None, False, False  # both: the parser refuses it
     return length, chunked, expect

@@ -15,8 +15,9 @@ plane); lone surrogates. Kept, because people do type them and they cannot reach
 text: the marks LRM, RLM and ALM (U+200E, U+200F, U+061C: on Hebrew, Arabic and Persian
 keyboards, to place punctuation), zero-width joiners and spaces (Persian, Indic scripts, emoji,
 Thai word breaks), soft hyphens and variation selectors. A mark only affects the characters next
-to it, and every page and report isolates user text (``<bdi>``, ``unicode-bidi: isolate``), so
-even a mark at the end of a name cannot reorder what follows.
+to it, and every page and report isolates user text in ``<bdi>`` (browsers give it
+``unicode-bidi: isolate``; WeasyPrint lays out an inline element's text on its own), so even a
+mark at the end of a name cannot reorder what follows.
 
 **Forms filter, files refuse.** A form cleans what it is sent (:func:`clean_line`,
 :func:`clean_text`): never-typed characters are dropped (they are invisible: a message about
@@ -25,14 +26,18 @@ breaks become ``\\n``, and the text is trimmed; single-line fields turn line bre
 spaces; multi-line fields keep at most :data:`MAX_BLANK_LINES` blank lines in a row. An answers
 file is written by a program, so something odd in it is a fault worth reporting: the file is
 refused with the field and the character named (:func:`never_typed`), never silently changed.
-Evidence from a file is kept exactly as written, so an export imports back unchanged.
+Evidence from a file is kept exactly as written, so an export imports back unchanged; titles
+and names are trimmed and put on one line as a form does (:func:`clean_line`).
 
 **Limits a person does not reach** (:func:`limit_problems`), refused by both with the field
-named and the text kept: at most :data:`MAX_LINES` lines per multi-line text (a page and a half
-in the PDF), and no run of more than :data:`MAX_UNBROKEN_CHARS` characters without a place to
-break the line (a space, or a script such as Chinese that breaks between letters). Long links
-fit (most are far shorter); WeasyPrint's line breaking costs time that grows with the square of
-an unbroken run, so a 5,000-letter "word" cost seconds per criterion.
+named and the text kept: at most :data:`MAX_LINES` lines per multi-line text (a page of the PDF;
+5,000 line breaks made a 2,705-page report), and no run of more than :data:`MAX_UNBROKEN_CHARS`
+characters without a space (a script such as Chinese, which breaks between letters, has no
+runs). Links fit: one of 1,000 characters is rare even after a mail program wraps it. The
+PDF also gets an invisible break opportunity every :data:`BREAK_EVERY` characters of a long run
+(:func:`breakable`): WeasyPrint's line breaking otherwise lays out the rest of the paragraph
+again for every line of a run. With every evidence of the OSCE checklist made of 300-letter
+runs, the PDF took 149 s of CPU instead of 23 s; with the breaks it costs what prose costs.
 
 **Blank** (:func:`is_blank`): text made only of white space, invisible format characters,
 combining marks and filler characters shows as nothing; a required field holding only that is
@@ -48,7 +53,8 @@ import unicodedata
 
 MAX_BLANK_LINES = 2
 MAX_LINES = 100
-MAX_UNBROKEN_CHARS = 300
+MAX_UNBROKEN_CHARS = 1000
+BREAK_EVERY = 20
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
@@ -70,13 +76,16 @@ _SPACES_IN_A_LINE = re.compile("[\t\r\n\u2028\u2029]+")
 _BLANK_LINES = re.compile(rf"\n(?:[^\S\n]*\n){{{MAX_BLANK_LINES + 1},}}")
 # Where a line may break without a space: scripts written without spaces between words
 # (Thai, Lao, Myanmar, Khmer, Chinese, Japanese; fullwidth forms). Pango breaks them between
-# letters or words, so they never make an unbroken run.
+# letters or words, so they never make an unbroken run; nor does a zero-width space.
 _BREAKS_ANYWHERE = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
     "\u2e80-\u2fff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
     "\U00020000-\U0003ffff"
 )
-_UNBROKEN_RUN = re.compile(rf"[^\s{_BREAKS_ANYWHERE}]+")
+_UNBROKEN_RUN = re.compile(rf"[^\s\u200b{_BREAKS_ANYWHERE}]+")
+_LONG_RUN = re.compile(rf"[^\s\u200b{_BREAKS_ANYWHERE}]{{{2 * BREAK_EVERY + 1},}}")
+_ZERO_WIDTH_SPACE = "\u200b"
+_JOINERS = frozenset("\u200c\u200d\u2060")
 # Characters that show as nothing: besides white space and format characters (category Cf:
 # zero-width spaces and joiners, marks, soft hyphen, tags) and combining marks.
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
@@ -143,11 +152,74 @@ def limit_problems(value: str, *, multiline: bool) -> list[str]:
     the field's name ("has 140 lines; the limit is 100"); empty if nothing does."""
     problems = []
     if multiline and (lines := line_count(value)) > MAX_LINES:
-        problems.append(f"has {lines:,} lines; the limit is {MAX_LINES}")
+        problems.append(f"has {lines:,} lines; the limit is {MAX_LINES:,}")
     run = longest_unbroken(value)
     if len(run) > MAX_UNBROKEN_CHARS:
         problems.append(
-            f"has {len(run):,} characters without a space (“{run[:20]}…”); "
-            f"the limit is {MAX_UNBROKEN_CHARS}"
+            f"has {len(run):,} characters without a space (“{_NEVER_TYPED.sub('', run[:20])}…”); "
+            f"the limit is {MAX_UNBROKEN_CHARS:,}"
         )
     return problems
+
+
+def breakable(value: str) -> str:
+    """``value`` with an invisible break opportunity (U+200B) every :data:`BREAK_EVERY`
+    characters of a run without a space longer than twice that, for the PDF.
+
+    WeasyPrint looks for a line break in a short window of text and, finding none, lays out
+    the whole rest of the paragraph again for every line: a 300-character link costs as much
+    as pages of prose. With a break opportunity every few characters the window always holds
+    one. Text extraction and copying drop U+200B; marks, joiners and emoji modifiers stay with
+    the character before them.
+    """
+    return _LONG_RUN.sub(lambda match: _with_breaks(match.group()), value)
+
+
+def _with_breaks(run: str) -> str:
+    pieces: list[str] = []
+    since_break = 0
+    for index, char in enumerate(run):
+        if (
+            since_break >= BREAK_EVERY
+            and not unicodedata.category(char).startswith("M")
+            and not "\U0001f3fb" <= char <= "\U0001f3ff"  # an emoji's skin tone
+            and char not in _JOINERS
+            and run[index - 1] not in _JOINERS
+        ):
+            pieces.append(_ZERO_WIDTH_SPACE)
+            since_break = 0
+        pieces.append(char)
+        since_break += 1
+    return "".join(pieces)
+
+
+# -- what error messages quote ----------------------------------------------------------------
+
+#: Error reports about a file (a checklist, an answers file) list at most this many problems,
+#: quote at most this many characters of a value, and cut each message to this length: a broken
+#: file can hold thousands of problems and values megabytes long.
+MAX_PROBLEMS_LISTED = 50
+MAX_QUOTED_CHARS = 200
+MAX_MESSAGE_CHARS = 1000
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text itself if short enough, else its start and end around an ellipsis."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 5) // 2
+    return f"{text[:half]} ... {text[-half:]}"
+
+
+def quoted(value: object) -> str:
+    """A value as an error message quotes it: its repr, cut to :data:`MAX_QUOTED_CHARS`."""
+    return shorten(repr(value), MAX_QUOTED_CHARS)
+
+
+def listed(problems: list[str]) -> list[str]:
+    """Problems as they are reported: the first :data:`MAX_PROBLEMS_LISTED`, each cut short,
+    then how many more there are."""
+    shown = [shorten(problem, MAX_MESSAGE_CHARS) for problem in problems[:MAX_PROBLEMS_LISTED]]
+    if len(problems) > len(shown):
+        shown.append(f"... and {len(problems) - len(shown)} more problems")
+    return shown

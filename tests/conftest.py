@@ -98,6 +98,9 @@ def make_app(database_url: str, checklist_dir: Path) -> Iterator[Callable[..., F
             # shared in <instance>/report-cache; tests/web/test_report_background.py).
             "REPORT_IN_BACKGROUND": False,
             "REPORT_CACHE_DIR": "",
+            # Tests start many assessments from one address; the default limit is tested in
+            # tests/security/test_creation_limit.py.
+            "CREATION_LIMIT": "100000 per hour",
             **overrides,
         }
         app = create_app(config)

@@ -15,6 +15,7 @@ from assessor.answers import (
     parse_answers_file,
 )
 from assessor.checklist import load_checklist
+from assessor.text import MAX_LINES, MAX_UNBROKEN_CHARS
 
 DEMO = Path(__file__).resolve().parent / "data" / "school-meals.yaml"
 
@@ -132,3 +133,101 @@ def test_too_large_file_is_refused_before_parsing(find):
         f"the file is too large ({MAX_ANSWERS_FILE_BYTES + 1} bytes; "
         f"the limit is {MAX_ANSWERS_FILE_BYTES})"
     ]
+
+
+# -- the one rule for user text (assessor.text), as a file meets it ------------------------------
+
+
+def test_keys_given_twice_are_refused_with_the_key_named(find):
+    raw = json.dumps(valid())
+    raw = raw.replace('"checklist": ', '"checklist": "school-meals-demo", "checklist": ', 1)
+    raw = raw.replace('"title": ', '"title": "First title", "title": ', 1)
+    raw = raw.replace('{"level": "partial", ', '{"level": "full", "level": "partial", ', 1)
+    raw = raw.replace('"answers": {', '"answers": {"free-meals-nutrition": {"level": "full"}, ', 1)
+    assert problems(find, raw) == [
+        "the key 'checklist' appears more than once",
+        "the key 'title' appears more than once in 'assessment'",
+        "the key 'free-meals-nutrition' appears more than once in 'answers'",
+        "the key 'level' appears more than once in 'answers' → 'monitoring-uptake'",
+    ]
+
+
+def test_keys_given_twice_are_listed_with_every_other_problem(find):
+    raw = json.dumps(valid() | {"extra": 1}).replace(
+        '"country": "Moldova"', '"country": "Moldova", "country": "Moldova"'
+    )
+    assert problems(find, raw) == [
+        "the key 'country' appears more than once in 'assessment'",
+        "unknown top-level field 'extra'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\x85", "U+0085 (control character)"),
+        ("\x9b", "U+009B (control character)"),
+        ("\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("\u2066", "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
+        ("\ufffa", "U+FFFA (INTERLINEAR ANNOTATION SEPARATOR)"),
+        ("\ufdd0", "U+FDD0 (not a character)"),
+        ("\ud800", "U+D800 (broken Unicode)"),
+    ],
+)
+def test_characters_no_one_types_are_refused_with_field_and_character_named(find, char, name):
+    data = valid()
+    data["assessment"]["organisation"] = f"Ministry{char}"
+    data["answers"]["monitoring-uptake"]["evidence"] = f"Survey {char}2025"
+    assert problems(find, data) == [
+        "assessment organisation contains characters no one types (control, bidi override or "
+        f"broken Unicode): {name}",
+        "answer to 'monitoring-uptake': evidence contains characters no one types (control, "
+        f"bidi override or broken Unicode): {name}",
+    ]
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u200d\ufeff", " \u0301 ", "\u3164"])
+def test_a_title_of_invisible_characters_is_empty(find, title):
+    data = valid()
+    data["assessment"]["title"] = title
+    assert problems(find, data) == ["assessment title must not be empty"]
+
+
+def test_evidence_over_the_line_and_word_limits_is_refused(find):
+    data = valid()
+    data["answers"]["monitoring-uptake"]["evidence"] = "\r\n" * MAX_LINES
+    data["answers"]["free-meals-nutrition"]["evidence"] = "See " + "x" * (MAX_UNBROKEN_CHARS + 1)
+    assert problems(find, data) == [
+        f"answer to 'monitoring-uptake': evidence has {MAX_LINES + 1} lines; "
+        f"the limit is {MAX_LINES}",
+        f"answer to 'free-meals-nutrition': evidence has {MAX_UNBROKEN_CHARS + 1:,} characters "
+        f"without a space (“xxxxxxxxxxxxxxxxxxxx…”); the limit is {MAX_UNBROKEN_CHARS:,}",
+    ]
+
+
+def test_text_people_type_is_kept_and_evidence_exactly_as_written(find):
+    data = valid()
+    evidence = (
+        "  \u05d7\u05d5\u05e7 (2024)\u200f\r\n\r\n\r\n\r\n"
+        "\tArt. 4, \u0627\u0644\u0645\u0627\u062f\u0629 \u0664 "
+    )
+    data["answers"]["monitoring-uptake"]["evidence"] = evidence
+    data["assessment"]["title"] = "  Review\t2026\n(draft) "
+    data["assessment"]["organisation"] = (
+        "\u0648\u0632\u0627\u0631\u0629 \u0627\u0644\u0639\u0645\u0644\u200f"
+    )
+    parsed, _ = parse_answers_file(json.dumps(data), find)
+    assert parsed.answers["monitoring-uptake"].evidence == evidence
+    assert parsed.assessment.title == "Review 2026 (draft)"
+    assert parsed.assessment.organisation == data["assessment"]["organisation"]
+
+
+def test_a_file_of_many_long_problems_gets_a_short_report(find) -> None:
+    # 500 unknown criterion ids of 3,000 characters each: the report names the first 50,
+    # each quoted value cut short, and says how many more there are.
+    data = valid()
+    data["answers"] = {f"{n}{'x' * 3_000}": {"level": "partial"} for n in range(500)}
+    found = problems(find, data)
+    assert len(found) == 51
+    assert found[-1] == "... and 450 more problems"
+    assert all(len(problem) < 1_000 for problem in found)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from assessor import checklist as checklist_module
 from assessor.checklist import (
     ChecklistError,
     discover_checklists,
@@ -245,6 +246,98 @@ def test_discover_keeps_valid_files_and_reports_bad_ones(tmp_path):
     assert len(messages) == 2
     assert "b.yaml: line 1" in messages[0]
     assert "already used by" in messages[1]
+
+
+# --- hostile or broken files ---------------------------------------------------------------
+
+
+def test_anchors_and_aliases_are_refused_while_reading():
+    """An alias bomb of a few hundred bytes expands into billions of values: refuse any alias."""
+    text = DEMO.read_text(encoding="utf-8")
+    text = text.replace('description: "Test', 'description: &d "Test').replace(
+        'caveat: "This checklist exists only to test the engine."', "caveat: *d"
+    )
+    assert problems_for(text) == [
+        "line 7, column 14: anchors and aliases (&name, *name) are not allowed in a checklist"
+    ]
+
+
+def test_deep_nesting_is_refused_while_reading():
+    text = "id: x\nthemes: " + "[" * 40 + "]" * 40 + "\n"
+    (problem,) = problems_for(text)
+    assert problem == "line 2, column 40: values are nested more than 32 levels deep"
+
+
+def test_the_number_of_values_is_bounded(monkeypatch):
+    monkeypatch.setattr(checklist_module, "MAX_YAML_VALUES", 500)
+    data = demo_data()
+    load_checklist(DEMO)  # well under the limit
+    data["description"] = ["word"] * 500
+    (problem,) = problems_for(data)
+    assert problem.endswith(": the file holds more than 500 values")
+
+
+def test_problems_are_listed_up_to_a_limit_then_counted():
+    data = demo_data()
+    criteria = data["themes"][0]["recommendations"][0]["criteria"]
+    criteria.extend({"id": "same-id", "text": "Repeated."} for _ in range(60))
+    problems = problems_for(data)
+    assert len(problems) == 51
+    assert problems[0] == "id 'same-id': duplicate id (already used by a criterion)"
+    assert problems[-1] == "(file): ... and 9 more problems"
+
+
+def test_schema_errors_are_examined_up_to_a_limit_in_their_order():
+    data = demo_data()
+    criteria = data["themes"][0]["recommendations"][0]["criteria"]
+    criteria[:] = [{"id": f"c{n}"} for n in range(1200)]  # no text
+    problems = problems_for(data)
+    assert len(problems) == 51
+    assert problems[:3] == [f"id 'c{n}': 'text' is a required property" for n in range(3)]
+    assert problems[-1] == "(file): ... and at least 951 more problems"
+
+
+def test_long_values_are_quoted_short():
+    data = demo_data()
+    data["title"] = ["x" * 100_000]
+    data["themes"][0]["id"] = "Y" * 100_000
+    problems = problems_for(data)  # the id is also too long: 3 problems
+    assert len(problems) == 3
+    assert all(len(p) < 500 for p in problems), [len(p) for p in problems]
+    assert problems[0].endswith("YYY' is not a valid id (lower-case letters, digits, - or _)")
+    assert problems[1].endswith("YYY' is too long")
+    assert problems[2].endswith("xxx'] is not of type 'string'")
+
+
+def test_a_failed_load_is_cached_until_the_file_changes(tmp_path, monkeypatch):
+    """A bad file in the checklist folder was parsed again on every request."""
+    calls: list[str] = []
+    real_parse = checklist_module.parse_checklist
+
+    def counting_parse(text: str | bytes, file: str = "<string>"):
+        calls.append(file)
+        return real_parse(text, file)
+
+    monkeypatch.setattr(checklist_module, "parse_checklist", counting_parse)
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: [", encoding="utf-8")
+    errors = []
+    for _ in range(3):
+        with pytest.raises(ChecklistError) as info:
+            load_checklist(path)
+        errors.append(info.value)
+    assert len(calls) == 1
+    assert errors[0] is not errors[1]  # a fresh exception each time, the same problems
+    assert errors[0].problems == errors[2].problems
+    assert "line 1" in str(errors[2])
+    path.write_text("id: {", encoding="utf-8")  # same size, changed
+    with pytest.raises(ChecklistError, match=r"bad.yaml: line 1"):
+        load_checklist(path)
+    assert len(calls) == 2
+    path.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_checklist(path).id == "school-meals-demo"
+    assert load_checklist(path).id == "school-meals-demo"
+    assert len(calls) == 3
 
 
 # --- assessor check ------------------------------------------------------------------------

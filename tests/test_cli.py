@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import resource
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -182,6 +186,7 @@ def test_a_version_mismatch_is_noted(capsys, tmp_path, checklist_dir):
 
 def test_report_writes_the_pdf(capsys, tmp_path, answers_path, checklist_dir):
     output = tmp_path / "out" / "report.pdf"
+    output.parent.mkdir()
     status, out, err = run(
         capsys,
         "report",
@@ -215,6 +220,62 @@ def test_report_into_a_folder(capsys, tmp_path, answers_path, checklist_dir):
     assert status == 0
     assert Path(out.strip()).parent == tmp_path
     assert Path(out.strip()).name.startswith("scoli-review-2026-government-")
+
+
+def report_to(capsys, answers_path, checklist_dir, output: str) -> tuple[int, str, str]:
+    return run(
+        capsys, "report", str(answers_path), "--checklists", str(checklist_dir), "-o", output
+    )
+
+
+@pytest.mark.parametrize("slash", ["/", "//"])
+def test_report_into_a_folder_named_with_a_slash(
+    capsys, tmp_path, answers_path, checklist_dir, slash
+):
+    folder = tmp_path / "newdir"
+    folder.mkdir()
+    status, out, err = report_to(capsys, answers_path, checklist_dir, f"{folder}{slash}")
+    assert (status, err) == (0, "")
+    written = Path(out.strip())
+    assert written.parent == folder and written.name.startswith("scoli-review-2026-government-")
+    assert [p.name for p in folder.iterdir()] == [written.name]
+    assert written.read_bytes().startswith(b"%PDF-")
+
+
+def test_report_into_a_relative_folder(capsys, tmp_path, monkeypatch, answers_path, checklist_dir):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    for option in ("out", "out/", "."):
+        status, out, _ = report_to(capsys, answers_path, checklist_dir, option)
+        assert status == 0
+        assert Path(out.strip()).parent == Path(option)
+        assert Path(out.strip()).is_file()
+
+
+@pytest.mark.parametrize(
+    "option", ["newdir/", "newdir/report.pdf", "newdir/deeper/", "newdir/deeper/r.pdf"]
+)
+def test_report_into_a_missing_folder_is_refused(
+    capsys, tmp_path, monkeypatch, answers_path, checklist_dir, option
+):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = report_to(capsys, answers_path, checklist_dir, option)
+    assert (status, out) == (1, "")
+    folder = option if option.endswith("/") else option.rpartition("/")[0] + "/"
+    assert err == (
+        f"assessor: cannot write the report to {option}: the folder {folder.rstrip('/')} "
+        "does not exist (create it first)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json", "checklists"]
+
+
+def test_report_under_a_file_is_refused(capsys, tmp_path, answers_path, checklist_dir):
+    status, out, err = report_to(capsys, answers_path, checklist_dir, f"{answers_path}/r.pdf")
+    assert (status, out) == (1, "")
+    assert err.endswith(f"{answers_path} is not a folder\n")
+    status, _, err = report_to(capsys, answers_path, checklist_dir, f"{answers_path}/")
+    assert status == 1 and "is not a folder" in err
+    assert answers_path.read_text(encoding="utf-8").startswith("{")  # untouched
 
 
 def test_a_rendering_failure_leaves_no_file(
@@ -251,6 +312,7 @@ def test_a_write_failure_leaves_no_file(capsys, monkeypatch, tmp_path, answers_p
 
     monkeypatch.setattr(os, "replace", broken_replace)
     folder = tmp_path / "out"
+    folder.mkdir()
     status, _, err = run(
         capsys,
         "report",
@@ -292,3 +354,70 @@ def test_score_into_a_closed_pipe_is_quiet(tmp_path):
         status = process.wait(timeout=30)
     assert "Traceback" not in error
     assert status == 0
+
+
+# -- hostile checklist files ---------------------------------------------------------------------
+
+
+def alias_bomb() -> str:
+    """About 500 bytes of YAML whose aliases expand into 10**9 values (a "billion laughs")."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        lines.append(f"a{level}: &a{level} [{', '.join([f'*a{level - 1}'] * 10)}]")
+    lines += ["id: bomb", "version: '1'", "title: *a8", "language: en", "source: *a8"]
+    return "\n".join([*lines, "themes: *a8", ""])
+
+
+def run_limited(*argv: str) -> subprocess.CompletedProcess[str]:
+    """Run the `assessor` console script with at most 1 GiB of memory and 60 s."""
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
+
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "assessor"), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit_memory,  # noqa: PLW1509 - only sets a limit, no threads involved
+        check=False,
+    )
+
+
+def test_check_refuses_an_alias_bomb_at_once(tmp_path, checklist_dir):
+    """Before: the validator walked and quoted the expansion (over 2.5 GB and a minute)."""
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(alias_bomb(), encoding="utf-8")
+    assert len(bomb.read_bytes()) < 600
+    result = run_limited("check", str(bomb), str(checklist_dir / "school-meals.yaml"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr) < 2000
+    assert f"{bomb}: line 1, column 5: anchors and aliases (&name, *name) are not allowed" in (
+        result.stderr
+    )
+    assert "school-meals-demo" in result.stdout  # the other file is still checked
+
+
+def test_check_refuses_a_pipe_instead_of_waiting_on_it(tmp_path):
+    """Before: reading a FIFO (or /dev/zero) blocked for ever, or until memory ran out."""
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    result = run_limited("check", str(fifo), "/dev/zero")
+    assert result.returncode == 1
+    assert f"{fifo}: (file): not a regular file" in result.stderr
+    assert "/dev/zero: (file): not a regular file" in result.stderr
+
+
+def test_score_with_an_alias_bomb_in_the_checklist_folder(tmp_path, answers_path, checklist_dir):
+    """The bad file is named, briefly, and the good checklists still serve."""
+    (checklist_dir / "bomb.yaml").write_text(alias_bomb(), encoding="utf-8")
+    result = run_limited("score", str(answers_path), "--checklists", str(checklist_dir))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert json.loads(result.stdout)["checklist"]["id"] == "school-meals-demo"
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(answers(checklist="other")), encoding="utf-8")
+    result = run_limited("score", str(path), "--checklists", str(checklist_dir))
+    assert result.returncode == 1
+    assert len(result.stderr) < 2000
+    assert "(invalid checklist: " in result.stderr and "anchors and aliases" in result.stderr

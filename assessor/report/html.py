@@ -30,6 +30,7 @@ from assessor.levels import LEVELS
 from assessor.report import AUDIENCES, DEFAULT_AUDIENCE, audience_for
 from assessor.report.chart import format_score, theme_chart_svg
 from assessor.scoring import FLAG_LABELS, GapAnalysis, criterion_points
+from assessor.text import breakable
 
 TOP_GAPS = 5
 _INDENT = re.compile(r"\n[ \t]+")
@@ -174,6 +175,7 @@ def environment() -> jinja2.Environment:
         priority=_priority,
         longdate=_longdate,
         truncate_words=_truncate_words,
+        breakable=breakable,
     )
     return env
 

@@ -1,28 +1,34 @@
 """The web app factory: settings, extensions, blueprints and the protections every response gets.
 
 ``create_app`` calls a short list of ``register_*`` helpers, one per concern (URL converters and
-blueprints, template helpers, error pages, security headers, the session cookie, a reverse
-proxy, log redaction, the checklist warning). It lives here, not in ``assessor/__init__.py``,
-so that importing the checklist model, scoring, the command line or the PDF process never loads
-Flask; ``from assessor import create_app`` still works (lazily).
+blueprints, template helpers, error pages, security headers, the session cookie, trusted hosts,
+a reverse proxy, canonical private-link addresses, log redaction, the checklist warning). It
+lives here, not in ``assessor/__init__.py``, so that importing the checklist model, scoring,
+the command line or the PDF process never loads Flask; ``from assessor import create_app``
+still works (lazily).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import BaseConverter
+from werkzeug.wsgi import get_host
 
 from assessor import config as settings
 from assessor.answers import MAX_ANSWERS_FILE_BYTES, MAX_EVIDENCE_CHARS, RESPONDENTS
 from assessor.levels import LEVELS, label_of
 from assessor.tokens import TOKEN_PATTERN
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 csrf = CSRFProtect()
 log = logging.getLogger(__name__)
@@ -56,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.request_class = ClosingRequest
     app.config.from_mapping(settings.resolve(config))
     check_secret_key(app)
+    register_trusted_hosts(app)  # first: refuses a bad setting, checks before the proxy fix
 
     from assessor import db
     from assessor.web import ratelimit
@@ -70,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_security_headers(app)
     register_session_cookie(app)
     register_proxy_fix(app)
+    register_canonical_token_paths(app)
     register_log_redaction(app)
     warn_about_invalid_checklists(app)
     return app
@@ -131,6 +139,71 @@ def check_secret_key(app: Flask) -> None:
         raise RuntimeError(settings.SECRET_KEY_HELP)
 
 
+#: Set in the WSGI environment when the request named a host not in ``TRUSTED_HOSTS``.
+UNTRUSTED_HOST = "assessor.untrusted_host"
+UNTRUSTED_HOST_MESSAGE = (
+    "This site is not served at the address your browser asked for. Use the link you were "
+    "given, or the site's own address."
+)
+
+
+class TrustedHostCheck:
+    """WSGI middleware: a request for a host not in the list is served as a 400 page.
+
+    The page is rendered by the app as usual (security headers and all), but for the first
+    trusted host, so that nothing built during the request (links, redirects) carries the
+    host the client made up. Behind :class:`~werkzeug.middleware.proxy_fix.ProxyFix` it sees
+    the host the proxy forwarded (X-Forwarded-Host).
+    """
+
+    def __init__(self, app: WSGIApplication, hosts: Iterable[str]) -> None:
+        self.app = app
+        self.hosts = list(hosts)
+        self.fallback = self.hosts[0].removeprefix(".")
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Check the host, mark the request if it is not trusted, and call the app."""
+        host = environ.get("HTTP_HOST")
+        if host is not None:
+            environ["HTTP_HOST"] = host = host.lower()  # host names are case-insensitive
+        try:
+            get_host(environ, self.hosts)
+        except SecurityError:
+            environ[UNTRUSTED_HOST] = host or ""
+            environ["HTTP_HOST"] = self.fallback
+        return self.app(environ, start_response)
+
+
+def register_trusted_hosts(app: Flask) -> None:
+    """Serve only the hosts in ``TRUSTED_HOSTS`` (when set); any other gets a 400 page.
+
+    Without it the Host header a client sends (or X-Forwarded-Host behind a proxy) would be
+    written into the private links shown on the pages. Call it before :func:`register_proxy_fix`.
+    """
+    try:
+        hosts = settings.parse_hosts(app.config.get("TRUSTED_HOSTS"))
+    except ValueError as exc:
+        raise RuntimeError(f"Refusing to start: {exc}.") from None
+    app.config["TRUSTED_HOSTS"] = hosts  # Flask checks them too (a second line)
+    if not hosts:
+        if not (app.debug or app.testing):
+            log.warning(
+                "TRUSTED_HOSTS is not set: private links are built from the host each request "
+                "names; set it to the site's host name in production"
+            )
+        return
+    app.wsgi_app = TrustedHostCheck(app.wsgi_app, hosts)  # type: ignore[method-assign]
+
+    def _refuse_untrusted_host() -> None:
+        host = request.environ.get(UNTRUSTED_HOST)
+        if host is not None:
+            log.info("refused a request for host %r (not in TRUSTED_HOSTS)", host[:100])
+            abort(400, description=UNTRUSTED_HOST_MESSAGE)
+
+    # First of all: nothing else (rate limit, CSRF, the database) runs for such a request.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
+
+
 def register_proxy_fix(app: Flask) -> None:
     """Behind a reverse proxy, trust its X-Forwarded-* headers so private links are right."""
     hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
@@ -140,6 +213,23 @@ def register_proxy_fix(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
         )
+
+
+def register_canonical_token_paths(app: Flask) -> None:
+    """Answer a private-link address written with ``%``-escapes (``/%61/...``) with a 404.
+
+    The server decodes the path before routing, so such an address would open the assessment,
+    while logs (and proxies) see it as sent. The app never writes one: the token and every
+    other part of a private-link path are plain ASCII.
+    """
+
+    @app.before_request
+    def _refuse_encoded_token_paths() -> None:
+        if not request.view_args or "token" not in request.view_args:
+            return
+        raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+        if "%" in raw.partition("?")[0]:
+            abort(404)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -19,7 +19,7 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound, TooManyRequests
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
@@ -29,6 +29,7 @@ from assessor.files import answers_filename
 from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, theme_form
 from assessor.levels import label_of
 from assessor.progress import progress
+from assessor.web import ratelimit
 from assessor.web.lookup import catalogue, load_or_404, theme_or_404
 
 bp = Blueprint("assessments", __name__)
@@ -37,11 +38,21 @@ MAX_PROBLEMS_SHOWN = 20
 CONFLICT_EVIDENCE_CHARS = 300
 
 
+class TooManyCreations(TooManyRequests):
+    """A 429 for a client over ``CREATION_LIMIT``: the page says what was not made, and when
+    to try again (views/errors/429.html)."""
+
+    kind = "creations"
+
+    def __init__(self, description: str, retry_after: int) -> None:
+        super().__init__(description=description, retry_after=retry_after)
+
+
 # -- starting ---------------------------------------------------------------------------------
 
 
 @bp.route("/", methods=["GET", "POST"])
-def start() -> BaseResponse | tuple[str, int]:
+def start() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Start a new assessment: choose the checklist, say who assesses what."""
     available = catalogue()
     default = available.default(current_app.config["DEFAULT_CHECKLIST_ID"])
@@ -57,10 +68,28 @@ def start() -> BaseResponse | tuple[str, int]:
             country=form.country.data,
             respondent=form.respondent.data,
         )
+        wait = ratelimit.count_creation()
+        if wait is not None:
+            notice = "Nothing was started: " + too_many_creations(
+                wait, "submit the form again: what you typed is below"
+            )
+            page, status = render_start(form, 429, notice)
+            return page, status, {"Retry-After": str(wait)}
         assessment = store.create_assessment(info, checklist)
         flash("Your assessment has started. Keep its private link safe: it is the only way back.")
         return redirect(url_for(".overview", token=assessment.token))
     return render_start(form, 422 if form.is_submitted() else 200)
+
+
+def too_many_creations(seconds: int, then: str) -> str:
+    """Say that the client's network made too many assessments lately, and when to go on."""
+    minutes = -(-seconds // 60)
+    return (
+        "too many assessments were started or imported from your network in a short time, so "
+        "new ones are paused for it for a while (assessments already started are not affected: "
+        f"their private links work as before). Wait {minutes} minute"
+        f"{'s' if minutes != 1 else ''}, then {then}."
+    )
 
 
 def render_start(form: StartForm, status: int, notice: str | None = None) -> tuple[str, int]:
@@ -212,7 +241,13 @@ def import_answers() -> BaseResponse | tuple[str, int]:
     try:
         answers_file, checklist = parse_answers_file(upload.read(), available.get)
     except AnswersError as exc:
-        return render_import(form, list(exc.problems), 422)
+        return render_import(form, list(exc.problems[: exc.count]), 422, total=exc.count)
+    wait = ratelimit.count_creation()
+    if wait is not None:
+        then = "import it again: the file is still on your computer"
+        raise TooManyCreations(
+            f"Your answers file was not imported: {too_many_creations(wait, then)}", wait
+        )
     assessment = store.import_answers_file(answers_file, checklist)
     answered = sum(1 for a in answers_file.answers.values() if a.is_answered)
     flash(
@@ -227,11 +262,14 @@ def import_answers() -> BaseResponse | tuple[str, int]:
     return redirect(url_for(".overview", token=assessment.token))
 
 
-def render_import(form: ImportForm, problems: list[str], status: int) -> tuple[str, int]:
-    """The import page, with the problems found in a file (if any)."""
+def render_import(
+    form: ImportForm, problems: list[str], status: int, total: int | None = None
+) -> tuple[str, int]:
+    """The import page, with the problems found in a file (if any; ``total`` found in all)."""
     items = error_items(form)
-    if len(problems) > MAX_PROBLEMS_SHOWN:
-        more = len(problems) - MAX_PROBLEMS_SHOWN
+    total = len(problems) if total is None else total
+    if total > MAX_PROBLEMS_SHOWN:
+        more = total - MAX_PROBLEMS_SHOWN
         problems = [*problems[:MAX_PROBLEMS_SHOWN], f"… and {more} more problems"]
     items += [(form.file.id, problem) for problem in problems]
     return render_template("views/assessments/import.html", form=form, error_items=items), status

@@ -1,87 +1,136 @@
-"""A limit on failed private-link lookups per client address: guessing links is slowed down.
+"""Limits per client address: guessing private links is slowed down, and so is filling the
+database with new assessments.
 
-Every request for a private link (a URL with a token) that finds no assessment counts as a
-failure for the client's address (``request.remote_addr``; behind a reverse proxy set
-``TRUSTED_PROXY_HOPS`` so this is the real client). Past ``PRIVATE_LINK_FAILURE_LIMIT``
-failures (default "30 per 10 minutes") every private-link request from that address gets a 429
-page until the window has passed, whether its link is right or wrong, so the answer tells an
-attacker nothing.
+Two limits, each counted per client address (``request.remote_addr``; behind a reverse proxy
+set ``TRUSTED_PROXY_HOPS`` so this is the real client, and let nothing but the proxy reach the
+app's port, or a forged ``X-Forwarded-For`` names any address it likes):
 
-The counts are kept where ``RATELIMIT_STORAGE_URI`` says (the ``limits`` library's storage
-URIs). The default, ``memory://``, needs nothing installed but is kept per server process: under
-gunicorn with N workers an address may fail up to N times the limit. ``redis://host:6379`` (with
-``limits[redis]`` installed) shares one count between all workers and servers. A storage that
-fails is logged and lets lookups through: the service stays up.
+- failed private-link lookups: every request for a private link (a URL with a token) that finds
+  no assessment counts. Past ``PRIVATE_LINK_FAILURE_LIMIT`` (default "30 per 10 minutes") every
+  private-link request from that address gets a 429 page until the window has passed, whether
+  its link is right or wrong, so the answer tells an attacker nothing;
+- new assessments: every assessment started or imported counts (a refused form does not). Past
+  ``CREATION_LIMIT`` (default "20 per hour") starting or importing gets a 429 page saying when
+  to try again; assessments already made are not affected.
+
+The counts are kept where every web worker and app server sees them, so replacing a worker
+forgets nothing and N workers do not allow N times the limit (:func:`assessor.rate_counts.
+storage_for`): ``RATELIMIT_STORAGE_URI`` if set (any ``limits`` storage URI), else Redis when
+``REDIS_URL`` is set, else the app's own database. The storage is made in each process on first
+use, after gunicorn has forked. A storage that fails is logged and lets requests through: the
+service stays up.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse
-from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
+
+from assessor import db
+from assessor.rate_counts import storage_for
 
 log = logging.getLogger(__name__)
 
 _EXTENSION = "assessor.ratelimit"
-_NAMESPACE = "private-link-failures"
 
 
-class FailedLookupLimiter:
-    """Counts failed lookups per client; says when a client has had too many."""
+class SharedCounts:
+    """The counting strategy over the app's shared storage, made once per process."""
 
-    def __init__(self, limit: str, storage_uri: str) -> None:
-        self.limit: RateLimitItem = parse(limit)
-        self.storage_uri = storage_uri
+    def __init__(self, app: Flask) -> None:
+        self.app = app
         self._pid: int | None = None
         self._strategy: FixedWindowRateLimiter | None = None
+        self._lock = threading.Lock()
 
-    def _limiter(self) -> FixedWindowRateLimiter:
-        # Created in each process on first use: an in-memory store made before gunicorn
-        # forks would be copied into every worker with a dead clean-up thread.
-        if self._strategy is None or self._pid != os.getpid():
-            storage = storage_from_string(self.storage_uri)
-            if not isinstance(storage, Storage):
-                raise ValueError(f"{self.storage_uri!r} is an asynchronous storage")
-            self._strategy = FixedWindowRateLimiter(storage)
-            self._pid = os.getpid()
-        return self._strategy
+    def strategy(self) -> FixedWindowRateLimiter:
+        """The fixed-window strategy on the storage of this process (made on first use)."""
+        # Made in each process: a connection pool or in-memory store made before gunicorn
+        # forks would be shared by (or copied into) every worker.
+        with self._lock:
+            if self._strategy is None or self._pid != os.getpid():
+                storage = storage_for(
+                    self.app.config.get("RATELIMIT_STORAGE_URI"),
+                    self.app.config.get("REDIS_URL"),
+                    db.get_engine(self.app),
+                )
+                self._strategy = FixedWindowRateLimiter(storage)
+                self._pid = os.getpid()
+            return self._strategy
 
-    def retry_after(self, client: str) -> int | None:
-        """Seconds until ``client`` may try again, or ``None`` if it is not blocked."""
-        try:
-            limiter = self._limiter()
-            if limiter.test(self.limit, _NAMESPACE, client):
-                return None
-            reset_at = limiter.get_window_stats(self.limit, _NAMESPACE, client).reset_time
-        except Exception:  # a storage that is down must not take the service with it
-            log.warning("rate-limit storage unavailable; private-link lookups not limited")
-            return None
+
+class ClientLimit:
+    """One limit (``"30 per 10 minutes"``) on events of one kind, counted per client."""
+
+    def __init__(self, counts: SharedCounts, limit: str, namespace: str, what: str) -> None:
+        self.counts = counts
+        self.limit: RateLimitItem = parse(limit)
+        self.namespace = namespace
+        self.what = what  # for the log: "private-link lookups", "new assessments"
+
+    def _seconds_left(self, client: str) -> int:
+        strategy = self.counts.strategy()
+        reset_at = strategy.get_window_stats(self.limit, self.namespace, client).reset_time
         return max(1, int(reset_at - time.time()) + 1)
 
-    def failed(self, client: str) -> None:
-        """Count one failed lookup for ``client``."""
+    def retry_after(self, client: str) -> int | None:
+        """Seconds until ``client`` may go on, or ``None`` if it is not blocked."""
         try:
-            self._limiter().hit(self.limit, _NAMESPACE, client)
+            if self.counts.strategy().test(self.limit, self.namespace, client):
+                return None
+            return self._seconds_left(client)
+        except Exception:  # a storage that is down must not take the service with it
+            log.warning("rate-limit storage unavailable; %s not limited", self.what)
+            return None
+
+    def count(self, client: str) -> int | None:
+        """Count one event for ``client``: ``None`` if it was within the limit, else the
+        seconds until the client may try again (the event should then be refused)."""
+        try:
+            if self.counts.strategy().hit(self.limit, self.namespace, client):
+                return None
+            return self._seconds_left(client)
         except Exception:
-            log.warning("rate-limit storage unavailable; a failed lookup was not counted")
+            log.warning("rate-limit storage unavailable; %s not counted", self.what)
+            return None
+
+
+class Limits:
+    """The app's limits per client address."""
+
+    def __init__(self, app: Flask) -> None:
+        counts = SharedCounts(app)
+        self.failed_lookups = ClientLimit(
+            counts,
+            app.config["PRIVATE_LINK_FAILURE_LIMIT"],  # defaults: assessor/config.py
+            "private-link-failures",
+            "private-link lookups",
+        )
+        self.creations = ClientLimit(
+            counts, app.config["CREATION_LIMIT"], "assessment-creations", "new assessments"
+        )
 
 
 def init_app(app: Flask) -> None:
-    """Set up the limiter; refuse private-link requests from blocked clients before anything.
+    """Set up the limits; refuse private-link requests from blocked clients before anything.
 
-    Call it before CSRF protection is set up, so a blocked client learns nothing from it either.
+    Call it after the database (:func:`assessor.db.init_app`) and before CSRF protection is set
+    up, so a blocked client learns nothing from the CSRF check either.
     """
-    app.extensions[_EXTENSION] = FailedLookupLimiter(
-        app.config["PRIVATE_LINK_FAILURE_LIMIT"],  # defaults: assessor/config.py
-        app.config["RATELIMIT_STORAGE_URI"],
-    )
+    app.extensions[_EXTENSION] = Limits(app)
     app.before_request(_refuse_blocked_clients)
+
+
+def _limits() -> Limits:
+    limits: Limits = current_app.extensions[_EXTENSION]
+    return limits
 
 
 def _client() -> str:
@@ -91,13 +140,21 @@ def _client() -> str:
 def _refuse_blocked_clients() -> None:
     if not request.view_args or "token" not in request.view_args:
         return
-    limiter: FailedLookupLimiter = current_app.extensions[_EXTENSION]
-    seconds = limiter.retry_after(_client())
+    seconds = _limits().failed_lookups.retry_after(_client())
     if seconds is not None:
         raise TooManyRequests(retry_after=seconds)
 
 
 def record_failed_lookup() -> None:
     """Count a private-link request that found no assessment against the client's address."""
-    limiter: FailedLookupLimiter = current_app.extensions[_EXTENSION]
-    limiter.failed(_client())
+    _limits().failed_lookups.count(_client())
+
+
+def count_creation() -> int | None:
+    """Count a new assessment (started or imported) against the client's address.
+
+    Call it once the request is valid, just before creating: ``None`` means go ahead; a number
+    means the client is over ``CREATION_LIMIT`` and may try again in that many seconds (create
+    nothing then).
+    """
+    return _limits().creations.count(_client())

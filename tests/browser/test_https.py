@@ -70,7 +70,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
     seen: list[str | None] = []
 
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-        self.seen.append(self.headers.get("Referer"))
+        if self.path == "/elsewhere":  # not the browser's own /favicon.ico, say
+            self.seen.append(self.headers.get("Referer"))
         body = b"<!doctype html><title>Elsewhere</title><p>Another site."
         self.send_response(200)
         self.send_header("Content-Type", "text/html")

@@ -134,4 +134,26 @@ def test_keys_never_name_a_path_outside_the_folder(tmp_path, key):
     cache = PDFCache(tmp_path / "cache", memory_bytes=0)
     cache.put(key, PDF)
     assert not (tmp_path / "escape.pdf").exists()
-    assert not (tmp_path / "cache").exists()
+    assert list((tmp_path / "cache").iterdir()) == []  # made when the cache was, left empty
+
+
+def test_an_unusable_folder_leaves_the_memory_level_working(tmp_path: Path, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    cache = PDFCache(blocker / "cache")  # a path through a file: it can never be made
+    assert cache.directory is None
+    assert "reports are kept in memory only" in caplog.text
+    cache.put("a" * 64, PDF)
+    assert cache.get("a" * 64) == PDF
+
+
+def test_the_prune_removes_job_markers_nobody_kept_fresh(tmp_path: Path):
+    cache = PDFCache(tmp_path)
+    old = time.time() - cache_module.MARKER_MAX_AGE - 1
+    for name in ("b" * 64 + ".pending", "c" * 64 + ".failed", ".tmp-1-2.pending"):
+        (tmp_path / name).write_text("host 1", encoding="utf-8")
+        os.utime(tmp_path / name, (old, old))
+    fresh = tmp_path / f"{'d' * 64}.pending"
+    fresh.write_text("host 1", encoding="utf-8")
+    cache.put("e" * 64, PDF)  # each write prunes
+    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name, f"{'e' * 64}.pdf"]

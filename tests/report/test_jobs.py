@@ -98,16 +98,9 @@ def ask(checklist: Checklist, answers_file: AnswersFile) -> Jobs:
     return Jobs(checklist, answers_file)
 
 
-def new_renderer(pids_before: set[int], timeout: float = 60) -> int:
+def new_renderer(before: set[int]) -> int:
     """The pid of the renderer process this test's renderer started (waits for it)."""
-    found: set[int] = set()
-
-    def started() -> bool:
-        found.update(processes.renderers(parent=os.getpid()) - pids_before)
-        return bool(found)
-
-    assert processes.wait_for(started, timeout), "no renderer process was started"
-    return min(found)
+    return processes.new_renderer(before, parent=os.getpid())
 
 
 # -- a dead renderer heals (issue 10, item 2) ------------------------------------------------

@@ -99,5 +99,118 @@ def test_the_redacting_filter_keeps_every_record(caplog: pytest.LogCaptureFixtur
 def test_gunicorn_logs_through_the_redacting_logger() -> None:
     options = gunicorn_options("127.0.0.1:0")
     assert options["logger_class"] is RedactingLogger
-    assert options["accesslog"] == "-" and options["worker_class"] == "gthread"
+    assert options["accesslog"] == "-"
+    assert options["worker_class"] == "assessor.serving.BufferingWorker"
     assert "%(r)s" in options["access_log_format"]  # the request line, redacted
+
+
+# -- private links written with %-escapes -----------------------------------------------------
+
+TOKEN = "LrySpxew12ytvsBYL__p8cOml3nW5J8l1EXRLgpP8H4"
+
+
+def escaped(text: str, every: int = 1) -> str:
+    """``text`` with every ``every``-th character written as ``%XX`` (what a server decodes)."""
+    return "".join(f"%{ord(c):02X}" if i % every == 0 else c for i, c in enumerate(text))
+
+
+def encoded_links(token: str) -> list[str]:
+    """Paths a server routes to ``/a/<token>/``, each written differently."""
+    return [
+        f"/%61/{token}/",
+        f"/a/{escaped(token, 10)}/",
+        f"/a/{escaped(token, 10).lower()}/",
+        f"/%61%2F{escaped(token, 3)}/review",
+        f"/a/{escaped(token)}/results",
+    ]
+
+
+def test_redact_sees_through_percent_escapes() -> None:
+    for path in encoded_links(TOKEN):
+        line = redact(f'"GET {path} HTTP/1.1" 404')
+        assert TOKEN not in line and "%" not in line, line
+        assert line.startswith('"GET /a/<token>/'), line
+    # An escaped "%" (the same link escaped twice), in a query string, a near miss.
+    assert redact(f"/next?to=%252Fa%252F{escaped(escaped(TOKEN, 7), 5)}") == "/next?to=/a/<token>"
+    assert redact(f"/%2561/{escaped(TOKEN[:20], 2)}/") == "/a/<token>/"
+    # What is not a token character keeps its escapes: the line keeps its shape.
+    assert redact("/import?name=a%20b%22c%25") == "/import?name=a%20b%22c%25"
+
+
+def test_an_escaped_private_link_is_refused_with_a_404(client) -> None:
+    overview = client.post("/", data=START).headers["Location"]
+    token = token_of(overview)
+    assert client.get(overview).status_code == 200
+    for path in encoded_links(token):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.headers["Cache-Control"] == "no-store"
+    assert client.get(f"{overview}theme/provisio%6E").status_code == 404
+    assert client.get(f"{overview}theme/provision?x=%41").status_code == 200  # query: as before
+
+
+def test_gunicorn_access_log_never_holds_an_escaped_link(capsys) -> None:
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    cfg = Config()
+    for key, value in gunicorn_options("127.0.0.1:0").items():
+        cfg.set(key, value)
+    capsys.readouterr()
+    logger = RedactingLogger(cfg)  # its access log writes to standard output
+    for path in encoded_links(TOKEN):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": path,  # as sent: gunicorn prints the request line undecoded
+            "PATH_INFO": f"/a/{TOKEN}/",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_USER_AGENT": "test",
+        }
+        response = SimpleNamespace(status="404 NOT FOUND", sent=12, headers=[])
+        request = SimpleNamespace(headers=[("HOST", "127.0.0.1")])
+        logger.access(response, request, environ, timedelta(milliseconds=3))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(encoded_links(TOKEN))
+    for line in lines:
+        assert '"GET /a/<token>/' in line, line
+        assert TOKEN not in line and TOKEN[:20] not in line
+
+
+def test_development_server_log_never_holds_an_escaped_link(
+    app, caplog: pytest.LogCaptureFixture
+) -> None:
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    overview = app.test_client().post("/", data=START).headers["Location"]
+    token = token_of(overview)
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    statuses = []
+    try:
+        for path in encoded_links(token):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+                sock.sendall(
+                    f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+                )
+                reply = b""
+                while chunk := sock.recv(65536):
+                    reply += chunk
+            statuses.append(reply.split(b" ", 2)[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert statuses == [b"404"] * len(encoded_links(token))
+    requests = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert len(requests) == len(encoded_links(token))
+    for message in requests:
+        assert "/a/<token>/" in message
+        assert token not in message and token[:20] not in message

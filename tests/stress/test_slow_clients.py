@@ -16,6 +16,7 @@ Bounded: about 30 s of traffic per test, each request times out after 10 s; 127.
 from __future__ import annotations
 
 import contextlib
+import json
 import selectors
 import socket
 import threading
@@ -205,6 +206,10 @@ def _check(server: LiveServer, what: str, first: bytes, piece: Callable[[int], b
         f"\n{what}: {_figures(timings)} (alone: {_figures(alone)}); slow connections the "
         f"server dropped: {clients.dropped} (answers: {sorted(set(clients.answers))})"
     )
+    figures = {"with_slow_clients": timings, "alone": alone, "dropped": clients.dropped}
+    if (PROJECT_ROOT / "reports").is_dir():  # kept, not committed
+        path = PROJECT_ROOT / "reports" / f"stress-{what.replace(' ', '-')}.json"
+        path.write_text(json.dumps(figures) + "\n", encoding="utf-8")
     assert errors == []
     assert len(timings) >= USERS * 5
     assert p99 < P99_BOUND, f"p99 {p99:.2f} s"

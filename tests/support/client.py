@@ -10,6 +10,7 @@ recorded (:attr:`Client.timings`, tokens in paths replaced by ``<token>``). Only
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import time
 from dataclasses import dataclass, field
@@ -65,17 +66,27 @@ class Client:
     timings: list[tuple[str, int, float]] = field(default_factory=list)
     _connection: http.client.HTTPConnection | None = None
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
-        """Send one request (a form is posted URL-encoded); keep cookies; follow no redirect."""
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        *,
+        body: bytes | None = None,
+        content_type: str | None = None,
+    ) -> Response:
+        """Send one request (a form is posted URL-encoded, or ``body`` as ``content_type``);
+        keep cookies; follow no redirect."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise TimeoutError("the test's time is up")
         headers = {"Host": f"{HOST}:{self.port}", "User-Agent": self.user_agent}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
         if form is not None:
             body = urlencode(form).encode("utf-8")
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            content_type = "application/x-www-form-urlencoded"
+        if content_type is not None:
+            headers["Content-Type"] = content_type
         started = time.perf_counter()
         for attempt in (1, 2):
             if self._connection is None:
@@ -106,6 +117,23 @@ class Client:
     def post(self, path: str, form: dict[str, str]) -> Response:
         """POST a form."""
         return self.request("POST", path, form)
+
+    def upload(
+        self, path: str, form: dict[str, str], field: str, filename: str, content: bytes
+    ) -> Response:
+        """POST a form with one JSON file, as ``multipart/form-data`` (a file input's upload)."""
+        from werkzeug.datastructures import FileStorage
+        from werkzeug.test import stream_encode_multipart
+
+        fields: dict[str, object] = dict(form)
+        fields[field] = FileStorage(io.BytesIO(content), filename, content_type="application/json")
+        stream, _length, boundary = stream_encode_multipart(fields, use_tempfile=False)
+        return self.request(
+            "POST",
+            path,
+            body=stream.getvalue(),
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
 
     def answers(self, overview: str) -> dict[str, dict[str, str | None]]:
         """An assessment's stored answers, as its answers file (JSON export) gives them.

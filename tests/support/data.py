@@ -22,3 +22,19 @@ START = {
     "country": "Austria",
     "respondent": "government",
 }
+
+# A valid answers file for the school-meals checklist (two criteria answered, one with a level).
+ANSWERS_FILE = {
+    "checklist": "school-meals-demo",
+    "checklist_version": "0.1",
+    "assessment": {
+        "title": "Imported review",
+        "organisation": "NGO Forum",
+        "country": "Moldova",
+        "respondent": "ngo",
+    },
+    "answers": {
+        "free-meals-eligibility": {"level": "planned", "evidence": "Draft decree"},
+        "monitoring-quality": {"level": None, "evidence": "Inspectorate report due"},
+    },
+}

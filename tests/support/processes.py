@@ -75,6 +75,20 @@ def renderers(*, parent: int | None = None, group: int | None = None) -> set[int
     }
 
 
+def new_renderer(
+    before: set[int], *, parent: int | None = None, group: int | None = None, timeout: float = 60
+) -> int:
+    """The pid of a renderer (of ``parent`` or ``group``) not in ``before``; waits for one."""
+    found: set[int] = set()
+
+    def started() -> bool:
+        found.update(renderers(parent=parent, group=group) - before)
+        return bool(found)
+
+    assert wait_for(started, timeout), "no renderer process was started"
+    return min(found)
+
+
 def wait_for(condition: Callable[[], object], timeout: float, step: float = 0.1) -> bool:
     """Check ``condition`` until it holds (True) or ``timeout`` seconds pass (False)."""
     deadline = time.monotonic() + timeout

@@ -44,9 +44,12 @@ def free_port() -> int:
 
 def server_env(**extra: str) -> dict[str, str]:
     """The environment of a server: this one, without debug, testing or checklist switches
-    (the real checklists, as a user gets them), the repository importable, plus ``extra``."""
+    (the real checklists, as a user gets them), the repository importable, a creation limit
+    that the many users of one address (127.0.0.1) never reach, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    # The default limit is tested by tests/stress/test_creation_burst.py (which sets it).
+    env.setdefault("FLASK_CREATION_LIMIT", "100000 per hour")
     env.update(extra)
     return env
 

@@ -13,21 +13,9 @@ from werkzeug.test import stream_encode_multipart
 from assessor import store
 from assessor.answers import MAX_ANSWERS_FILE_BYTES
 from assessor.files import slug
+from tests.support.data import ANSWERS_FILE
 
-VALID: dict[str, Any] = {
-    "checklist": "school-meals-demo",
-    "checklist_version": "0.1",
-    "assessment": {
-        "title": "Imported review",
-        "organisation": "NGO Forum",
-        "country": "Moldova",
-        "respondent": "ngo",
-    },
-    "answers": {
-        "free-meals-eligibility": {"level": "planned", "evidence": "Draft decree"},
-        "monitoring-quality": {"level": None, "evidence": "Inspectorate report due"},
-    },
-}
+VALID: dict[str, Any] = ANSWERS_FILE
 
 
 def upload(pages, content: bytes | None, expected_status: int, filename: str = "answers.json"):

@@ -4,7 +4,9 @@ download from the shared cache, with the bytes the command line makes."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import signal
 import time
 from datetime import date
 
@@ -16,29 +18,54 @@ from assessor.report.cache import PDFCache, report_key
 from assessor.report.jobs import Renderer
 from assessor.scoring import score
 from assessor.web.report_jobs import EXTENSION
+from tests.support import processes
+from tests.support.data import START
+from tests.support.html import Pages
 
 REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+); url=([^"]+)">')
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
-    """The app as served in production: PDFs in the background, cached in a shared folder."""
-    app = make_app(REPORT_IN_BACKGROUND=True, REPORT_CACHE_DIR=str(tmp_path / "report-cache"))
-    yield app
-    renderer = app.extensions.get(EXTENSION)
-    if renderer is not None:
-        renderer.shutdown()
+def background(make_app, tmp_path):
+    """Make apps as served in production: PDFs in the background, cached in a shared folder
+    (``settings`` change that); their renderers are stopped after the test."""
+    apps = []
+
+    def make(**settings):
+        config = {"REPORT_IN_BACKGROUND": True, "REPORT_CACHE_DIR": str(tmp_path / "report-cache")}
+        apps.append(make_app(**(config | settings)))
+        return apps[-1]
+
+    before = processes.renderers(parent=os.getpid())
+    yield make
+    for app in apps:
+        renderer = app.extensions.get(EXTENSION)
+        if renderer is not None:
+            renderer.shutdown()
+    processes.kill(processes.renderers(parent=os.getpid()) - before)
 
 
-def wait_until_ready(pages, status_url, timeout=120):
+@pytest.fixture
+def app(background):
+    """The app as served in production."""
+    return background()
+
+
+def wait_until_done(pages, status_url, timeout=180):
+    """Check the status page until it is no longer 202 ("being prepared"); the last answer."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         response = pages.client.get(status_url)
-        if response.status_code == 200:
+        if response.status_code != 202:
             return response
-        assert response.status_code == 202, response.status_code
         time.sleep(0.3)
     raise AssertionError("the PDF was not made in time")
+
+
+def wait_until_ready(pages, status_url, timeout=180):
+    response = wait_until_done(pages, status_url, timeout)
+    assert response.status_code == 200, response.status_code
+    return response
 
 
 def test_progress_page_then_the_pdf_the_command_line_makes(app, pages, started, school_meals):
@@ -111,7 +138,7 @@ def test_a_failed_render_is_reported_for_a_while_then_tried_again(
         assert state() == "failed"  # every check says so, for a while
         # Another web worker (same folder, its own memory) says so too, and starts nothing.
         other = Renderer(PDFCache(tmp_path / "cache"))
-        assert state(other) == "failed" and other._executor is None
+        assert state(other) == "failed" and other.queued == 0
         monkeypatch.setattr(jobs, "FAILURE_SHOWN_FOR", 0.0)
         assert state() == "pending"  # then it is tried again
         renderer.wait(key, 120)
@@ -135,4 +162,94 @@ def test_a_job_announced_by_another_worker_is_not_started_twice(tmp_path, school
         key, school_meals, answers_file, audience="government", generated_on=today
     )
     assert state == "pending"
-    assert renderer._executor is None  # nothing started here
+    assert renderer.queued == 0  # nothing started here
+
+
+# -- the renderer heals, is bounded, and the cache folder may fail (issue 10) ----------------
+
+
+def start(app, title=START["title"]):
+    """A new browser on ``app`` and an assessment it started: (pages, private link path)."""
+    pages = Pages(app.test_client())
+    return pages, pages.post("/", START | {"title": title})
+
+
+def test_a_renderer_killed_mid_render_costs_a_retry_not_an_error(background):
+    pages, started = start(background())
+    before = processes.renderers(parent=os.getpid())
+    status_url = f"{started}report?audience=government"
+    assert pages.client.get(status_url).status_code == 202
+    assert processes.wait_for(lambda: processes.renderers(parent=os.getpid()) - before, 60)
+    for pid in processes.renderers(parent=os.getpid()) - before:
+        os.kill(pid, signal.SIGKILL)
+    ready = wait_until_ready(pages, status_url)  # every answer until then a 202, no 500
+    assert "Your PDF is ready" in ready.text
+    assert pages.client.get(f"{started}report.pdf").status_code == 200
+
+
+def test_a_render_over_its_time_limit_gets_the_could_not_be_made_page(background):
+    pages, started = start(background(REPORT_RENDER_TIMEOUT=0.001))
+    done = wait_until_done(pages, f"{started}report?audience=government")
+    assert done.status_code == 503
+    assert "The PDF could not be made just now. Your answers are safe" in done.text
+
+
+def test_reports_of_one_assessment_queued_at_once_are_bounded(background):
+    pages, started = start(background(REPORT_MAX_PER_ASSESSMENT=1))
+    assert pages.client.get(f"{started}report?audience=government").status_code == 202
+    refused = pages.get(f"{started}report?audience=ngo", expected_status=429)
+    assert refused.h1 == "Too many PDFs are being made"
+    assert refused.response.headers["Retry-After"] == "30"
+    assert "Other PDFs of this assessment, or from your network" in refused.text
+    assert "js/report-status.js" not in refused.response.text  # nothing reloads by itself
+    assert refused.response.headers["Content-Type"].startswith("text/html")
+    wait_until_ready(pages, f"{started}report?audience=government")
+    wait_until_ready(pages, f"{started}report?audience=ngo")  # its turn now
+
+
+def test_reports_queued_at_once_by_one_client_are_bounded(background):
+    app = background(REPORT_MAX_PER_ASSESSMENT=5, REPORT_MAX_PER_CLIENT=1)
+    pages, first = start(app)
+    _, second = start(app, "Another review")  # another report, not the same one
+    assert pages.client.get(f"{first}report").status_code == 202
+    assert pages.client.get(f"{second}report").status_code == 429  # same address
+    wait_until_ready(pages, f"{first}report")
+
+
+def test_a_full_queue_answers_503_with_retry_after(background):
+    pages, started = start(background(REPORT_MAX_QUEUED=0))
+    refused = pages.get(f"{started}report", expected_status=503)
+    assert refused.h1 == "Too many PDFs are being made"
+    assert refused.response.headers["Retry-After"] == "30"
+    assert "The service is making many PDFs just now" in refused.text
+
+
+def test_an_unusable_cache_folder_keeps_reports_in_memory(background, tmp_path, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    pages, started = start(background(REPORT_CACHE_DIR=str(blocker / "report-cache")))
+    response = pages.client.get(f"{started}report.pdf")
+    assert response.status_code == 303  # not a 500
+    wait_until_ready(pages, response.headers["Location"])
+    download = pages.client.get(f"{started}report.pdf")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+    assert "reports are kept in memory only" in caplog.text
+
+
+def test_a_download_made_in_the_request_is_the_cached_render(make_app, monkeypatch):
+    from assessor.report import cache as cache_module
+    from assessor.web import results
+
+    calls = []
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs["audience"])
+        return cache_module.render_pdf_cached(*args, **kwargs)
+
+    monkeypatch.setattr(results, "render_pdf_cached", recording)
+    pages, started = start(make_app(REPORT_IN_BACKGROUND=False))
+    first = pages.client.get(f"{started}report.pdf?audience=ngo")
+    again = pages.client.get(f"{started}report.pdf?audience=ngo")
+    assert first.status_code == again.status_code == 200
+    assert first.data == again.data
+    assert calls == ["ngo", "ngo"]  # the function the benchmarks measure, each time

@@ -163,12 +163,10 @@ def test_unknown_link_is_404(pages):
 
 
 def test_a_rendering_failure_is_a_clear_page(monkeypatch, pages, answered):
-    import assessor.web.results as results
-
     def broken(*args, **kwargs):
         raise ReportError("the PDF could not be rendered (RuntimeError: boom)")
 
-    monkeypatch.setattr(results, "render_pdf", broken)
+    monkeypatch.setattr("assessor.report.render_pdf", broken)  # under render_pdf_cached
     page = pages.get(f"{answered}report.pdf", expected_status=503)
     assert "The PDF could not be made just now" in page.text
     assert "boom" not in page.text

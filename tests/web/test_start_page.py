@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from pathlib import Path
 
 from assessor import store, tokens
 from assessor.answers import MAX_TITLE_CHARS
@@ -108,6 +110,43 @@ def test_invalid_checklist_files_are_not_offered(make_app, checklist_dir) -> Non
     page = make_app().test_client().get("/").get_data(as_text=True)
     assert 'value="broken"' not in page
     assert 'value="school-meals-demo"' in page
+
+
+def test_an_invalid_checklist_is_read_once_not_on_every_request(
+    make_app, checklist_dir, monkeypatch, caplog
+) -> None:
+    """Before: the catalogue, looked up on every request, parsed a bad file again each time."""
+    from assessor import checklist as checklist_module
+
+    parsed: list[str] = []
+    real_parse = checklist_module.parse_checklist
+
+    def counting_parse(text: str | bytes, file: str = "<string>") -> checklist_module.Checklist:
+        parsed.append(Path(file).name)
+        return real_parse(text, file)
+
+    monkeypatch.setattr(checklist_module, "parse_checklist", counting_parse)
+    good = (checklist_dir / "school-meals.yaml").read_text(encoding="utf-8")
+    bad = good.replace("id: school-meals-demo", "id: &i other-demo").replace(
+        "  - id: provision", "  - id: *i"
+    )
+    (checklist_dir / "other.yaml").write_text(bad, encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    client = make_app().test_client()
+    (record,) = [r for r in caplog.records if "checklist not offered" in r.getMessage()]
+    assert "other.yaml: line 3, column 5: anchors and aliases" in record.getMessage()
+    for _ in range(3):
+        page = client.get("/").get_data(as_text=True)
+        assert 'value="other-demo"' not in page
+        assert 'value="school-meals-demo"' in page
+    assert parsed.count("other.yaml") == 1
+    # Fixed, it is read again and offered.
+    (checklist_dir / "other.yaml").write_text(
+        good.replace("id: school-meals-demo", "id: other-demo"), encoding="utf-8"
+    )
+    for _ in range(2):
+        assert 'value="other-demo"' in client.get("/").get_data(as_text=True)
+    assert parsed.count("other.yaml") == 2
 
 
 def test_without_any_checklist_the_page_says_so(make_app, checklist_dir) -> None:

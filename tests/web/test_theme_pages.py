@@ -125,9 +125,11 @@ def test_evidence_over_the_limit_is_refused_and_kept(app, pages, started) -> Non
     # Nothing was saved.
     assert saved_answers(app, started) == {}
     # Evidence at exactly the limit is fine.
-    data["free-meals-nutrition-evidence"] = "x" * MAX_EVIDENCE_CHARS
+    at_limit = ("x" * 99 + " ") * (MAX_EVIDENCE_CHARS // 100 - 1) + "x" * 100
+    assert len(at_limit) == MAX_EVIDENCE_CHARS
+    data["free-meals-nutrition-evidence"] = at_limit
     pages.post(started + "theme/provision", data)
-    assert saved_answers(app, started)["free-meals-nutrition"].evidence == "x" * MAX_EVIDENCE_CHARS
+    assert saved_answers(app, started)["free-meals-nutrition"].evidence == at_limit
 
 
 def test_an_invalid_level_is_refused(app, pages, started) -> None:
