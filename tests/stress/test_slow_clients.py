@@ -7,8 +7,9 @@ clients made ``/healthz`` time out for 30 s). ``assessor serve`` reads requests 
 worker's event loop and hands only complete ones to its threads (assessor/serving.py), with a
 deadline for the head and for the body. Here 40 slow clients keep trickling (and reconnect
 when the server drops them, as an attacker would) while 10 users start assessments, save a
-theme page and check health; the users' 99th-percentile latency must stay under 1 s, and every
-one of their requests must succeed.
+theme page and check health; the users' 99th-percentile latency must stay under 1 s (or, on a
+machine so busy that the same users alone, measured just before, already take longer, under 1.5
+times that), and every one of their requests must succeed.
 
 Bounded: about 30 s of traffic per test, each request times out after 10 s; 127.0.0.1 only.
 """
@@ -41,6 +42,7 @@ WARM_UP = 3.0  # seconds the slow clients have before the users start
 WORK_FOR = 12.0  # seconds the users work (alone first, for comparison; then with the slow clients)
 THINK = 0.3  # seconds a user pauses between two requests
 P99_BOUND = 1.0  # seconds
+SLOWER_AT_MOST = 1.5  # times the users' own p99 without the slow clients, when that is over 1 s
 CHECKLIST = load_checklist(PROJECT_ROOT / "checklists" / "osce-odihr-2017-migrant-integration.yaml")
 THEME = CHECKLIST.themes[0]
 
@@ -212,7 +214,11 @@ def _check(server: LiveServer, what: str, first: bytes, piece: Callable[[int], b
         path.write_text(json.dumps(figures) + "\n", encoding="utf-8")
     assert errors == []
     assert len(timings) >= USERS * 5
-    assert p99 < P99_BOUND, f"p99 {p99:.2f} s"
+    # 1 s on a quiet machine; on a busy one (CI shares its cores) the same users alone in the
+    # same run set the bar: the slow clients may not make them more than half as slow again.
+    # The old worker failed either way: its users timed out (10 s) or got errors.
+    bound = max(P99_BOUND, SLOWER_AT_MOST * percentile(alone, 0.99))
+    assert p99 < bound, f"p99 {p99:.2f} s (alone {percentile(alone, 0.99):.2f} s)"
     assert server.health() == 200
 
 
