@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -65,6 +66,45 @@ def fingerprint(answer: Answer | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
+#: An action's progress: key and label, in the order a plan goes through them.
+ACTION_STATUSES: tuple[tuple[str, str], ...] = (
+    ("not_started", "Not started"),
+    ("in_progress", "In progress"),
+    ("done", "Done"),
+)
+ACTION_STATUS_KEYS: tuple[str, ...] = tuple(key for key, _ in ACTION_STATUSES)
+MAX_ACTION_CHARS = 2000
+MAX_OWNER_CHARS = 200
+MAX_BUDGET_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Action:
+    """What will be done about one gap (a criterion below the top level), by whom, by when.
+
+    ``due`` is a date or ``None``; ``target_level`` a level key above the criterion's current
+    level (or ``None`` if not set); ``status`` one of :data:`ACTION_STATUS_KEYS`.
+    """
+
+    action: str = ""
+    owner: str = ""
+    due: date | None = None
+    target_level: str | None = None
+    status: str = "not_started"
+    budget: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form of this action (``due`` as ISO ``YYYY-MM-DD``)."""
+        return {
+            "action": self.action,
+            "owner": self.owner,
+            "due": self.due.isoformat() if self.due else None,
+            "target_level": self.target_level,
+            "status": self.status,
+            "budget": self.budget,
+        }
+
+
 @dataclass(frozen=True)
 class AssessmentInfo:
     """Who assesses what: the assessment's descriptive fields."""
@@ -83,6 +123,8 @@ class AnswersFile:
     checklist_version: str
     assessment: AssessmentInfo
     answers: Mapping[str, Answer] = field(default_factory=lambda: MappingProxyType({}))
+    #: The action plan: an action per criterion id (optional; files before it have none).
+    actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form of this file."""
