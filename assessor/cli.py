@@ -111,7 +111,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     answers_file, checklist = loaded
-    data = gap_analysis_to_dict(score(checklist, answers_file.answers))
+    data = gap_analysis_to_dict(score(checklist, answers_file.answers), answers_file.actions)
     info = answers_file.assessment
     result = {
         "checklist": data.pop("checklist"),
