@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 
 from openpyxl import Workbook
@@ -155,6 +155,25 @@ def to_xlsx(plan: ActionPlan, *, title: str = SHEET_TITLE) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+#: The formats the plan is written in: file extension -> media type.
+MEDIA_TYPES: Mapping[str, str] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+FORMATS: tuple[str, ...] = tuple(MEDIA_TYPES)
+
+
+def render(plan: ActionPlan, file_format: str, *, title: str = SHEET_TITLE) -> bytes:
+    """The plan in one of :data:`FORMATS` ("xlsx" or "csv"); ``ValueError`` for any other."""
+    renderers: dict[str, Callable[[], bytes]] = {
+        "xlsx": lambda: to_xlsx(plan, title=title),
+        "csv": lambda: to_csv(plan),
+    }
+    if file_format not in renderers:
+        raise ValueError(f"unknown format {file_format!r}; expected one of {', '.join(FORMATS)}")
+    return renderers[file_format]()
 
 
 def _clean(text: str) -> str:
