@@ -6,28 +6,38 @@ The answers file is the exchange format between the app (export / import) and th
     {"checklist": "<checklist id>", "checklist_version": "<version>",
      "assessment": {"title": "...", "organisation": "...", "country": "...",
                     "respondent": "government" | "ngo" | "other"},
-     "answers": {"<criterion id>": {"level": "<level key>" | null, "evidence": "..."}}}
+     "answers": {"<criterion id>": {"level": "<level key>" | null, "evidence": "..."}},
+     "actions": {"<criterion id>": {"action": "...", "owner": "...", "due": "2027-06-30" | null,
+                                    "target_level": "<scored level key>" | null,
+                                    "status": "not_started" | "in_progress" | "done",
+                                    "budget": "..."}}}
 
-A criterion missing from ``answers`` is unanswered. A file is checked, not repaired: every problem
-is listed, including keys given twice in one object and text that breaks the one rule for user
-text (:mod:`assessor.text`: characters no one types, too many lines, runs without a space).
-Evidence is kept exactly as written; titles and names are trimmed as a form trims them. This
-module is pure: no Flask, no database.
+A criterion missing from ``answers`` is unanswered. ``actions`` (the action plan: what will be
+done about a gap, by whom, by when) is optional and written only when there are some, so every
+file written before the action plan existed stays valid and round-trips unchanged.
+
+A file is checked, not repaired: every problem is listed, including keys given twice in one
+object and text that breaks the one rule for user text (:mod:`assessor.text`: characters no one
+types, too many lines, runs without a space). Evidence and an action's text are kept exactly as
+written; titles, names, owners and budgets are trimmed as a form trims them. This module is
+pure: no Flask, no database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 from assessor.checklist import Checklist
 from assessor.countries import OSCE_PARTICIPATING_STATES
-from assessor.levels import LEVEL_KEYS
+from assessor.levels import LEVEL_KEYS, LEVELS
 from assessor.text import clean_line, is_blank, limit_problems, listed, never_typed, quoted
 
 MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
@@ -65,6 +75,72 @@ def fingerprint(answer: Answer | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
+#: An action's progress: key and label, in the order a plan goes through them.
+ACTION_STATUSES: tuple[tuple[str, str], ...] = (
+    ("not_started", "Not started"),
+    ("in_progress", "In progress"),
+    ("done", "Done"),
+)
+ACTION_STATUS_KEYS: tuple[str, ...] = tuple(key for key, _ in ACTION_STATUSES)
+MAX_ACTION_CHARS = 2000
+MAX_OWNER_CHARS = 200
+MAX_BUDGET_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Action:
+    """What will be done about one gap (a criterion below the top level), by whom, by when.
+
+    ``due`` is a date or ``None``; ``target_level`` a level key above the criterion's current
+    level (or ``None`` if not set); ``status`` one of :data:`ACTION_STATUS_KEYS`.
+    """
+
+    action: str = ""
+    owner: str = ""
+    due: date | None = None
+    target_level: str | None = None
+    status: str = "not_started"
+    budget: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form of this action (``due`` as ISO ``YYYY-MM-DD``)."""
+        return {
+            "action": self.action,
+            "owner": self.owner,
+            "due": self.due.isoformat() if self.due else None,
+            "target_level": self.target_level,
+            "status": self.status,
+            "budget": self.budget,
+        }
+
+
+#: The levels an action may aim for: those that carry points (not "Don't know" or "Not
+#: applicable"), lowest first.
+TARGET_LEVEL_KEYS: tuple[str, ...] = tuple(
+    level.key for level in LEVELS if level.points is not None
+)
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_due(value: str) -> date | None:
+    """The date an ISO ``YYYY-MM-DD`` text names, or ``None`` if it is not one (or no real
+    date, such as 2027-02-30). Other ISO forms (``20270630``, week dates) are refused."""
+    if not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def action_fingerprint(action: Action | None) -> str:
+    """A short digest of an action, to tell whether it changed since a page was opened."""
+    data = action.to_dict() if action is not None else None
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
 @dataclass(frozen=True)
 class AssessmentInfo:
     """Who assesses what: the assessment's descriptive fields."""
@@ -83,6 +159,8 @@ class AnswersFile:
     checklist_version: str
     assessment: AssessmentInfo
     answers: Mapping[str, Answer] = field(default_factory=lambda: MappingProxyType({}))
+    #: The action plan: an action per criterion id (optional; files before it have none).
+    actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form of this file."""
@@ -99,11 +177,21 @@ class AnswersFile:
                 crit_id: {"level": answer.level, "evidence": answer.evidence}
                 for crit_id, answer in self.answers.items()
             },
+            # Only when there are some: files without a plan stay as they always were.
+            **(
+                {"actions": {crit_id: a.to_dict() for crit_id, a in self.actions.items()}}
+                if self.actions
+                else {}
+            ),
         }
 
     def to_json(self) -> str:
         """The answers file as JSON text (stable key order, UTF-8 kept readable)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+#: The keys an answers file may have at the top.
+TOP_LEVEL_FIELDS = ("checklist", "checklist_version", "assessment", "answers", "actions")
 
 
 class AnswersError(Exception):
@@ -206,6 +294,66 @@ def validate_answer(crit_id: str, data: Any) -> tuple[Answer | None, list[str]]:
     return Answer(level=level, evidence=evidence), []
 
 
+ACTION_FIELDS = ("action", "owner", "due", "target_level", "status", "budget")
+
+
+def validate_action(crit_id: str, data: Any) -> tuple[Action | None, list[str]]:
+    """Check one criterion's action object; return the action (if valid) and the problems.
+
+    ``action`` (what will be done) is required; the other fields may be left out. The target
+    is checked against the scale only: whether it is above the criterion's current level
+    depends on answers that may change after the action was planned.
+    """
+    where = f"action for {quoted(crit_id)}"
+    if not isinstance(data, dict):
+        return None, [f"{where} must be an object, not {_type_name(data)}"]
+    problems = [
+        f"{where}: unknown field {quoted(k)}" for k in sorted(set(data) - set(ACTION_FIELDS))
+    ]
+    text = data.get("action")
+    problems += _text_problems(
+        text, f"{where}: action", MAX_ACTION_CHARS, required=True, multiline=True
+    )
+    owner = data.get("owner", "")
+    problems += _text_problems(owner, f"{where}: owner", MAX_OWNER_CHARS, required=False)
+    budget = data.get("budget", "")
+    problems += _text_problems(budget, f"{where}: budget", MAX_BUDGET_CHARS, required=False)
+    raw_due = data.get("due")
+    due: date | None = None
+    if raw_due is not None:
+        due = parse_due(raw_due) if isinstance(raw_due, str) else None
+        if due is None:
+            problems.append(
+                f"{where}: due date {quoted(raw_due)} is not a real date written YYYY-MM-DD "
+                "(for example 2027-06-30)"
+            )
+    target = data.get("target_level")
+    if target is not None and target not in TARGET_LEVEL_KEYS:
+        problems.append(
+            f"{where}: invalid target level {quoted(target)}; expected one of "
+            f"{', '.join(TARGET_LEVEL_KEYS)}"
+        )
+    status = data.get("status", "not_started")
+    if status not in ACTION_STATUS_KEYS:
+        problems.append(
+            f"{where}: invalid status {quoted(status)}; expected one of "
+            f"{', '.join(ACTION_STATUS_KEYS)}"
+        )
+    if problems:
+        return None, problems
+    return (
+        Action(
+            action=str(text),
+            owner=clean_line(owner),
+            due=due,
+            target_level=target,
+            status=status,
+            budget=clean_line(budget),
+        ),
+        [],
+    )
+
+
 class _JSONObject(dict[str, Any]):
     """A JSON object that remembers which keys it was given more than once (JSON allows it;
     ``json.loads`` keeps the last silently, so a file could say two things at once)."""
@@ -273,8 +421,7 @@ def parse_answers_file(
 
     problems = _duplicate_key_problems(data)
     problems += [
-        f"unknown top-level field {quoted(k)}"
-        for k in sorted(set(data) - {"checklist", "checklist_version", "assessment", "answers"})
+        f"unknown top-level field {quoted(k)}" for k in sorted(set(data) - set(TOP_LEVEL_FIELDS))
     ]
     checklist_id = data.get("checklist")
     checklist: Checklist | None = None
@@ -308,15 +455,35 @@ def parse_answers_file(
             if answer is not None:
                 answers[crit_id] = answer
 
+    actions: dict[str, Action] = {}
+    if "actions" in data:
+        raw_actions = data["actions"]
+        if not isinstance(raw_actions, dict):
+            problems.append(f"'actions' must be an object, not {_type_name(raw_actions)}")
+        else:
+            for crit_id, raw_action in raw_actions.items():
+                if checklist is not None and not checklist.has_criterion(crit_id):
+                    problems.append(
+                        f"action for unknown criterion id {quoted(crit_id)} for checklist "
+                        f"{quoted(checklist.id)}"
+                    )
+                    continue
+                action, action_problems = validate_action(crit_id, raw_action)
+                problems += action_problems
+                if action is not None:
+                    actions[crit_id] = action
+
     if problems or checklist is None or info is None or not isinstance(version, str):
         raise AnswersError(problems)
     ordered = {c.id: answers[c.id] for c in checklist.criteria if c.id in answers}
+    planned = {c.id: actions[c.id] for c in checklist.criteria if c.id in actions}
     return (
         AnswersFile(
             checklist_id=checklist.id,
             checklist_version=version,
             assessment=info,
             answers=MappingProxyType(ordered),
+            actions=MappingProxyType(planned),
         ),
         checklist,
     )

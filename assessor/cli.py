@@ -111,7 +111,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     answers_file, checklist = loaded
-    data = gap_analysis_to_dict(score(checklist, answers_file.answers))
+    data = gap_analysis_to_dict(score(checklist, answers_file.answers), answers_file.actions)
     info = answers_file.assessment
     result = {
         "checklist": data.pop("checklist"),
@@ -153,6 +153,68 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     try:
         write_atomically(output, pdf)
+    except OSError as exc:
+        print(f"assessor: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(output)
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Write the action plan of an answers file as XLSX or CSV; print its path.
+
+    The format comes from the file's extension (or ``--format``); exit status 2 for an output
+    that names no known format, 1 if the answers file is bad or the file cannot be written.
+    """
+    from assessor.files import OutputPathError, output_path, plan_filename, write_atomically
+    from assessor.plan import action_plan
+    from assessor.report.spreadsheet import FORMATS, render
+    from assessor.scoring import score
+
+    known = " or ".join(f".{f}" for f in FORMATS)
+    file_format = args.format or FORMATS[0]
+    today = date.today()
+    # The default name needs the title, read later; until then a name no argument can hold.
+    unnamed = "\0"
+    try:  # before reading anything: a mistyped folder or extension is told at once
+        output = output_path(args.output, unnamed, Path("reports"))
+    except OutputPathError as exc:
+        print(f"assessor: cannot write the plan to {args.output}: {exc}", file=sys.stderr)
+        return 1
+    if output.name != unnamed:  # a file name was given: its extension decides the format
+        extension = output.suffix.lower().lstrip(".")
+        if extension not in FORMATS:
+            print(
+                f"assessor plan: cannot tell the format of {args.output}: give a file name "
+                f"ending in {known}, or a folder",
+                file=sys.stderr,
+            )
+            return 2
+        if args.format and args.format != extension:
+            print(
+                f"assessor plan: --format {args.format} does not match {args.output}",
+                file=sys.stderr,
+            )
+            return 2
+        file_format = extension
+    loaded = _load_answers(args)
+    if loaded is None:
+        return 1
+    answers_file, checklist = loaded
+    title = answers_file.assessment.title
+    if output.name == unnamed:
+        output = output.with_name(plan_filename(title, today, file_format, checklist.id))
+    plan = action_plan(score(checklist, answers_file.answers), answers_file.actions, today)
+    if plan.other_actions:
+        print(
+            f"assessor: note: {_count(len(plan.other_actions), 'action')} left out of the plan, "
+            "for criteria that are not gaps (fully in place or not applicable): "
+            f"{', '.join(checklist.code(crit_id) for crit_id in plan.other_actions)}",
+            file=sys.stderr,
+        )
+    data = render(plan, file_format, title=f"Action plan: {title}")
+    try:
+        write_atomically(output, data)
     except OSError as exc:
         print(f"assessor: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -338,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text, func in (
         ("score", "print the gap analysis of an answers file as JSON", cmd_score),
         ("report", "write the gap-analysis PDF of an answers file", cmd_report),
+        ("plan", "write the action plan of an answers file as XLSX or CSV", cmd_plan),
     ):
         command = sub.add_parser(name, help=help_text)
         command.add_argument("answers", metavar="ANSWERS.json", help="answers file (JSON)")
@@ -361,6 +424,20 @@ def build_parser() -> argparse.ArgumentParser:
                 default=DEFAULT_AUDIENCE,
                 help="; ".join(f"{a.key}: {a.kind.lower()}" for a in AUDIENCE_TABLE)
                 + f" (default: {DEFAULT_AUDIENCE})",
+            )
+        if name == "plan":
+            command.add_argument(
+                "-o",
+                "--output",
+                metavar="PATH",
+                help="PLAN.xlsx or PLAN.csv (the extension picks the format), or existing "
+                "folder (DIR/), to write (default: reports/<title>-action-plan-<date>.xlsx)",
+            )
+            command.add_argument(
+                "--format",
+                choices=("xlsx", "csv"),
+                default=None,
+                help="the format when -o names a folder or is left out (default: xlsx)",
             )
 
     database = sub.add_parser("db", help="manage the database schema")

@@ -39,6 +39,13 @@ def report_filename(
     return f"{slug(title, fallback)}-{audience}-{generated_on.isoformat()}.pdf"
 
 
+def plan_filename(
+    title: str, generated_on: date, extension: str = "xlsx", fallback: str = "answers"
+) -> str:
+    """The file name of an assessment's action plan: ``<title>-action-plan-<date>.<ext>``."""
+    return f"{slug(title, fallback)}-action-plan-{generated_on.isoformat()}.{extension}"
+
+
 def answers_filename(title: str) -> str:
     """The file name of an assessment's answers file: ``assessment-<title>.json``."""
     return f"assessment-{slug(title)}.json"

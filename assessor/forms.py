@@ -17,18 +17,27 @@ from flask_wtf.file import FileField
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import DateInput
 
 from assessor.answers import (
+    ACTION_STATUSES,
+    MAX_ACTION_CHARS,
+    MAX_BUDGET_CHARS,
     MAX_EVIDENCE_CHARS,
     MAX_ORGANISATION_CHARS,
+    MAX_OWNER_CHARS,
     MAX_TITLE_CHARS,
     RESPONDENTS,
+    TARGET_LEVEL_KEYS,
+    Action,
     Answer,
+    action_fingerprint,
     fingerprint,
+    parse_due,
 )
 from assessor.checklist import Checklist, Criterion, Theme
 from assessor.countries import OSCE_PARTICIPATING_STATES
-from assessor.levels import LEVEL_KEYS, LEVELS
+from assessor.levels import LEVEL_KEYS, LEVELS, LEVELS_BY_KEY, label_of
 from assessor.text import MAX_LINES, clean_line, clean_text, limit_problems
 
 LEVEL_SUFFIX = "-level"
@@ -322,3 +331,160 @@ def error_items(form: FlaskForm) -> list[tuple[str, str]]:
         for message in field.errors:
             items.append((first_input_id(field), str(message)))
     return items
+
+
+# -- an action for a gap ----------------------------------------------------------------------
+
+DUE_HINT = "For example 2027-06-30 (year-month-day). Leave it empty if there is no date yet."
+
+
+def target_levels_above(level: str | None) -> tuple[str, ...]:
+    """The levels an action on a criterion answered ``level`` may aim for: the scored levels
+    above it (above *Not in place* for *Don't know* and unanswered, which earn no points)."""
+    points = LEVELS_BY_KEY[level].points if level in LEVELS_BY_KEY else None
+    floor = points if points is not None else 0
+    return tuple(
+        key
+        for key in TARGET_LEVEL_KEYS
+        if (above := LEVELS_BY_KEY[key].points) is not None and above > floor
+    )
+
+
+def valid_due(_form: Any, field: Field) -> None:
+    """A due date, if given, must be a real date written YYYY-MM-DD (what a date input sends)."""
+    if field.data and parse_due(field.data) is None:
+        raise ValidationError(
+            f"“{field.data}” is not a date: enter the due date as year-month-day, for example "
+            "2027-06-30 (your other answers are kept below)"
+        )
+
+
+class ActionForm(FlaskForm):  # type: ignore[misc]
+    """What will be done about one gap, by whom, by when: the fields of an :class:`Action`.
+
+    Call :meth:`set_current_level` before validating: the target must be above it.
+    """
+
+    action = TextAreaField(
+        "What will be done",
+        description=(
+            f"The measure, law, programme or change planned to close this gap. Up to "
+            f"{MAX_ACTION_CHARS:,} characters."
+        ),
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter what will be done about this gap"),
+            max_chars(
+                MAX_ACTION_CHARS,
+                "The action is too long: %(length)s characters. Shorten it to "
+                f"{MAX_ACTION_CHARS:,} characters or fewer (your text is kept below).",
+            ),
+            within_text_limits("The action"),
+        ],
+    )
+    owner = StringField(
+        "Owner",
+        description="The institution or unit responsible, for example “Ministry of Labour”.",
+        filters=[strip_line],
+        validators=[
+            max_chars(MAX_OWNER_CHARS, f"The owner must be {MAX_OWNER_CHARS} characters or fewer")
+        ],
+    )
+    due = StringField(
+        "Due date",
+        description=DUE_HINT,
+        widget=DateInput(),
+        filters=[strip_line],
+        validators=[valid_due],
+    )
+    target_level = SelectField(
+        "Target level",
+        description="The level this action should bring the criterion to.",
+        choices=[],
+        validate_choice=False,  # checked against the current level below
+        filters=[none_if_empty],
+    )
+    status = RadioField(
+        "Status",
+        choices=[SelectChoice(key, label) for key, label in ACTION_STATUSES],
+        default="not_started",
+        validate_choice=False,
+        validators=[
+            one_of(
+                [key for key, _ in ACTION_STATUSES],
+                "Choose the status: not started, in progress or done",
+                required=True,
+            )
+        ],
+    )
+    budget = StringField(
+        "Budget (optional)",
+        description="Amount and source, for example “EUR 40,000, AMIF”.",
+        filters=[strip_line],
+        validators=[
+            max_chars(
+                MAX_BUDGET_CHARS, f"The budget must be {MAX_BUDGET_CHARS} characters or fewer"
+            )
+        ],
+    )
+    saved = HiddenField()
+
+    current_level: str | None = None
+
+    def set_current_level(self, level: str | None) -> None:
+        """Offer as targets the levels above the criterion's current ``level``."""
+        self.current_level = level
+        self.target_level.choices = [
+            SelectChoice("", "No target set"),
+            *(SelectChoice(key, LEVELS_BY_KEY[key].label) for key in target_levels_above(level)),
+        ]
+
+    def validate_target_level(self, field: Field) -> None:
+        """The target, if chosen, must be a scored level above the current one."""
+        if field.data is None:
+            return
+        if field.data not in target_levels_above(self.current_level):
+            current = label_of(self.current_level)
+            raise ValidationError(
+                f"Choose a target above the current level ({current}): "
+                + ", ".join(label_of(key) for key in target_levels_above(self.current_level))
+            )
+
+    def to_action(self) -> Action:
+        """The action the form holds (call after it validated)."""
+        return Action(
+            action=self.action.data or "",
+            owner=self.owner.data or "",
+            due=parse_due(self.due.data) if self.due.data else None,
+            target_level=self.target_level.data,
+            status=self.status.data,
+            budget=self.budget.data or "",
+        )
+
+    def started_from(self) -> str:
+        """The fingerprint of the action the page showed when it was opened.
+
+        A request that does not say counts as having shown no action: it may plan a gap that
+        has none, but never silently overwrite a saved action.
+        """
+        value = self.saved.data
+        return value if isinstance(value, str) and value else action_fingerprint(None)
+
+
+def action_form(
+    formdata: Any | None, saved: Action | None, current_level: str | None
+) -> ActionForm:
+    """The form for a gap's action: posted ``formdata`` if given, else the ``saved`` action."""
+    data: dict[str, Any] = {"saved": action_fingerprint(saved)}
+    if formdata is None and saved is not None:
+        data |= {
+            "action": saved.action,
+            "owner": saved.owner,
+            "due": saved.due.isoformat() if saved.due else "",
+            "target_level": saved.target_level,
+            "status": saved.status,
+            "budget": saved.budget,
+        }
+    form = ActionForm(formdata=formdata, data=data if formdata is None else None)
+    form.set_current_level(current_level)
+    return form

@@ -1,18 +1,24 @@
-"""Database models: assessments and their answers, kept apart from the checklist.
+"""Database models: assessments, their answers and their action plan, kept apart from the checklist.
 
 The checklist itself never enters the database: an assessment stores only the id and version
-of the checklist it answers, and an answer only the criterion id, the level key and evidence.
+of the checklist it answers, an answer only the criterion id, the level key and evidence, and
+an action only the criterion id and what will be done about it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from assessor.answers import MAX_ORGANISATION_CHARS, MAX_TITLE_CHARS
+from assessor.answers import (
+    MAX_BUDGET_CHARS,
+    MAX_ORGANISATION_CHARS,
+    MAX_OWNER_CHARS,
+    MAX_TITLE_CHARS,
+)
 from assessor.tokens import DIGEST_CHARS, hash_token
 
 ID_CHARS = 80  # checklist ids (assessor/schema/checklist.schema.json)
@@ -85,6 +91,9 @@ class Assessment(Base):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def token(self) -> str:
@@ -117,6 +126,26 @@ class Answer(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class Action(Base):
+    """The stored action planned for one criterion (a gap) of an assessment."""
+
+    __tablename__ = "actions"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    criterion_id: Mapped[str] = mapped_column(sa.String(ID_CHARS))
+    action: Mapped[str] = mapped_column(sa.Text)
+    owner: Mapped[str] = mapped_column(sa.String(MAX_OWNER_CHARS), default="")
+    due: Mapped[date | None] = mapped_column(sa.Date)
+    target_level: Mapped[str | None] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    budget: Mapped[str] = mapped_column(sa.String(MAX_BUDGET_CHARS), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="actions")
 
 
 class RateLimitCount(Base):

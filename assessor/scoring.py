@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from assessor.answers import Answer
+from assessor.answers import Action, Answer
 from assessor.checklist import (
     Checklist,
     Commitment,
@@ -363,8 +363,12 @@ def commitment_to_dict(commitment: Commitment) -> dict[str, Any]:
     }
 
 
-def gap_to_dict(gap: Gap) -> dict[str, Any]:
-    """The JSON form of a gap; ``code`` is its criterion's display code ("2.1.a")."""
+def gap_to_dict(gap: Gap, action: Action | None = None) -> dict[str, Any]:
+    """The JSON form of a gap; ``code`` is its criterion's display code ("2.1.a").
+
+    ``action`` is the gap's action in the plan, if one is recorded: given as ``"action"`` (its
+    answers-file form, ``due`` as ISO ``YYYY-MM-DD``), ``null`` when there is none.
+    """
     return {
         "rank": gap.rank,
         "code": gap.criterion.code,
@@ -382,15 +386,20 @@ def gap_to_dict(gap: Gap) -> dict[str, Any]:
         "priority": round(float(gap.priority), 3),
         "good_practices": [good_practice_to_dict(p) for p in gap.good_practices],
         "commitments": [commitment_to_dict(c) for c in gap.commitments],
+        "action": None if action is None else action.to_dict(),
     }
 
 
-def gap_analysis_to_dict(analysis: GapAnalysis) -> dict[str, Any]:
+def gap_analysis_to_dict(
+    analysis: GapAnalysis, actions: Mapping[str, Action] | None = None
+) -> dict[str, Any]:
     """The JSON form of a gap analysis (what ``assessor score`` prints); scores to 1 decimal.
 
     Ids are the keys; each theme, recommendation, criterion and gap also carries the display
-    ``code`` ("2", "2.1", "2.1.a") that the web pages and the PDF show.
+    ``code`` ("2", "2.1", "2.1.a") that the web pages and the PDF show. ``actions`` (by
+    criterion id, an answers file's plan) puts each gap's action on it (see :func:`gap_to_dict`).
     """
+    actions = actions or {}
     checklist = analysis.checklist
     counts = analysis.counts
     return {
@@ -438,5 +447,5 @@ def gap_analysis_to_dict(analysis: GapAnalysis) -> dict[str, Any]:
             }
             for r in analysis.recommendations
         ],
-        "gaps": [gap_to_dict(g) for g in analysis.gaps],
+        "gaps": [gap_to_dict(g, actions.get(g.criterion.id)) for g in analysis.gaps],
     }

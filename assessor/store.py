@@ -1,7 +1,9 @@
 """Saving and loading assessments: the functions the views call.
 
-Answers cross this boundary as :class:`assessor.answers.Answer` dataclasses; database rows stay
-inside. Every write is one transaction: all of it is saved, or none of it.
+Answers and actions cross this boundary as :class:`assessor.answers.Answer` and
+:class:`assessor.answers.Action` dataclasses; database rows stay inside. Every write is one
+transaction: all of it is saved, or none of it. A save that started from a page shown earlier
+does not overwrite what someone else saved meanwhile: it reports the conflict instead.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from assessor import db, models, tokens
-from assessor.answers import Answer, AnswersFile, AssessmentInfo, fingerprint
+from assessor.answers import (
+    Action,
+    Answer,
+    AnswersFile,
+    AssessmentInfo,
+    action_fingerprint,
+    fingerprint,
+)
 from assessor.checklist import Checklist
 
 
@@ -30,10 +39,27 @@ class SaveResult:
     conflicts: Mapping[str, Answer | None] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ActionSaveResult:
+    """What saving an action did: the assessment's new revision, and any conflict.
+
+    ``saved`` is false when someone else changed the action since the page was opened (and
+    the user's own differs from theirs); ``theirs`` is then what they saved (``None`` if they
+    removed it).
+    """
+
+    revision: int
+    saved: bool = True
+    theirs: Action | None = None
+
+
 def create_assessment(
-    info: AssessmentInfo, checklist: Checklist, answers: Mapping[str, Answer] | None = None
+    info: AssessmentInfo,
+    checklist: Checklist,
+    answers: Mapping[str, Answer] | None = None,
+    actions: Mapping[str, Action] | None = None,
 ) -> models.Assessment:
-    """Start a new assessment of a checklist (with answers, if any), and return it."""
+    """Start a new assessment of a checklist (with answers and actions, if any); return it."""
     with db.write_transaction() as session:
         assessment = models.Assessment(
             token=tokens.new_token(),
@@ -48,6 +74,10 @@ def create_assessment(
         session.flush()
         if answers:
             _upsert(session, assessment.id, answers)
+        if actions:
+            for cid, action in actions.items():
+                _write_action(session, assessment.id, cid, action)
+        if answers or actions:
             assessment.revision = 1
     return assessment
 
@@ -97,18 +127,7 @@ def save_answers(
     answers were given against is recorded with the assessment.
     """
     with db.write_transaction() as session:
-        # Updating the assessment first locks its row (PostgreSQL), so saves to one
-        # assessment happen one after another; on SQLite the whole database is locked.
-        revision: int = session.execute(
-            sa.update(models.Assessment)
-            .where(models.Assessment.id == assessment.id)
-            .values(
-                revision=models.Assessment.revision + 1,
-                updated_at=models.utcnow(),
-                checklist_version=checklist.version,
-            )
-            .returning(models.Assessment.revision)
-        ).scalar_one()
+        revision = _bump_revision(session, assessment, checklist.version)
         conflicts: dict[str, Answer | None] = {}
         to_write = dict(answers)
         if started_from is not None and answers:
@@ -183,6 +202,111 @@ def _dialect_insert(dialect: str) -> Any:
     return inserts[dialect]
 
 
+def _bump_revision(session: Any, assessment: models.Assessment, version: str) -> int:
+    """Mark the assessment saved now; return its new revision.
+
+    Updating the assessment first locks its row (PostgreSQL), so saves to one assessment happen
+    one after another; on SQLite the whole database is locked.
+    """
+    revision: int = session.execute(
+        sa.update(models.Assessment)
+        .where(models.Assessment.id == assessment.id)
+        .values(
+            revision=models.Assessment.revision + 1,
+            updated_at=models.utcnow(),
+            checklist_version=version,
+        )
+        .returning(models.Assessment.revision)
+    ).scalar_one()
+    return revision
+
+
+def _action_of(row: models.Action) -> Action:
+    return Action(
+        action=row.action,
+        owner=row.owner,
+        due=row.due,
+        target_level=row.target_level,
+        status=row.status,
+        budget=row.budget,
+    )
+
+
+def load_actions(assessment: models.Assessment) -> dict[str, Action]:
+    """The saved action plan of an assessment: an action by criterion id."""
+    stmt = sa.select(models.Action).where(models.Action.assessment_id == assessment.id)
+    return {row.criterion_id: _action_of(row) for row in db.session().scalars(stmt)}
+
+
+def load_action(assessment: models.Assessment, criterion_id: str) -> Action | None:
+    """The saved action for one criterion of an assessment, or ``None``."""
+    return _current_action(db.session(), assessment.id, criterion_id)
+
+
+def _current_action(session: Any, assessment_id: int, criterion_id: str) -> Action | None:
+    stmt = sa.select(models.Action).where(
+        models.Action.assessment_id == assessment_id,
+        models.Action.criterion_id == criterion_id,
+    )
+    row = session.scalars(stmt).one_or_none()
+    return None if row is None else _action_of(row)
+
+
+def save_action(
+    assessment: models.Assessment,
+    criterion_id: str,
+    action: Action | None,
+    checklist: Checklist,
+    started_from: str | None = None,
+) -> ActionSaveResult:
+    """Save (or, with ``None``, remove) the action for one criterion, in one transaction.
+
+    With ``started_from`` (the :func:`~assessor.answers.action_fingerprint` of the action as
+    the user first saw it), an action someone else has changed since is not overwritten: the
+    result says so and carries theirs. Saving what they saved anyway is no conflict.
+    """
+    with db.write_transaction() as session:
+        revision = _bump_revision(session, assessment, checklist.version)
+        if started_from is not None:
+            theirs = _current_action(session, assessment.id, criterion_id)
+            if action_fingerprint(theirs) not in (started_from, action_fingerprint(action)):
+                return ActionSaveResult(revision=revision, saved=False, theirs=theirs)
+        _write_action(session, assessment.id, criterion_id, action)
+    return ActionSaveResult(revision=revision)
+
+
+def _write_action(
+    session: Any, assessment_id: int, criterion_id: str, action: Action | None
+) -> None:
+    """Insert, update or (for ``None``) delete one criterion's action in one statement."""
+    if action is None:
+        session.execute(
+            sa.delete(models.Action).where(
+                models.Action.assessment_id == assessment_id,
+                models.Action.criterion_id == criterion_id,
+            )
+        )
+        return
+    values = {
+        "action": action.action,
+        "owner": action.owner,
+        "due": action.due,
+        "target_level": action.target_level,
+        "status": action.status,
+        "budget": action.budget,
+        "updated_at": models.utcnow(),
+    }
+    insert = _dialect_insert(session.get_bind().dialect.name)
+    stmt = insert(models.Action).values(
+        assessment_id=assessment_id, criterion_id=criterion_id, **values
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["assessment_id", "criterion_id"],
+        set_={name: getattr(stmt.excluded, name) for name in values},
+    )
+    session.execute(stmt)
+
+
 def assessment_info(assessment: models.Assessment) -> AssessmentInfo:
     """The descriptive fields of an assessment."""
     return AssessmentInfo(
@@ -194,17 +318,24 @@ def assessment_info(assessment: models.Assessment) -> AssessmentInfo:
 
 
 def to_answers_file(assessment: models.Assessment, checklist: Checklist) -> AnswersFile:
-    """The assessment as an answers file: its answers to the checklist's criteria, in order."""
+    """The assessment as an answers file: its answers to the checklist's criteria and its
+    action plan, both in checklist order."""
     saved = load_answers(assessment)
     ordered = {c.id: saved[c.id] for c in checklist.criteria if c.id in saved}
+    actions = load_actions(assessment)
+    planned = {c.id: actions[c.id] for c in checklist.criteria if c.id in actions}
     return AnswersFile(
         checklist_id=checklist.id,
         checklist_version=assessment.checklist_version,
         assessment=assessment_info(assessment),
         answers=MappingProxyType(ordered),
+        actions=MappingProxyType(planned),
     )
 
 
 def import_answers_file(answers_file: AnswersFile, checklist: Checklist) -> models.Assessment:
-    """Create a new assessment from a validated answers file, all at once or not at all."""
-    return create_assessment(answers_file.assessment, checklist, answers_file.answers)
+    """Create a new assessment from a validated answers file (answers and action plan), all at
+    once or not at all."""
+    return create_assessment(
+        answers_file.assessment, checklist, answers_file.answers, answers_file.actions
+    )

@@ -231,3 +231,129 @@ def test_a_file_of_many_long_problems_gets_a_short_report(find) -> None:
     assert len(found) == 51
     assert found[-1] == "... and 450 more problems"
     assert all(len(problem) < 1_000 for problem in found)
+
+
+# -- the action plan ----------------------------------------------------------------------------
+
+
+def planned() -> dict:
+    return valid() | {
+        "actions": {
+            "monitoring-uptake": {
+                "action": "Publish the survey\nevery spring.",
+                "owner": "  Statistics office ",
+                "due": "2027-06-30",
+                "target_level": "full",
+                "status": "in_progress",
+                "budget": "EUR 40,000, AMIF",
+            },
+            "free-meals-eligibility": {"action": "Only the text is required"},
+        }
+    }
+
+
+def test_actions_are_read_in_checklist_order_and_written_back(find):
+    from datetime import date
+
+    from assessor.answers import Action
+
+    parsed, _ = parse_answers_file(json.dumps(planned()), find)
+    assert list(parsed.actions) == ["free-meals-eligibility", "monitoring-uptake"]
+    assert parsed.actions["monitoring-uptake"] == Action(
+        action="Publish the survey\nevery spring.",
+        owner="Statistics office",  # one-line fields are trimmed, as a form trims them
+        due=date(2027, 6, 30),
+        target_level="full",
+        status="in_progress",
+        budget="EUR 40,000, AMIF",
+    )
+    assert parsed.actions["free-meals-eligibility"] == Action(action="Only the text is required")
+    again, _ = parse_answers_file(parsed.to_json(), find)
+    assert again == parsed
+    assert json.loads(parsed.to_json())["actions"]["free-meals-eligibility"] == {
+        "action": "Only the text is required",
+        "owner": "",
+        "due": None,
+        "target_level": None,
+        "status": "not_started",
+        "budget": "",
+    }
+
+
+def test_a_file_without_actions_round_trips_byte_identical(find):
+    data = valid()
+    order = ["free-meals-eligibility", "free-meals-nutrition", "monitoring-uptake"]
+    data["answers"] = {crit: data["answers"][crit] for crit in order}  # the checklist's order
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    parsed, _ = parse_answers_file(text, find)
+    assert parsed.actions == {}
+    assert parsed.to_json() == text
+    # An empty plan is as good as none.
+    empty, _ = parse_answers_file(json.dumps(data | {"actions": {}}), find)
+    assert empty.to_json() == text
+
+
+def action_problems(find, action, crit="monitoring-uptake") -> list[str]:
+    return problems(find, valid() | {"actions": {crit: action}})
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [
+        ({"action": "x", "due": "2027-02-30"}, "due date '2027-02-30' is not a real date"),
+        ({"action": "x", "due": "30/06/2027"}, "written YYYY-MM-DD (for example 2027-06-30)"),
+        ({"action": "x", "due": "20270630"}, "due date '20270630' is not a real date"),
+        ({"action": "x", "due": "٢٠٢٧-٠٦-٣٠"}, "is not a real date"),
+        ({"action": "x", "due": 20270630}, "due date 20270630 is not a real date"),
+        ({"action": "x", "status": "started"}, "invalid status 'started'; expected one of"),
+        ({"action": "x", "target_level": "unknown"}, "invalid target level 'unknown'"),
+        ({"action": "x", "target_level": "not_applicable"}, "invalid target level"),
+        ({"action": "x", "target_level": "perfect"}, "invalid target level 'perfect'"),
+        (
+            {"action": "x", "owner": "o" * 201},
+            "owner is too long (201 characters; the limit is 200)",
+        ),
+        ({"action": "x", "budget": "b" * 201}, "budget is too long (201 characters"),
+        ({"action": "a " * 1001}, "action is too long (2002 characters; the limit is 2000)"),
+        ({"action": "   "}, "action for 'monitoring-uptake': action must not be empty"),
+        ({"owner": "Ministry"}, "action must be a string, not null"),
+        ({"action": "x", "owner": None}, "owner must be a string, not null"),
+        ({"action": "x", "who": "?"}, "unknown field 'who'"),
+        ({"action": "x\u202e"}, "characters no one types"),
+        ({"action": "x" * 1001}, "without a space"),
+        ({"action": "x\n" * 101}, "has 102 lines; the limit is 100"),
+        ("do it", "action for 'monitoring-uptake' must be an object, not a string"),
+    ],
+)
+def test_each_action_problem_is_named(find, action, expected):
+    found = action_problems(find, action)
+    assert any(expected in problem for problem in found), found
+
+
+def test_actions_for_unknown_criteria_and_a_bad_plan_are_refused(find):
+    assert action_problems(find, {"action": "x"}, crit="no-such") == [
+        "action for unknown criterion id 'no-such' for checklist 'school-meals-demo'"
+    ]
+    assert problems(find, valid() | {"actions": []}) == ["'actions' must be an object, not a list"]
+
+
+def test_every_action_problem_is_listed_with_the_others(find):
+    data = planned()
+    data["answers"]["monitoring-uptake"]["level"] = "great"
+    data["actions"]["monitoring-uptake"] |= {"due": "2027-13-01", "status": "later"}
+    data["actions"]["nope"] = {"action": "x"}
+    found = problems(find, data)
+    assert len(found) == 4, found
+    assert any("invalid level 'great'" in p for p in found)
+    assert any("due date '2027-13-01'" in p for p in found)
+    assert any("invalid status 'later'" in p for p in found)
+    assert any("unknown criterion id 'nope'" in p for p in found)
+
+
+def test_the_target_may_be_any_scored_level_in_a_file(find):
+    """Whether a target is above the current level depends on answers that change later: a
+    file is checked against the scale only, so an export always imports back."""
+    for target in ("not_in_place", "planned", "partial", "full"):
+        data = valid() | {"actions": {"monitoring-uptake": {"action": "x", "target_level": target}}}
+        parsed, _ = parse_answers_file(json.dumps(data), find)
+        assert parsed.actions["monitoring-uptake"].target_level == target

@@ -7,7 +7,7 @@ import os
 import resource
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -421,3 +421,124 @@ def test_score_with_an_alias_bomb_in_the_checklist_folder(tmp_path, answers_path
     assert result.returncode == 1
     assert len(result.stderr) < 2000
     assert "(invalid checklist: " in result.stderr and "anchors and aliases" in result.stderr
+
+
+# -- the action plan ----------------------------------------------------------------------------
+
+ACTIONS = {
+    "free-meals-nutrition": {
+        "action": '=HYPERLINK("http://x") adopt the nutrition standard',
+        "owner": "Агентство по питанию",
+        "due": "2027-06-30",
+        "target_level": "full",
+        "status": "in_progress",
+        "budget": "EUR 40,000, AMIF",
+    },
+    "monitoring-uptake": {"action": "Keep the survey", "owner": "Statistics", "status": "done"},
+}
+
+
+@pytest.fixture
+def planned_path(tmp_path: Path) -> Path:
+    path = tmp_path / "planned.json"
+    path.write_text(json.dumps(answers(actions=ACTIONS)), encoding="utf-8")
+    return path
+
+
+def test_score_puts_each_gaps_action_on_it(capsys, planned_path, checklist_dir):
+    status, out, err = run(capsys, "score", str(planned_path), "--checklists", str(checklist_dir))
+    assert (status, err) == (0, "")
+    gaps = {g["criterion_id"]: g for g in json.loads(out)["gaps"]}
+    assert gaps["free-meals-nutrition"]["action"] == ACTIONS["free-meals-nutrition"]
+    assert gaps["free-meals-eligibility"]["action"] is None
+
+
+def plan_to(capsys, path: Path, checklist_dir: Path, *options: str) -> tuple[int, str, str]:
+    return run(capsys, "plan", str(path), "--checklists", str(checklist_dir), *options)
+
+
+def test_plan_writes_an_xlsx(capsys, tmp_path, planned_path, checklist_dir):
+    import openpyxl
+
+    output = tmp_path / "PLAN.xlsx"
+    status, out, err = plan_to(capsys, planned_path, checklist_dir, "-o", str(output))
+    assert status == 0
+    assert out.strip() == str(output)
+    # The met criterion's action is not a gap of the plan: said, not silently dropped.
+    assert err == (
+        "assessor: note: 1 action left out of the plan, for criteria that are not gaps (fully "
+        "in place or not applicable): 2.1.a\n"
+    )
+    sheet = openpyxl.load_workbook(output)["Action plan"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("rank", "criterion_id", "criterion")
+    # Gaps in priority order: nutrition (planned, weight 2), eligibility, quality.
+    assert [r[1] for r in rows[1:]] == [
+        "free-meals-nutrition",
+        "free-meals-eligibility",
+        "monitoring-quality",
+    ]
+    first = rows[1]
+    assert first[8].startswith("=HYPERLINK") and first[9] == "Агентство по питанию"
+    assert first[10] == datetime(2027, 6, 30) and first[11] == "In progress"
+    assert sheet["I2"].data_type == "s"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == ["PLAN.xlsx"]
+
+
+def test_plan_writes_a_csv_by_extension(capsys, tmp_path, planned_path, checklist_dir):
+    import csv
+
+    output = tmp_path / "plan.CSV"
+    status, out, _ = plan_to(capsys, planned_path, checklist_dir, "-o", str(output))
+    assert (status, out.strip()) == (0, str(output))
+    data = output.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+    assert rows[0][-1] == "good_practices" and len(rows) == 4
+    assert rows[1][8] == "'" + ACTIONS["free-meals-nutrition"]["action"]  # defused
+    assert rows[1][10] == "2027-06-30"
+
+
+def test_plan_default_path_and_folders(capsys, tmp_path, monkeypatch, answers_path, checklist_dir):
+    monkeypatch.chdir(tmp_path)
+    today = date.today().isoformat()
+    status, out, err = plan_to(capsys, answers_path, checklist_dir)
+    assert (status, err) == (0, "")
+    assert out.strip() == str(Path("reports") / f"scoli-review-2026-action-plan-{today}.xlsx")
+    assert (tmp_path / out.strip()).read_bytes().startswith(b"PK")  # a zip: XLSX
+    (tmp_path / "out").mkdir()
+    for option, fmt in (("out", "xlsx"), ("out/", "csv")):
+        extra = ("--format", fmt) if fmt == "csv" else ()
+        status, out, _ = plan_to(capsys, answers_path, checklist_dir, "-o", option, *extra)
+        assert status == 0
+        assert Path(out.strip()) == Path(option) / f"scoli-review-2026-action-plan-{today}.{fmt}"
+        assert Path(out.strip()).is_file()
+
+
+@pytest.mark.parametrize("option", ["PLAN.ods", "PLAN", "plan.xlsx.txt"])
+def test_plan_refuses_an_unknown_extension(capsys, tmp_path, answers_path, checklist_dir, option):
+    status, out, err = plan_to(capsys, answers_path, checklist_dir, "-o", str(tmp_path / option))
+    assert (status, out) == (2, "")
+    assert "cannot tell the format of" in err and "ending in .xlsx or .csv, or a folder" in err
+    assert not list(tmp_path.glob("PLAN*")) and not list(tmp_path.glob("plan*"))
+
+
+def test_plan_refuses_a_format_that_contradicts_the_name(
+    capsys, tmp_path, answers_path, checklist_dir
+):
+    status, _, err = plan_to(
+        capsys, answers_path, checklist_dir, "-o", str(tmp_path / "p.xlsx"), "--format", "csv"
+    )
+    assert status == 2 and "--format csv does not match" in err
+
+
+def test_plan_into_a_missing_folder_or_from_a_bad_file(capsys, tmp_path, checklist_dir):
+    status, _, err = plan_to(
+        capsys, tmp_path / "missing.json", checklist_dir, "-o", str(tmp_path / "no" / "p.xlsx")
+    )
+    assert status == 1 and "does not exist (create it first)" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(answers(actions={"free-meals-nutrition": {"due": "soon"}})))
+    status, _, err = plan_to(capsys, bad, checklist_dir, "-o", str(tmp_path / "p.csv"))
+    assert status == 1 and "is not a valid answers file" in err
+    assert not (tmp_path / "p.csv").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,66 @@ def test_serve_refuses_without_a_secret_key(
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
     assert cli.main(["serve"]) == 1
     assert "export SECRET_KEY=" in capsys.readouterr().err
+
+
+def test_the_action_plan_migration_keeps_every_answer(engine: sa.Engine) -> None:
+    """0004 adds the actions table; an assessment saved before keeps its answers, has no
+    actions, and can be given some (which go when it is deleted)."""
+    db.upgrade(engine, "0003")
+    now = "2026-01-01 00:00:00+00:00"
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO assessments (token_hash, checklist_id, checklist_version, title, "
+                "organisation, country, respondent, created_at, updated_at, revision) VALUES "
+                "(:t, 'c', '1', 'T', 'O', 'Austria', 'ngo', :now, :now, 2)"
+            ),
+            {"t": "h" * 43, "now": now},
+        )
+        for crit, level in (("a", "full"), ("b", "partial"), ("c", None)):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO answers (assessment_id, criterion_id, level, evidence, "
+                    "updated_at) SELECT id, :c, :l, :e, :now FROM assessments"
+                ),
+                {"c": crit, "l": level, "e": f"Evidence {crit}", "now": now},
+            )
+    assert "actions" not in sa.inspect(engine).get_table_names()
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    with engine.begin() as connection:
+        answers = connection.execute(
+            sa.text("SELECT criterion_id, level, evidence FROM answers ORDER BY criterion_id")
+        ).all()
+        assert [tuple(row) for row in answers] == [
+            ("a", "full", "Evidence a"),
+            ("b", "partial", "Evidence b"),
+            ("c", None, "Evidence c"),
+        ]
+        assert connection.execute(sa.text("SELECT count(*) FROM actions")).scalar_one() == 0
+        connection.execute(
+            sa.text(
+                "INSERT INTO actions (assessment_id, criterion_id, action, owner, due, "
+                "target_level, status, budget, updated_at) SELECT id, 'b', 'Do it', 'Ministry', "
+                ":due, 'full', 'not_started', '', :now FROM assessments"
+            ),
+            {"due": date(2027, 6, 30), "now": now},
+        )
+        due = connection.execute(sa.text("SELECT due FROM actions")).scalar_one()
+        assert str(due) == "2027-06-30"
+        # One action per criterion of an assessment.
+        with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
+            connection.execute(
+                sa.text(
+                    "INSERT INTO actions (assessment_id, criterion_id, action, owner, status, "
+                    "budget, updated_at) SELECT id, 'b', 'Again', '', 'done', '', :now "
+                    "FROM assessments"
+                ),
+                {"now": now},
+            )
+    # Turned back, the plan goes and the answers stay.
+    with engine.connect() as connection, connection.begin():
+        command.downgrade(db.alembic_config(connection), "0003")
+    assert "actions" not in sa.inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM answers")).scalar_one() == 3

@@ -187,3 +187,93 @@ def test_concurrent_saves_do_not_fail(app: Flask, checklist, shared: bool) -> No
             assert revisions == [threads_count * saves]
         else:
             assert revisions == [saves] * threads_count
+
+
+# -- the action plan ----------------------------------------------------------------------------
+
+
+def test_save_load_and_remove_actions(ctx, checklist) -> None:
+    from datetime import date
+
+    from assessor.answers import Action, action_fingerprint
+
+    assessment = store.create_assessment(INFO, checklist)
+    assert store.load_actions(assessment) == {}
+    first = Action(
+        "Publish the rules", "Ministry", date(2027, 6, 30), "full", "in_progress", "EUR 1"
+    )
+    result = store.save_action(assessment, "free-meals-eligibility", first, checklist)
+    assert result.saved and result.revision == 1
+    assert store.load_actions(assessment) == {"free-meals-eligibility": first}
+    assert store.load_action(assessment, "free-meals-eligibility") == first
+    changed = Action("Publish and explain the rules", status="done")
+    started = action_fingerprint(first)
+    result = store.save_action(assessment, "free-meals-eligibility", changed, checklist, started)
+    assert result.saved and result.revision == 2
+    assert store.load_actions(assessment) == {"free-meals-eligibility": changed}
+    store.save_action(assessment, "free-meals-eligibility", None, checklist)
+    assert store.load_actions(assessment) == {}
+    assert store.load_action(assessment, "free-meals-eligibility") is None
+
+
+def test_a_conflicting_action_is_reported_not_overwritten(ctx, checklist) -> None:
+    from assessor.answers import Action, action_fingerprint
+
+    assessment = store.create_assessment(INFO, checklist)
+    nothing = action_fingerprint(None)
+    theirs = Action("Theirs")
+    store.save_action(assessment, "monitoring-uptake", theirs, checklist, nothing)
+    # Mine started from no action: theirs is kept, and returned.
+    result = store.save_action(assessment, "monitoring-uptake", Action("Mine"), checklist, nothing)
+    assert not result.saved and result.theirs == theirs
+    assert store.load_actions(assessment) == {"monitoring-uptake": theirs}
+    # Removing what someone else saved meanwhile is a conflict too.
+    result = store.save_action(assessment, "monitoring-uptake", None, checklist, nothing)
+    assert not result.saved
+    # The same action as theirs is no conflict; having seen theirs, mine is saved.
+    assert store.save_action(assessment, "monitoring-uptake", theirs, checklist, nothing).saved
+    started = action_fingerprint(theirs)
+    assert store.save_action(
+        assessment, "monitoring-uptake", Action("Mine"), checklist, started
+    ).saved
+    assert store.load_actions(assessment) == {"monitoring-uptake": Action("Mine")}
+    # Someone removed it meanwhile: mine (started from "Mine") is not saved over the removal.
+    store.save_action(assessment, "monitoring-uptake", None, checklist)
+    result = store.save_action(
+        assessment,
+        "monitoring-uptake",
+        Action("Mine, changed"),
+        checklist,
+        action_fingerprint(Action("Mine")),
+    )
+    assert not result.saved and result.theirs is None
+
+
+def test_the_answers_file_carries_the_plan_both_ways(ctx, checklist) -> None:
+    from assessor.answers import Action
+
+    plan = {
+        "free-meals-eligibility": Action("One", "Ministry"),
+        "monitoring-uptake": Action("Two", status="done"),
+    }
+    assessment = store.create_assessment(INFO, checklist, {"monitoring-uptake": Answer("planned")})
+    for criterion_id in ("monitoring-uptake", "free-meals-eligibility"):  # not in checklist order
+        store.save_action(assessment, criterion_id, plan[criterion_id], checklist)
+    exported = store.to_answers_file(assessment, checklist)
+    assert list(exported.actions) == ["free-meals-eligibility", "monitoring-uptake"]
+    assert dict(exported.actions) == plan
+    imported = store.import_answers_file(exported, checklist)
+    assert store.load_actions(imported) == plan
+    assert store.load_answers(imported) == {"monitoring-uptake": Answer("planned")}
+    assert store.to_answers_file(imported, checklist).to_json() == exported.to_json()
+
+
+def test_deleting_an_assessment_deletes_its_actions(ctx, checklist) -> None:
+    from assessor.answers import Action
+
+    assessment = store.create_assessment(INFO, checklist)
+    store.save_action(assessment, "monitoring-uptake", Action("Gone with it"), checklist)
+    session = db.session()
+    session.delete(session.get(models.Assessment, assessment.id))
+    session.commit()
+    assert session.scalar(sa.select(sa.func.count()).select_from(models.Action)) == 0

@@ -26,7 +26,8 @@ from assessor.checklist import (
     Recommendation,
     Theme,
 )
-from assessor.levels import LEVELS
+from assessor.levels import LEVELS, label_of
+from assessor.plan import action_plan, status_label
 from assessor.report import AUDIENCES, DEFAULT_AUDIENCE, audience_for
 from assessor.report.chart import format_score, theme_chart_svg
 from assessor.scoring import FLAG_LABELS, GapAnalysis, criterion_points
@@ -53,6 +54,11 @@ class Anchors:
     def crit(crit: Criterion) -> str:
         """The anchor of a criterion's answer."""
         return f"crit-{crit.id}"
+
+    @staticmethod
+    def plan(crit: Criterion) -> str:
+        """The anchor of a gap's entry in the action plan chapter."""
+        return f"plan-{crit.id}"
 
     @staticmethod
     def practice(practice: GoodPractice) -> str:
@@ -176,6 +182,8 @@ def environment() -> jinja2.Environment:
         longdate=_longdate,
         truncate_words=_truncate_words,
         breakable=breakable,
+        level_label=label_of,
+        status_label=status_label,
     )
     return env
 
@@ -207,6 +215,8 @@ def report_context(
                 weighted.append(("Criterion", crit.code, crit))
     words = words_for(audience, analysis, answers_file)
     practice_recs = _links(checklist, "good_practice_ids")
+    # Overdue as of the date printed on the report (part of its cache key).
+    plan = action_plan(analysis, answers_file.actions, generated_on)
     commitment_recs = _links(checklist, "commitment_ids")
     return {
         "analysis": analysis,
@@ -221,6 +231,8 @@ def report_context(
         "generator": generator,
         "anchor": Anchors,
         "gap_by_crit": {gap.criterion.id: gap for gap in analysis.gaps},
+        "plan": plan,
+        "plan_by_crit": {row.criterion.id: row for row in plan.rows},
         "top_gaps": analysis.gaps[:TOP_GAPS],
         "flag_labels": FLAG_LABELS,
         "levels": [(level, criterion_points(Answer(level.key))) for level in LEVELS],

@@ -93,11 +93,13 @@ def register_blueprints(app: Flask) -> None:
     """Add the URL converters and every blueprint."""
     from assessor.web.assessments import bp as assessments
     from assessor.web.health import bp as health
+    from assessor.web.plan import bp as plan
     from assessor.web.results import bp as results
 
     app.url_map.converters["token"] = TokenConverter
     app.register_blueprint(assessments)
     app.register_blueprint(health)
+    app.register_blueprint(plan)
     app.register_blueprint(results)
 
 

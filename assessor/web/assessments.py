@@ -296,6 +296,10 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
         form = theme_form(current, request.form, saved)
         notice = f"{EXPIRED} Your answers are below: check them and save again."
         return render_theme(assessment, checklist, current, form, saved, 400, notice)
+    if request.endpoint == "plan.action":
+        from assessor.web.plan import rerender_after_csrf_error as rerender_action
+
+        return rerender_action(args.get("token", ""), args.get("criterion_id", ""))
     if request.endpoint == "assessments.start":
         form = StartForm(formdata=request.form)
         form.set_checklists(catalogue().checklists)

@@ -45,13 +45,15 @@ def analyse(token: str) -> tuple[models.Assessment, Checklist, AnswersFile, GapA
 
 @bp.get("/a/<token:token>/results")
 def results(token: str) -> str:
-    """Scores per theme as bars, the ranked gaps with their good practices, and the PDF."""
-    assessment, checklist, _, analysis = analyse(token)
+    """Scores per theme as bars, the ranked gaps with their good practices and a link to plan
+    an action for each, and the PDF."""
+    assessment, checklist, answers_file, analysis = analyse(token)
     return render_template(
         "views/results/results.html",
         assessment=assessment,
         checklist=checklist,
         analysis=analysis,
+        actions=answers_file.actions,
         chart_rows=chart_rows(analysis),
         score_bar=score_bar_svg,
         flag_labels=FLAG_LABELS,

@@ -13,6 +13,7 @@ STATUS = {
     "start-errors": 422,
     "theme-errors": 422,
     "import-errors": 422,
+    "action-errors": 422,
     "error-400": 400,
     "error-404": 404,
     "error-413": 413,

@@ -8,6 +8,7 @@ accessibility test runs axe on it, the HTML test collects its HTML for vnu, and
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from actions import (
     fill_start_form,
     goto,
     import_answers,
+    load,
     planned_answers,
     upload_answers,
 )
@@ -40,6 +42,10 @@ KINDS = (
     *(f"theme-{n}" for n in range(1, len(OSCE.themes) + 1)),
     "review-complete",
     "results",
+    "plan-empty",
+    "action-new",
+    "action-errors",
+    "plan",
     "report-preparing",
     "report-ready",
     "error-400",
@@ -101,6 +107,16 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
         yield _visit(f"theme-{number}", goto(page, url))
     yield _visit("review-complete", goto(page, base + complete + "review"))
     yield _visit("results", goto(page, base + complete + "results"))
+
+    # The action plan: empty, then an action recorded for the first gap (once refused).
+    yield _visit("plan-empty", goto(page, base + complete + "plan"))
+    plan_first = page.get_by_role("link", name=re.compile("^Plan an action")).first
+    yield _visit("action-new", load(page, plan_first.click))
+    page.get_by_label("Due date").fill("2027-06-30")
+    yield _visit("action-errors", click_button(page, "Save the action"))
+    page.get_by_label("What will be done", exact=False).fill("Adopt the programme by decree.")
+    page.get_by_label("Owner", exact=True).fill("Ministry of Labour")
+    yield _visit("plan", click_button(page, "Save the action"))
 
     # The PDF is made in the background: a page says so, checks until it is ready (a script,
     # not a reload), then starts the download by itself and stays on screen.

@@ -66,8 +66,10 @@ def test_results_show_scores_chart_and_ranked_gaps(pages, answered):
     assert "Universal free meals" in first.text and "Exampleland" in first.text
     assert "Every pupil in need shall receive a free meal." in first.text
     assert "Evidence needed" in gaps[2].text
-    change = first.one("a")
+    change, plan = first.find_all("a")
     assert change["href"].endswith("theme/provision#free-meals-nutrition")
+    assert plan["href"].endswith("plan/free-meals-nutrition")
+    assert plan.text == "Plan an action for 1.1.b"
 
 
 def test_a_criterion_has_one_code_on_its_theme_page_the_results_and_the_pdf(
@@ -87,7 +89,7 @@ def test_a_criterion_has_one_code_on_its_theme_page_the_results_and_the_pdf(
     for gap in results.one("ol", class_="gap-list").find_all("li", class_="gap"):
         criterion_id = gap["id"].removeprefix("Gap-")
         code = gap.one("h3").one("span", class_="code").text
-        theme_page = pages.get(gap.one("a")["href"].split("#")[0])
+        theme_page = pages.get(gap.find_all("a")[0]["href"].split("#")[0])
         legend = theme_page.one("fieldset", id=criterion_id).one("legend")
         assert legend.one("span", class_="code").text == code
         in_report = report.one("div", id=f"crit-{criterion_id}").one("span", class_="num")
