@@ -367,9 +367,9 @@ def gap_to_dict(gap: Gap, action: Action | None = None) -> dict[str, Any]:
     """The JSON form of a gap; ``code`` is its criterion's display code ("2.1.a").
 
     ``action`` is the gap's action in the plan, if one is recorded: given as ``"action"`` (its
-    answers-file form, ``due`` as ISO ``YYYY-MM-DD``), ``null`` when there is none.
+    answers-file form, ``due`` as ISO ``YYYY-MM-DD``); a gap without one has no ``"action"``.
     """
-    return {
+    result = {
         "rank": gap.rank,
         "code": gap.criterion.code,
         "criterion_id": gap.criterion.id,
@@ -386,8 +386,10 @@ def gap_to_dict(gap: Gap, action: Action | None = None) -> dict[str, Any]:
         "priority": round(float(gap.priority), 3),
         "good_practices": [good_practice_to_dict(p) for p in gap.good_practices],
         "commitments": [commitment_to_dict(c) for c in gap.commitments],
-        "action": None if action is None else action.to_dict(),
     }
+    if action is not None:
+        result["action"] = action.to_dict()
+    return result
 
 
 def gap_analysis_to_dict(
