@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
 from datetime import date, datetime
 
 import openpyxl
@@ -13,6 +15,7 @@ from assessor.answers import Action
 from assessor.plan import ActionPlan, action_plan
 from assessor.report.spreadsheet import COLUMNS, to_csv, to_xlsx
 from assessor.scoring import GapAnalysis
+from tests.support.ci import unavailable
 
 TODAY = date(2026, 3, 14)
 HEADER = [
@@ -163,3 +166,46 @@ def test_an_empty_plan_is_a_header_only(analysis):
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(empty))).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [HEADER]
     assert sheet.auto_filter.ref == "A1:N1" and sheet.freeze_panes == "A2"
+
+
+def test_libreoffice_opens_the_xlsx_as_written(plan: ActionPlan, tmp_path) -> None:
+    """The XLSX opens in a real spreadsheet program (LibreOffice, headless) without repair:
+    converted back to CSV there, it holds the same rows, dates and text, and the would-be
+    formulas stay text."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        unavailable(
+            "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)",
+            "; .ci/run installs it",
+        )
+    source = tmp_path / "plan.xlsx"
+    source.write_bytes(to_xlsx(plan, title="Action plan"))
+    process = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, double quote, UTF-8
+            "--outdir",
+            str(tmp_path / "out"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
+    )
+    assert process.returncode == 0, process.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "plan.csv").read_text("utf-8"))))
+    assert rows[0] == HEADER
+    expected = list(csv.reader(io.StringIO(to_csv(plan).decode("utf-8-sig"))))
+    assert len(rows) == len(expected)
+    by_id = {row[1]: row for row in rows[1:]}
+    evening = by_id["hours-evening"]
+    assert evening[9] == CYRILLIC
+    assert ROMANIAN in evening[8]
+    assert evening[10] == "2027-06-30"
+    # Text that looks like a formula is shown as typed, never computed.
+    assert by_id["languages-survey"][8] == "=cmd|' /C calc'!A0"
+    assert by_id["languages-books"][8] == "@SUM(A1)"
