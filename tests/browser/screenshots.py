@@ -28,9 +28,11 @@ DESKTOP_SHOTS = {
     "theme-1": 1500,
     "review-incomplete": 1000,
     "results": 1400,
+    "action-new": 1300,
+    "plan": 1300,
     "error-404": 600,
 }
-PHONE_SHOTS = ("start", "theme-1", "results")
+PHONE_SHOTS = ("start", "theme-1", "results", "plan")
 PDF_PAGES = 3
 PDF_RESOLUTION = 60
 
