@@ -8,16 +8,19 @@ it, and for each the criteria that implement it with the level they were answere
 How a provision maps to criteria
     The checklist links commitments to *recommendations* (``Recommendation.commitment_ids``),
     not to single criteria, so a provision is implemented by every criterion of every
-    recommendation that cites it, in checklist order, each criterion once even when several of
-    those recommendations cite the provision. Nothing is inferred beyond those links: a provision
+    recommendation that cites it, in checklist order, each criterion once (a recommendation
+    citing a provision twice adds nothing). Nothing is inferred beyond those links: a provision
     no recommendation cites has no criteria and is "not measured by this checklist".
 
 What is summarised per provision
     The criteria with their code and level label (and a flag for *Fully in place* claimed with
-    no evidence), and a count per level in :data:`STANDING_ORDER` (best first, then the answers
-    that say nothing about the State: *Don't know*, unanswered, *Not applicable*), listing only
-    the levels that occur. No score is computed: a provision's criteria belong to recommendations
-    of different weights, and a number would suggest a precision the links do not have.
+    no evidence), grouped by the recommendation they belong to and, within it, by level, so a
+    printed annex can name them compactly by code under their recommendation while the theme
+    chapters hold their text; and a count per level in :data:`STANDING_ORDER` (best first, then
+    the answers that say nothing about the State: *Don't know*, unanswered, *Not applicable*),
+    listing only the levels that occur. No score is computed: a provision's criteria belong to
+    recommendations of different weights, and a number would suggest a precision the links do
+    not have.
 
 Pure: no Flask, no database, no I/O.
 """
@@ -58,12 +61,52 @@ class LevelCount:
 
 
 @dataclass(frozen=True)
+class LevelGroup:
+    """The criteria of one recommendation that stand at one level, in checklist order."""
+
+    level: str | None
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def label(self) -> str:
+        """The level's label ("Fully in place", ..., "Unanswered")."""
+        return label_of(self.level)
+
+
+@dataclass(frozen=True)
+class RecommendationStanding:
+    """A recommendation citing a provision, with its criteria grouped by level."""
+
+    recommendation: Recommendation
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def groups(self) -> tuple[LevelGroup, ...]:
+        """The criteria grouped by level, in :data:`STANDING_ORDER`; empty levels left out."""
+        return tuple(
+            LevelGroup(level, found)
+            for level in STANDING_ORDER
+            if (found := tuple(r for r in self.criteria if r.level == level))
+        )
+
+
+@dataclass(frozen=True)
 class ProvisionStanding:
     """One provision, the recommendations citing it and their criteria as answered."""
 
     commitment: Commitment
     recommendations: tuple[Recommendation, ...]
     criteria: tuple[CriterionResult, ...]
+
+    @property
+    def by_recommendation(self) -> tuple[RecommendationStanding, ...]:
+        """The criteria under the recommendation each belongs to, in checklist order."""
+        return tuple(
+            RecommendationStanding(
+                rec, tuple(r for r in self.criteria if r.recommendation.id == rec.id)
+            )
+            for rec in self.recommendations
+        )
 
     @property
     def measured(self) -> bool:

@@ -26,6 +26,7 @@ from assessor.checklist import (
     Recommendation,
     Theme,
 )
+from assessor.commitments_view import commitment_standing, unsupported
 from assessor.levels import LEVELS, label_of
 from assessor.plan import action_plan, status_label
 from assessor.report import AUDIENCES, DEFAULT_AUDIENCE, audience_for
@@ -67,7 +68,7 @@ class Anchors:
 
     @staticmethod
     def commitment(commitment: Commitment) -> str:
-        """The anchor of a commitment in Annex B."""
+        """The anchor of a commitment provision in Annex B."""
         return f"commitment-{commitment.id}"
 
 
@@ -239,11 +240,8 @@ def report_context(
         "weighted": weighted,
         "practice_recs": {p.id: practice_recs.get(p.id, []) for p in checklist.good_practices},
         "commitment_recs": commitment_recs,
-        "cited_documents": [
-            (doc, cited)
-            for doc in checklist.commitment_documents
-            if (cited := [c for c in doc.provisions if c.id in commitment_recs])
-        ],
+        "commitment_standing": commitment_standing(analysis),
+        "unsupported": unsupported,
         "uncited_commitments": sum(1 for c in checklist.commitments if c.id not in commitment_recs),
         "chart": theme_chart_svg(analysis),
     }

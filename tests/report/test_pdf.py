@@ -183,7 +183,7 @@ def test_bookmarks(government_pdf):
         "Recommendation 1.1",
         "Collections",
         "Good practices",
-        "Commitments",
+        "Commitments and where the State stands",
         "Methodology",
     ):
         assert expected in found, found
