@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from assessor import models, store
 from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
+from assessor.commitments_view import commitment_standing, unsupported
 from assessor.files import report_filename
 from assessor.report import (
     AUDIENCE_TABLE,
@@ -60,6 +61,8 @@ def results(token: str) -> str:
         format_score=format_score,
         format_priority=lambda value: f"{float(value):.2f}",
         audiences=AUDIENCE_TABLE,
+        commitment_standing=commitment_standing(analysis),
+        unsupported=unsupported,
     )
 
 
