@@ -20,6 +20,7 @@ from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
 from assessor.commitments_view import commitment_standing, unsupported
 from assessor.files import report_filename
+from assessor.practices import cited_practices, split_practices
 from assessor.report import (
     AUDIENCE_TABLE,
     AUDIENCES,
@@ -63,6 +64,8 @@ def results(token: str) -> str:
         audiences=AUDIENCE_TABLE,
         commitment_standing=commitment_standing(analysis),
         unsupported=unsupported,
+        split_practices=lambda practices: split_practices(practices, assessment.country),
+        cited_practices=cited_practices(analysis),
     )
 
 
