@@ -55,11 +55,11 @@ def test_each_provision_is_quoted_once_with_its_criteria_and_levels(pages, answe
     assert "Recommendation 1.1 (Provision)" in first.text
     items = [li.text for li in first.find_all("ul")[1].find_all("li")]
     assert items == [
-        "1.1.a Eligibility rules for free meals are published.: Partially in place",
-        "1.1.b Meals meet written nutrition standards.: Fully in place Claimed without evidence",
+        "1.1.a Eligibility rules for free meals are published. – Partially in place",
+        "1.1.b Meals meet written nutrition standards. – Fully in place Claimed without evidence",
     ]
     assert "Where it stands: 1 not in place, 1 unanswered." in second.text
-    assert "2.1.b Quality is inspected every year.: Unanswered" in second.text
+    assert "2.1.b Quality is inspected every year. – Unanswered" in second.text
 
     # Each criterion leads to the place on its theme page where it is answered.
     token = answered.strip("/").split("/")[1]
