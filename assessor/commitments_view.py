@@ -13,14 +13,14 @@ How a provision maps to criteria
     no recommendation cites has no criteria and is "not measured by this checklist".
 
 What is summarised per provision
-    The criteria with their code and level label (and a flag for *Fully in place* claimed with
-    no evidence), grouped by the recommendation they belong to and, within it, by level, so a
-    printed annex can name them compactly by code under their recommendation while the theme
-    chapters hold their text; and a count per level in :data:`STANDING_ORDER` (best first, then
-    the answers that say nothing about the State: *Don't know*, unanswered, *Not applicable*),
-    listing only the levels that occur. No score is computed: a provision's criteria belong to
-    recommendations of different weights, and a number would suggest a precision the links do
-    not have.
+    The criteria with their code and level label (and, from scoring, whether *Fully in place*
+    is claimed without evidence), grouped by the recommendation they belong to and, within it,
+    by level, so a printed annex can name them compactly by code under their recommendation
+    while the theme chapters hold their text; and a count per level in :data:`STANDING_ORDER`
+    (best first, then the answers that say nothing about the State: *Don't know*, unanswered,
+    *Not applicable*), listing only the levels that occur. No score is computed: a provision's
+    criteria belong to recommendations of different weights, and a number would suggest a
+    precision the links do not have.
 
 Pure: no Flask, no database, no I/O.
 """
@@ -43,8 +43,6 @@ STANDING_ORDER: tuple[str | None, ...] = (
     None,
     NOT_APPLICABLE.key,
 )
-
-UNSUPPORTED_LABEL = "claimed without evidence"
 
 
 @dataclass(frozen=True)
@@ -143,11 +141,6 @@ class DocumentStanding:
     def unmeasured(self) -> tuple[ProvisionStanding, ...]:
         """The provisions no recommendation of the checklist cites, in document order."""
         return tuple(p for p in self.provisions if not p.measured)
-
-
-def unsupported(result: CriterionResult) -> bool:
-    """Whether a criterion is answered *Fully in place* with no evidence given."""
-    return result.level == FULL.key and not result.evidence.strip()
 
 
 def commitment_standing(analysis: GapAnalysis) -> tuple[DocumentStanding, ...]:

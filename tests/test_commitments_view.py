@@ -15,7 +15,6 @@ from assessor.commitments_view import (
     STANDING_ORDER,
     DocumentStanding,
     commitment_standing,
-    unsupported,
 )
 from assessor.levels import LEVEL_KEYS, label_of
 from assessor.scoring import score
@@ -122,7 +121,7 @@ def test_osce_every_commitment_once_with_its_quote_and_levels_matching_the_answe
             level = answer.level if answer else None
             assert result.level == level
             assert result.level_label == label_of(level)
-            assert unsupported(result) == (level == "full" and not answer.evidence)
+            assert result.claimed_without_evidence == (level == "full" and not answer.evidence)
         counts = {c.level: c.count for c in provision.counts}
         assert sum(counts.values()) == len(provision.criteria)
         assert list(counts) == [lv for lv in STANDING_ORDER if lv in counts]

@@ -26,7 +26,7 @@ from assessor.checklist import (
     Recommendation,
     Theme,
 )
-from assessor.commitments_view import commitment_standing, unsupported
+from assessor.commitments_view import commitment_standing
 from assessor.levels import LEVELS, label_of
 from assessor.plan import action_plan, status_label
 from assessor.report import AUDIENCES, DEFAULT_AUDIENCE, audience_for
@@ -241,7 +241,6 @@ def report_context(
         "practice_recs": {p.id: practice_recs.get(p.id, []) for p in checklist.good_practices},
         "commitment_recs": commitment_recs,
         "commitment_standing": commitment_standing(analysis),
-        "unsupported": unsupported,
         "uncited_commitments": sum(1 for c in checklist.commitments if c.id not in commitment_recs),
         "chart": theme_chart_svg(analysis),
     }
