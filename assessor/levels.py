@@ -42,7 +42,7 @@ UNKNOWN = Level(
     "unknown",
     "Don't know",
     None,
-    "The answer is not known; counted as a gap that needs evidence.",
+    "The answer is not known; scores 0 and is listed as evidence to collect.",
 )
 
 LEVELS: tuple[Level, ...] = (NOT_IN_PLACE, PLANNED, PARTIAL, FULL, NOT_APPLICABLE, UNKNOWN)

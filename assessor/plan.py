@@ -219,6 +219,8 @@ def is_overdue(action: Action | None, today: date) -> bool:
 def action_plan(analysis: GapAnalysis, actions: Mapping[str, Action], today: date) -> ActionPlan:
     """The action plan of a gap analysis: its gaps in priority order, each with its action.
 
+    The evidence to collect (*Don't know*, unanswered) follows the ranked gaps, in their order.
+
     ``actions`` maps criterion ids to actions (an answers file's ``actions``); ``today`` decides
     what is overdue.
     """
@@ -228,9 +230,9 @@ def action_plan(analysis: GapAnalysis, actions: Mapping[str, Action], today: dat
             action=(action := actions.get(gap.criterion.id)),
             overdue=is_overdue(action, today),
         )
-        for gap in analysis.gaps
+        for gap in analysis.gaps + analysis.evidence_to_collect
     )
-    gap_ids = {gap.criterion.id for gap in analysis.gaps}
+    gap_ids = {row.gap.criterion.id for row in rows}
     others = {
         result.criterion.id: actions[result.criterion.id]
         for result in analysis.criteria

@@ -4,9 +4,9 @@ Pure functions over plain data: no Flask, no database, no I/O.
 
 Points per criterion (from :mod:`assessor.levels`)
     *Not in place* 0, *Planned* 1/3, *Partially in place* 2/3, *Fully in place* 1.
-    *Don't know* and an unanswered criterion count 0 points: they are gaps, flagged
-    ``evidence_needed`` and ``unanswered``. *Not applicable* carries no points and is left out of
-    every average (its weight is not counted either).
+    *Don't know* and an unanswered criterion count 0 points, flagged ``evidence_needed`` and
+    ``unanswered``; they are listed as evidence to collect, not ranked as gaps. *Not applicable*
+    carries no points and is left out of every average (its weight is not counted either).
 
 Recommendation score
     The weighted mean of the points of its applicable criteria (weight = criterion weight),
@@ -30,11 +30,26 @@ place < Fully in place* never lowers any score. Marking a criterion *Not applica
 other criterion's points (it only removes that criterion from the averages it was in).
 
 Gaps
-    A gap is an applicable criterion below *Fully in place* (unanswered and *Don't know*
-    included). Its shortfall is ``1 - points`` (1 for unanswered and *Don't know*); its priority
-    is ``recommendation weight x criterion weight x shortfall``. Gaps are ranked by priority,
-    highest first; ties keep checklist order. Each gap carries its criterion, recommendation and
-    theme, and the good practices and commitments linked to its recommendation.
+    A gap is an applicable criterion answered *Not in place*, *Planned* or *Partially in place*.
+    Its shortfall is ``1 - points``; its priority is ``recommendation weight x criterion weight x
+    shortfall``. Gaps are ranked by priority, highest first; ties go to the theme with the lowest
+    score, then checklist order. Each gap carries its criterion, recommendation and theme, and the
+    good practices and commitments linked to its recommendation.
+
+Top gaps (:func:`top_gaps`)
+    The first gaps of the ranking, at most one per recommendation: walking down the ranking, a gap
+    whose recommendation already has a top gap is passed over. So five top gaps name five
+    recommendations, not five criteria of whichever recommendation comes first in the checklist.
+
+Evidence to collect
+    *Don't know* and unanswered criteria that apply are not gaps in the ranking: nobody knows yet
+    whether they are in place. They score 0 points like *Not in place* (the scores stay
+    cautious), and are listed apart, in checklist order, as evidence to collect, each with the
+    criterion's guidance on what evidence to look for and who might hold it.
+
+Claimed without evidence
+    *Fully in place* with no evidence given is met (it scores 1), and flagged
+    ``claimed_without_evidence`` wherever it is shown.
 """
 
 from __future__ import annotations
@@ -53,7 +68,7 @@ from assessor.checklist import (
     Recommendation,
     Theme,
 )
-from assessor.levels import LEVELS_BY_KEY, NOT_APPLICABLE, UNKNOWN, Level, label_of
+from assessor.levels import FULL, LEVELS_BY_KEY, NOT_APPLICABLE, UNKNOWN, Level, label_of
 
 Status = Literal["met", "gap", "not_applicable"]
 Flag = Literal["unanswered", "evidence_needed"]
@@ -65,6 +80,8 @@ UNANSWERED: Flag = "unanswered"
 EVIDENCE_NEEDED: Flag = "evidence_needed"
 
 FLAG_LABELS: Mapping[str, str] = {UNANSWERED: "Unanswered", EVIDENCE_NEEDED: "Evidence needed"}
+CLAIMED_WITHOUT_EVIDENCE = "Claimed without evidence"
+TOP_GAPS = 5
 
 
 @dataclass(frozen=True)
@@ -94,6 +111,16 @@ class CriterionResult:
         """The evidence given (may be empty)."""
         return self.answer.evidence if self.answer is not None else ""
 
+    @property
+    def to_collect(self) -> bool:
+        """Whether it applies but is *Don't know* or unanswered: evidence to collect."""
+        return self.status == GAP and self.flag is not None
+
+    @property
+    def claimed_without_evidence(self) -> bool:
+        """Whether it is answered *Fully in place* with no evidence given."""
+        return self.level == FULL.key and not self.evidence.strip()
+
 
 @dataclass(frozen=True)
 class RecommendationScore:
@@ -108,8 +135,16 @@ class RecommendationScore:
 
     @property
     def gaps(self) -> tuple[CriterionResult, ...]:
-        """The criteria of this recommendation that are gaps, in checklist order."""
-        return tuple(c for c in self.criteria if c.status == GAP)
+        """The criteria of this recommendation that are gaps, in checklist order.
+
+        *Don't know* and unanswered criteria are not among them (see :attr:`to_collect`).
+        """
+        return tuple(c for c in self.criteria if c.status == GAP and c.flag is None)
+
+    @property
+    def to_collect(self) -> tuple[CriterionResult, ...]:
+        """The criteria of this recommendation whose evidence is still to collect."""
+        return tuple(c for c in self.criteria if c.to_collect)
 
 
 @dataclass(frozen=True)
@@ -142,13 +177,29 @@ class Gap:
         """The chosen level's label, or "Unanswered"."""
         return label_of(self.level)
 
+    @property
+    def to_collect(self) -> bool:
+        """Whether this is evidence to collect (*Don't know* or unanswered), not a ranked gap."""
+        return self.flag is not None
+
+    @property
+    def flag_label(self) -> str:
+        """ "Evidence needed" (Don't know), "Unanswered", or "" for a ranked gap."""
+        return FLAG_LABELS[self.flag] if self.flag is not None else ""
+
+    @property
+    def where_to_look(self) -> str | None:
+        """The criterion's guidance: the evidence that shows it, and so who might hold it."""
+        return self.criterion.guidance
+
 
 @dataclass(frozen=True)
 class Counts:
     """How many criteria were answered, and how.
 
     ``answered + unanswered == total``; ``not_applicable`` and ``unknown`` (Don't know) are part
-    of ``answered``; ``met + gaps + not_applicable == total``.
+    of ``answered``; ``met + gaps + to_collect + not_applicable == total``, where ``to_collect``
+    counts the *Don't know* and unanswered criteria that apply.
     """
 
     total: int
@@ -158,11 +209,18 @@ class Counts:
     unknown: int
     met: int
     gaps: int
+    to_collect: int = 0
+    claimed_without_evidence: int = 0
 
 
 @dataclass(frozen=True)
 class GapAnalysis:
-    """The scored checklist: overall, per theme and per recommendation scores, and ranked gaps."""
+    """The scored checklist: overall, per theme and per recommendation scores, and ranked gaps.
+
+    ``evidence_to_collect`` holds the *Don't know* and unanswered criteria that apply, apart
+    from ``gaps``, in checklist order, ranked after them (``rank`` goes on from the last gap's),
+    so that the action plan can list both.
+    """
 
     checklist: Checklist
     overall: float | None
@@ -171,6 +229,12 @@ class GapAnalysis:
     criteria: tuple[CriterionResult, ...]
     gaps: tuple[Gap, ...]
     counts: Counts
+    evidence_to_collect: tuple[Gap, ...] = ()
+
+    @property
+    def top_gaps(self) -> tuple[Gap, ...]:
+        """The top gaps: at most :data:`TOP_GAPS`, one per recommendation (:func:`top_gaps`)."""
+        return top_gaps(self.gaps)
 
     def theme_score(self, theme_id: str) -> ThemeScore:
         """The score of the theme with this id (``KeyError`` if none)."""
@@ -246,6 +310,7 @@ def score(checklist: Checklist, answers: Mapping[str, Answer]) -> GapAnalysis:
     rec_scores: list[RecommendationScore] = []
     rec_exact: dict[str, Fraction | None] = {}
     theme_scores: list[ThemeScore] = []
+    theme_exacts: dict[str, Fraction | None] = {}
     for theme in checklist.themes:
         theme_recs: list[RecommendationScore] = []
         for rec in theme.recommendations:
@@ -272,7 +337,9 @@ def score(checklist: Checklist, answers: Mapping[str, Answer]) -> GapAnalysis:
             for rec in theme.recommendations
             if (value := rec_exact[rec.id]) is not None
         )
+        theme_exacts[theme.id] = theme_exact
         theme_scores.append(ThemeScore(theme, _percent(theme_exact), tuple(theme_recs)))
+    gaps = _rank_gaps(checklist, criteria, theme_exacts)
     overall_exact = _weighted_mean(
         (value, Fraction(rec.weight))
         for rec in checklist.recommendations
@@ -284,37 +351,72 @@ def score(checklist: Checklist, answers: Mapping[str, Answer]) -> GapAnalysis:
         themes=tuple(theme_scores),
         recommendations=tuple(rec_scores),
         criteria=tuple(criteria),
-        gaps=_rank_gaps(checklist, criteria),
+        gaps=gaps,
         counts=_count(criteria),
+        evidence_to_collect=tuple(
+            _gap(checklist, rank, r)
+            for rank, r in enumerate((r for r in criteria if r.to_collect), start=len(gaps) + 1)
+        ),
     )
 
 
-def _rank_gaps(checklist: Checklist, criteria: list[CriterionResult]) -> tuple[Gap, ...]:
-    candidates: list[tuple[Fraction, int, CriterionResult, Fraction]] = []
-    for order, result in enumerate(criteria):
-        if result.status != GAP or result.points is None:
+def top_gaps(ranking: Iterable[Gap], limit: int = TOP_GAPS) -> tuple[Gap, ...]:
+    """The first ``limit`` gaps of a ranking, passing over any gap whose recommendation has one.
+
+    At most one gap per recommendation, so fewer than ``limit`` when fewer recommendations have
+    gaps; the order is the ranking's.
+    """
+    chosen: list[Gap] = []
+    seen: set[str] = set()
+    for gap in ranking:
+        if len(chosen) >= limit:
+            break
+        if gap.recommendation.id in seen:
             continue
-        shortfall = 1 - result.points
+        seen.add(gap.recommendation.id)
+        chosen.append(gap)
+    return tuple(chosen)
+
+
+def _rank_gaps(
+    checklist: Checklist,
+    criteria: list[CriterionResult],
+    theme_scores: Mapping[str, Fraction | None],
+) -> tuple[Gap, ...]:
+    candidates: list[tuple[Fraction, Fraction, int, CriterionResult]] = []
+    for order, result in enumerate(criteria):
+        if result.status != GAP or result.points is None or result.flag is not None:
+            continue
         priority = (
-            Fraction(result.recommendation.weight) * Fraction(result.criterion.weight) * shortfall
+            Fraction(result.recommendation.weight)
+            * Fraction(result.criterion.weight)
+            * (1 - result.points)
         )
-        candidates.append((priority, order, result, shortfall))
-    candidates.sort(key=lambda item: (-item[0], item[1]))
+        # A theme with a gap has a score (the gap's criterion applies).
+        theme_score = theme_scores.get(result.theme.id) or Fraction(0)
+        candidates.append((priority, theme_score, order, result))
+    candidates.sort(key=lambda item: (-item[0], item[1], item[2]))
     return tuple(
-        Gap(
-            rank=rank,
-            criterion=result.criterion,
-            recommendation=result.recommendation,
-            theme=result.theme,
-            level=result.level,
-            shortfall=shortfall,
-            priority=priority,
-            flag=result.flag,
-            evidence=result.evidence,
-            good_practices=checklist.good_practices_for(result.recommendation),
-            commitments=checklist.commitments_for(result.recommendation),
-        )
-        for rank, (priority, _, result, shortfall) in enumerate(candidates, start=1)
+        _gap(checklist, rank, result) for rank, (_, _, _, result) in enumerate(candidates, start=1)
+    )
+
+
+def _gap(checklist: Checklist, rank: int, result: CriterionResult) -> Gap:
+    shortfall = 1 - (result.points or Fraction(0))
+    return Gap(
+        rank=rank,
+        criterion=result.criterion,
+        recommendation=result.recommendation,
+        theme=result.theme,
+        level=result.level,
+        shortfall=shortfall,
+        priority=(
+            Fraction(result.recommendation.weight) * Fraction(result.criterion.weight) * shortfall
+        ),
+        flag=result.flag,
+        evidence=result.evidence,
+        good_practices=checklist.good_practices_for(result.recommendation),
+        commitments=checklist.commitments_for(result.recommendation),
     )
 
 
@@ -327,7 +429,9 @@ def _count(criteria: list[CriterionResult]) -> Counts:
         not_applicable=sum(1 for level in levels if level == NOT_APPLICABLE.key),
         unknown=sum(1 for level in levels if level == UNKNOWN.key),
         met=sum(1 for r in criteria if r.status == MET),
-        gaps=sum(1 for r in criteria if r.status == GAP),
+        gaps=sum(1 for r in criteria if r.status == GAP and not r.to_collect),
+        to_collect=sum(1 for r in criteria if r.to_collect),
+        claimed_without_evidence=sum(1 for r in criteria if r.claimed_without_evidence),
     )
 
 
@@ -382,6 +486,7 @@ def gap_to_dict(gap: Gap, action: Action | None = None) -> dict[str, Any]:
         "level_label": gap.level_label,
         "flag": gap.flag,
         "evidence": gap.evidence,
+        "where_to_look": gap.where_to_look,
         "shortfall": round(float(gap.shortfall), 3),
         "priority": round(float(gap.priority), 3),
         "good_practices": [good_practice_to_dict(p) for p in gap.good_practices],
@@ -415,6 +520,8 @@ def gap_analysis_to_dict(
             "unknown": counts.unknown,
             "met": counts.met,
             "gaps": counts.gaps,
+            "to_collect": counts.to_collect,
+            "claimed_without_evidence": counts.claimed_without_evidence,
         },
         "themes": [
             {
@@ -443,6 +550,7 @@ def gap_analysis_to_dict(
                         "points": None if c.points is None else round(float(c.points), 3),
                         "status": c.status,
                         "flag": c.flag,
+                        "claimed_without_evidence": c.claimed_without_evidence,
                     }
                     for c in r.criteria
                 ],
@@ -450,4 +558,8 @@ def gap_analysis_to_dict(
             for r in analysis.recommendations
         ],
         "gaps": [gap_to_dict(g, actions.get(g.criterion.id)) for g in analysis.gaps],
+        "top_gaps": [g.criterion.id for g in analysis.top_gaps],
+        "evidence_to_collect": [
+            gap_to_dict(g, actions.get(g.criterion.id)) for g in analysis.evidence_to_collect
+        ],
     }

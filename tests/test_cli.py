@@ -78,8 +78,14 @@ def test_score_prints_the_gap_analysis(capsys, answers_path, checklist_dir):
         assert key in first
     assert first["good_practices"][0]["country"] == "Exampleland"
     assert first["commitments"][0]["text"] == "Every pupil in need shall receive a free meal."
-    flags = {g["criterion_id"]: g["flag"] for g in data["gaps"]}
-    assert flags["monitoring-quality"] == "evidence_needed"
+    # "Don't know" is evidence to collect, apart from the ranking, with where to look for it.
+    assert "monitoring-quality" not in {g["criterion_id"] for g in data["gaps"]}
+    (quality,) = data["evidence_to_collect"]
+    assert (quality["criterion_id"], quality["flag"]) == ("monitoring-quality", "evidence_needed")
+    assert "where_to_look" in quality
+    assert data["top_gaps"] == ["free-meals-nutrition"]  # one per recommendation
+    uptake = data["recommendations"][1]["criteria"][0]
+    assert (uptake["level"], uptake["claimed_without_evidence"]) == ("full", False)  # has evidence
 
 
 def test_score_gives_the_codes_the_pages_and_the_pdf_show(capsys, answers_path, checklist_dir):
@@ -99,8 +105,10 @@ def test_score_gives_the_codes_the_pages_and_the_pdf_show(capsys, answers_path, 
     assert {g["criterion_id"]: g["code"] for g in data["gaps"]} == {
         "free-meals-nutrition": "1.1.b",
         "free-meals-eligibility": "1.1.a",
-        "monitoring-quality": "2.1.b",
     }
+    assert [(g["criterion_id"], g["code"]) for g in data["evidence_to_collect"]] == [
+        ("monitoring-quality", "2.1.b")
+    ]
 
 
 def test_score_uses_the_checklist_folder_from_the_environment(

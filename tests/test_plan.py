@@ -91,7 +91,7 @@ def test_rows_follow_the_gap_ranking_with_their_actions(demo):
 
 def test_filters(demo):
     analysis = score(demo, {})  # every criterion unanswered: four gaps
-    ids = [g.criterion.id for g in analysis.gaps]
+    ids = [g.criterion.id for g in (analysis.gaps + analysis.evidence_to_collect)]
     actions = {
         ids[0]: Action(action="a", owner="Ministry", status="done", due=date(2020, 1, 1)),
         ids[1]: Action(action="b", owner="Inspectorate", due=TODAY - timedelta(days=1)),
@@ -122,7 +122,7 @@ def test_score_json_carries_each_gaps_action(demo):
     analysis = score(demo, {"monitoring-uptake": Answer("full")})
     action = Action(action="Decree", owner="Ministry", due=date(2027, 6, 30), target_level="full")
     data = gap_analysis_to_dict(analysis, {"free-meals-nutrition": action})
-    by_id = {g["criterion_id"]: g for g in data["gaps"]}
+    by_id = {g["criterion_id"]: g for g in data["gaps"] + data["evidence_to_collect"]}
     assert by_id["free-meals-nutrition"]["action"] == {
         "action": "Decree",
         "owner": "Ministry",
@@ -162,12 +162,14 @@ def plans(draw: st.DrawFn):
 def test_rows_are_the_gaps_in_rank_order_with_their_actions(data):
     analysis, actions = data
     plan = action_plan(analysis, actions, TODAY)
-    assert [r.gap for r in plan.rows] == list(analysis.gaps)
-    assert [r.rank for r in plan.rows] == list(range(1, len(analysis.gaps) + 1))
+    assert [r.gap for r in plan.rows] == list(analysis.gaps + analysis.evidence_to_collect)
+    assert [r.rank for r in plan.rows] == list(
+        range(1, len(analysis.gaps + analysis.evidence_to_collect) + 1)
+    )
     for row in plan.rows:
         assert row.action == actions.get(row.criterion.id)
         assert row.overdue == is_overdue(row.action, TODAY)
-    gap_ids = {g.criterion.id for g in analysis.gaps}
+    gap_ids = {g.criterion.id for g in (analysis.gaps + analysis.evidence_to_collect)}
     assert set(plan.other_actions) == set(actions) - gap_ids
     assert {owner_key(o) for o in plan.owners} == {
         owner_key(a.owner) for i, a in actions.items() if i in gap_ids and a.owner.strip()
@@ -180,8 +182,12 @@ def test_counts_add_up(data):
     analysis, actions = data
     plan = action_plan(analysis, actions, TODAY)
     counts = plan.counts
-    on_gaps = [actions[g.criterion.id] for g in analysis.gaps if g.criterion.id in actions]
-    assert counts.gaps == analysis.counts.gaps == len(plan.rows)
+    on_gaps = [
+        actions[g.criterion.id]
+        for g in (analysis.gaps + analysis.evidence_to_collect)
+        if g.criterion.id in actions
+    ]
+    assert counts.gaps == analysis.counts.gaps + analysis.counts.to_collect == len(plan.rows)
     assert counts.with_action == len(on_gaps)
     assert counts.with_action + counts.without_action == counts.gaps
     assert counts.done + counts.in_progress + counts.not_started == counts.with_action

@@ -20,7 +20,13 @@ from assessor.checklist import (
     load_checklist,
 )
 from assessor.levels import LEVEL_KEYS
-from assessor.scoring import GapAnalysis, criterion_points, gap_analysis_to_dict, score
+from assessor.scoring import (
+    GapAnalysis,
+    criterion_points,
+    gap_analysis_to_dict,
+    score,
+    top_gaps,
+)
 
 DEMO = Path(__file__).resolve().parent / "data" / "school-meals.yaml"
 
@@ -78,21 +84,33 @@ def test_hand_computed_scores(demo):
     assert result.overall == pytest.approx(500 / 9)
 
     # Priority = recommendation weight x criterion weight x shortfall.
-    # nutrition 2 * 1 * 2/3 = 4/3; eligibility 2 * 1 * 1/3 = 2/3; quality 1 * 0.5 * 1 = 1/2.
+    # nutrition 2 * 1 * 2/3 = 4/3; eligibility 2 * 1 * 1/3 = 2/3. Quality (Don't know) scores 0
+    # but is evidence to collect, not a ranked gap.
     assert [(g.criterion.id, g.priority) for g in result.gaps] == [
         ("free-meals-nutrition", Fraction(4, 3)),
         ("free-meals-eligibility", Fraction(2, 3)),
-        ("monitoring-quality", Fraction(1, 2)),
     ]
-    assert [g.rank for g in result.gaps] == [1, 2, 3]
-    quality = result.gaps[2]
+    assert [g.rank for g in result.gaps] == [1, 2]
+    nutrition = result.gaps[0]
+    assert nutrition.flag is None
+    assert nutrition.shortfall == Fraction(2, 3)
+    assert [p.id for p in nutrition.good_practices] == ["gp-universal"]
+    assert nutrition.recommendation.id == "free-meals"
+    assert nutrition.theme.id == "provision"
+    (quality,) = result.evidence_to_collect
+    assert quality.criterion.id == "monitoring-quality"
     assert quality.flag == "evidence_needed"
-    assert quality.shortfall == 1
-    assert quality.level == "unknown"
-    assert [p.id for p in quality.good_practices] == ["gp-survey"]
-    assert [c.id for c in quality.commitments] == ["charter-2"]
+    assert quality.flag_label == "Evidence needed"
+    assert quality.rank == 3
+    assert quality.where_to_look == quality.criterion.guidance
     assert quality.recommendation.id == "monitoring"
     assert quality.theme.id == "oversight"
+    # One per recommendation in the top gaps: both gaps are free-meals'.
+    assert [g.criterion.id for g in result.top_gaps] == ["free-meals-nutrition"]
+    # Fully in place without evidence.
+    uptake = next(c for c in result.criteria if c.criterion.id == "monitoring-uptake")
+    assert uptake.claimed_without_evidence
+    assert result.counts.claimed_without_evidence == 1
 
 
 def test_not_applicable_is_left_out(demo):
@@ -128,32 +146,35 @@ def test_everything_not_applicable_has_no_scores(demo):
     assert all(t.score is None for t in result.themes)
 
 
-def test_unanswered_and_unknown_are_flagged_gaps(demo):
+def test_unanswered_and_unknown_are_evidence_to_collect(demo):
     result = score(demo, answers(free_meals_eligibility="unknown"))
     assert result.overall == 0
-    flags = {g.criterion.id: g.flag for g in result.gaps}
+    assert result.gaps == ()
+    assert result.top_gaps == ()
+    flags = {e.criterion.id: e.flag for e in result.evidence_to_collect}
     assert flags == {
         "free-meals-eligibility": "evidence_needed",
         "free-meals-nutrition": "unanswered",
         "monitoring-uptake": "unanswered",
         "monitoring-quality": "unanswered",
     }
-    # Ties (free-meals: 2 * 1 * 1 each) keep checklist order.
-    assert [g.criterion.id for g in result.gaps] == [
+    # Checklist order.
+    assert [e.criterion.id for e in result.evidence_to_collect] == [
         "free-meals-eligibility",
         "free-meals-nutrition",
         "monitoring-uptake",
         "monitoring-quality",
     ]
     counts = result.counts
-    assert (counts.answered, counts.unanswered, counts.unknown, counts.gaps) == (1, 3, 1, 4)
+    assert (counts.answered, counts.unanswered, counts.unknown, counts.gaps) == (1, 3, 1, 0)
+    assert counts.to_collect == 4
 
 
 def test_an_unanswered_level_with_evidence_is_unanswered(demo):
     result = score(demo, {"monitoring-uptake": Answer(level=None, evidence="A draft")})
-    gap = next(g for g in result.gaps if g.criterion.id == "monitoring-uptake")
-    assert gap.flag == "unanswered"
-    assert gap.evidence == "A draft"
+    item = next(e for e in result.evidence_to_collect if e.criterion.id == "monitoring-uptake")
+    assert item.flag == "unanswered"
+    assert item.evidence == "A draft"
 
 
 def test_fully_in_place_everywhere(demo):
@@ -164,8 +185,27 @@ def test_fully_in_place_everywhere(demo):
 
 
 def test_json_has_the_documented_keys(demo):
-    result = score(demo, answers(free_meals_eligibility="partial", monitoring_uptake="unknown"))
+    result = score(
+        demo,
+        answers(
+            free_meals_eligibility="partial",
+            monitoring_uptake="unknown",
+            monitoring_quality="full",
+        ),
+    )
     data = gap_analysis_to_dict(result)
+    assert data["top_gaps"] == ["free-meals-eligibility"]
+    (item,) = [e for e in data["evidence_to_collect"] if e["criterion_id"] == "monitoring-uptake"]
+    assert item["flag"] == "evidence_needed"
+    assert item["where_to_look"] == demo.criterion("monitoring-uptake").guidance
+    assert {e["criterion_id"] for e in data["evidence_to_collect"]} == {
+        "free-meals-nutrition",
+        "monitoring-uptake",
+    }
+    quality = data["recommendations"][1]["criteria"][1]
+    assert quality["id"] == "monitoring-quality"
+    assert quality["claimed_without_evidence"] is True
+    assert data["counts"]["claimed_without_evidence"] == 1
     json.dumps(data)  # serialisable
     assert {"overall", "themes", "gaps", "counts"} <= set(data)
     assert set(data["themes"][0]) >= {"id", "title", "score"}
@@ -293,17 +333,70 @@ def test_not_applicable_changes_no_other_criterions_points(data, draw):
 
 @settings(max_examples=200)
 @given(checklist_and_answers())
-def test_gaps_are_ranked_by_priority_then_checklist_order(data):
+def test_gaps_are_ranked_by_priority_then_theme_score_then_checklist_order(data):
     checklist, chosen = data
     result = score(checklist, chosen)
     order = {c.id: i for i, c in enumerate(checklist.criteria)}
-    keys = [(-g.priority, order[g.criterion.id]) for g in result.gaps]
+    theme_score = {t.theme.id: t.score for t in result.themes}
+    keys = [(-g.priority, theme_score[g.theme.id], order[g.criterion.id]) for g in result.gaps]
     assert keys == sorted(keys)
-    gap_ids = {g.criterion.id for g in result.gaps}
-    expected = {r.criterion.id for r in result.criteria if r.status == "gap"}
-    assert gap_ids == expected
-    assert result.counts.met + result.counts.gaps + result.counts.not_applicable == len(order)
-    assert result.counts.answered + result.counts.unanswered == len(order)
+    counts = result.counts
+    assert counts.met + counts.gaps + counts.to_collect + counts.not_applicable == len(order)
+    assert counts.answered + counts.unanswered == len(order)
+
+
+@settings(max_examples=300)
+@given(checklist_and_answers())
+def test_dont_know_and_unanswered_are_evidence_to_collect_never_gaps(data):
+    checklist, chosen = data
+    result = score(checklist, chosen)
+    unknown = {
+        c.id
+        for c in checklist.criteria
+        if (a := chosen.get(c.id)) is None or a.level in (None, "unknown")
+    }
+    gap_ids = [g.criterion.id for g in result.gaps]
+    collect_ids = [e.criterion.id for e in result.evidence_to_collect]
+    # The split: every applicable criterion below fully in place is in exactly one list.
+    assert set(collect_ids) == unknown
+    assert set(gap_ids) == {
+        c.id
+        for c in checklist.criteria
+        if (a := chosen.get(c.id)) is not None and a.level in ("not_in_place", "planned", "partial")
+    }
+    assert not set(gap_ids) & set(collect_ids)
+    assert len(collect_ids) == len(set(collect_ids)) == result.counts.to_collect
+    assert collect_ids == sorted(collect_ids, key=[c.id for c in checklist.criteria].index)
+    assert all(g.flag is None for g in result.gaps)
+    assert not {t.criterion.id for t in result.top_gaps} & unknown
+    # Scores still count them as 0 points, so recording "Don't know" never raises a score.
+    for item in result.evidence_to_collect:
+        cr = next(c for c in result.criteria if c.criterion.id == item.criterion.id)
+        assert cr.points == 0
+
+
+@settings(max_examples=300)
+@given(checklist_and_answers(), st.integers(1, 6))
+def test_top_gaps_take_the_ranking_at_most_one_per_recommendation(data, limit):
+    checklist, chosen = data
+    result = score(checklist, chosen)
+    ranking = list(result.gaps)
+    top = top_gaps(ranking, limit)
+    recs = [g.recommendation.id for g in top]
+    assert len(recs) == len(set(recs))  # at most one per recommendation
+    assert len(top) == min(limit, len({g.recommendation.id for g in ranking}))
+    # In ranking order, and each is the best-ranked gap of its recommendation.
+    positions = [ranking.index(g) for g in top]
+    assert positions == sorted(positions)
+    for gap in top:
+        assert gap == next(g for g in ranking if g.recommendation.id == gap.recommendation.id)
+    # Nothing passed over that should have been taken: every gap ranked above the last one
+    # chosen belongs to a chosen recommendation.
+    if top:
+        for gap in ranking[: positions[-1]]:
+            assert gap.recommendation.id in recs
+    if limit == 5:
+        assert result.top_gaps == top
 
 
 @settings(max_examples=200)

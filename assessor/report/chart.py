@@ -94,16 +94,25 @@ def theme_chart_svg(analysis: GapAnalysis, *, element_id: str = "theme-chart") -
     rows = chart_rows(analysis)
     height = ROW * len(rows) + 18
     description = "; ".join(f"{label}: {format_score(value)}" for label, value, _ in rows)
+    # The scale: numbers under the last bar, and white ticks across each bar only, so no line
+    # ever crosses a label (issue 13: gridlines crossed the theme labels).
     grid = "".join(
-        f'<line x1="{BAR_WIDTH * t / 100:g}" y1="0" x2="{BAR_WIDTH * t / 100:g}"'
-        f' y2="{height - 16}" stroke="#c9d1da" stroke-width="0.6" stroke-dasharray="2 3"/>'
         f'<text x="{BAR_WIDTH * t / 100:g}" y="{height - 2}" font-size="10" fill="#5b6673"'
         f' text-anchor="{"start" if t == 0 else "end" if t == 100 else "middle"}">{t}</text>'
         for t in (0, *TICKS, 100)
     )
-    body = "".join(
-        _row(i * ROW, label, value, "overall" if overall else "theme")
-        for i, (label, value, overall) in enumerate(rows)
+    ticks = "".join(
+        f'<line x1="{BAR_WIDTH * t / 100:g}" y1="{i * ROW + 20}" x2="{BAR_WIDTH * t / 100:g}"'
+        f' y2="{i * ROW + 20 + BAR}" stroke="#ffffff" stroke-width="1.2"/>'
+        for i in range(len(rows))
+        for t in TICKS
+    )
+    body = (
+        "".join(
+            _row(i * ROW, label, value, "overall" if overall else "theme")
+            for i, (label, value, overall) in enumerate(rows)
+        )
+        + ticks
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"'

@@ -26,14 +26,20 @@ from assessor.checklist import (
     Recommendation,
     Theme,
 )
+from assessor.commitments_view import commitment_standing
 from assessor.levels import LEVELS, label_of
 from assessor.plan import action_plan, status_label
+from assessor.practices import split_practices
 from assessor.report import AUDIENCES, DEFAULT_AUDIENCE, audience_for
 from assessor.report.chart import format_score, theme_chart_svg
-from assessor.scoring import FLAG_LABELS, GapAnalysis, criterion_points
+from assessor.scoring import (
+    CLAIMED_WITHOUT_EVIDENCE,
+    FLAG_LABELS,
+    GapAnalysis,
+    criterion_points,
+)
 from assessor.text import breakable
 
-TOP_GAPS = 5
 _INDENT = re.compile(r"\n[ \t]+")
 
 
@@ -66,8 +72,13 @@ class Anchors:
         return f"practice-{practice.id}"
 
     @staticmethod
+    def collect(crit: Criterion) -> str:
+        """The anchor of a criterion's entry in the summary's evidence to collect."""
+        return f"collect-{crit.id}"
+
+    @staticmethod
     def commitment(commitment: Commitment) -> str:
-        """The anchor of a commitment in Annex B."""
+        """The anchor of a commitment provision in Annex B."""
         return f"commitment-{commitment.id}"
 
 
@@ -91,8 +102,14 @@ def words_for(audience: str, analysis: GapAnalysis, answers_file: AnswersFile) -
     checklist = analysis.checklist
     counts = analysis.counts
     n_recs = len(checklist.recommendations)
-    top = min(TOP_GAPS, len(analysis.gaps))
+    top = len(analysis.top_gaps)
     answered = f"answering {counts.answered} of its {counts.total} criteria"
+    collect = (
+        f" {counts.to_collect} more, answered “Don't know” or not at all, are listed as "
+        "evidence to collect."
+        if counts.to_collect
+        else ""
+    )
     if audience == "ngo":
         return Words(
             kind=audience_for("ngo").kind,
@@ -101,13 +118,15 @@ def words_for(audience: str, analysis: GapAnalysis, answers_file: AnswersFile) -
             lead=(
                 f"{info.organisation} assessed how far the authorities of {info.country} have put "
                 f"in place the {n_recs} recommendations of “{checklist.title}”, {answered}. "
-                f"{counts.gaps} criteria are not fully in place. This brief sets out what we ask "
+                f"{counts.gaps} criteria are not fully in place.{collect} This brief sets out "
+                "what we ask "
                 "of the authorities, on the evidence given in the chapters that follow."
             ),
             top_title="Our asks to the authorities",
             top_intro=(
-                f"Our {top} most pressing asks, in order of priority. Each leads to the evidence "
-                "and to what good practice looks like elsewhere."
+                f"Our {top} most pressing asks, in order of priority, at most one per "
+                "recommendation. Each leads to the evidence and to what good practice looks like "
+                "elsewhere."
             ),
             all_title="Every gap behind our asks, by priority",
             no_gaps=(
@@ -124,7 +143,7 @@ def words_for(audience: str, analysis: GapAnalysis, answers_file: AnswersFile) -
         lead=(
             f"{info.organisation} assessed how far {info.country} has put in place the {n_recs} "
             f"recommendations of “{checklist.title}”, {answered}. This gap analysis scores "
-            f"each theme and ranks the {counts.gaps} gaps found by priority."
+            f"each theme and ranks the {counts.gaps} gaps found by priority.{collect}"
         ),
         top_title="Top priority gaps",
         top_intro=(
@@ -233,17 +252,18 @@ def report_context(
         "gap_by_crit": {gap.criterion.id: gap for gap in analysis.gaps},
         "plan": plan,
         "plan_by_crit": {row.criterion.id: row for row in plan.rows},
-        "top_gaps": analysis.gaps[:TOP_GAPS],
+        "top_gaps": analysis.top_gaps,
         "flag_labels": FLAG_LABELS,
+        "claimed": [c for c in analysis.criteria if c.claimed_without_evidence],
+        "claimed_label": CLAIMED_WITHOUT_EVIDENCE,
+        "split_practices": lambda practices: split_practices(
+            practices, answers_file.assessment.country
+        ),
         "levels": [(level, criterion_points(Answer(level.key))) for level in LEVELS],
         "weighted": weighted,
         "practice_recs": {p.id: practice_recs.get(p.id, []) for p in checklist.good_practices},
         "commitment_recs": commitment_recs,
-        "cited_documents": [
-            (doc, cited)
-            for doc in checklist.commitment_documents
-            if (cited := [c for c in doc.provisions if c.id in commitment_recs])
-        ],
+        "commitment_standing": commitment_standing(analysis),
         "uncited_commitments": sum(1 for c in checklist.commitments if c.id not in commitment_recs),
         "chart": theme_chart_svg(analysis),
     }

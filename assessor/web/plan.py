@@ -69,8 +69,11 @@ def plan(token: str) -> str:
 
 
 def gap_or_404(analysis: GapAnalysis, criterion_id: str) -> Gap:
-    """The gap on this criterion; 404 if the checklist has no such criterion or it is no gap."""
-    for gap in analysis.gaps:
+    """The gap on this criterion; 404 if the checklist has no such criterion or it is no gap.
+
+    Evidence to collect (Don't know, unanswered) is in the plan too, after the ranked gaps.
+    """
+    for gap in analysis.gaps + analysis.evidence_to_collect:
         if gap.criterion.id == criterion_id:
             return gap
     if analysis.checklist.has_criterion(criterion_id):

@@ -18,7 +18,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from assessor import models, store
 from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
+from assessor.commitments_view import commitment_standing
 from assessor.files import report_filename
+from assessor.practices import cited_practices, split_practices
 from assessor.report import (
     AUDIENCE_TABLE,
     AUDIENCES,
@@ -60,6 +62,9 @@ def results(token: str) -> str:
         format_score=format_score,
         format_priority=lambda value: f"{float(value):.2f}",
         audiences=AUDIENCE_TABLE,
+        commitment_standing=commitment_standing(analysis),
+        split_practices=lambda practices: split_practices(practices, assessment.country),
+        cited_practices=cited_practices(analysis),
     )
 
 

@@ -19,7 +19,8 @@ from assessor.levels import LEVEL_KEYS, LEVELS_BY_KEY
 ROOT = Path(__file__).resolve().parents[2]
 OSCE = load_checklist(ROOT / "checklists" / "osce-odihr-2017-migrant-integration.yaml")
 
-GAP_LEVELS = {"not_in_place", "planned", "partial", "unknown"}
+# Ranked gaps; "Don't know" and unanswered are evidence to collect, listed apart.
+GAP_LEVELS = {"not_in_place", "planned", "partial"}
 
 START = {
     "title": "National integration strategy review, 2026",
@@ -47,7 +48,7 @@ def planned_answers(checklist: Checklist = OSCE) -> dict[str, dict[str, Any]]:
 
 
 def gaps(answers: dict[str, dict[str, Any]], checklist: Checklist = OSCE) -> list[Criterion]:
-    """The criteria these answers leave as gaps: anything not fully in place or not applicable."""
+    """The criteria these answers leave as ranked gaps: not in place, planned or partial."""
     return [c for c in checklist.criteria if answers[c.id]["level"] in GAP_LEVELS]
 
 

@@ -7,12 +7,14 @@ It starts the real server and takes the same tour of the app as the accessibilit
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pypdf
 from actions import fetch_pdf
 from live import HOW_TO_GET_THEM, launch_chromium, missing_tools, new_context, serve
 from tour import tour
@@ -60,6 +62,36 @@ def pdf_pages(pdf: bytes, out: Path, workdir: Path) -> None:
         print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
 
 
+def shoot_section(page: Any, path: Path, heading_id: str, height: int = 1300) -> None:
+    """A desktop screenshot from a section's heading down, its first disclosure opened."""
+    page.set_viewport_size({"width": DESKTOP, "height": height})
+    page.evaluate(
+        """(id) => {
+            const heading = document.getElementById(id);
+            const details = heading.parentElement.querySelector("details");
+            if (details) details.open = true;
+            window.scrollTo(0, heading.getBoundingClientRect().top + window.scrollY - 10);
+        }""",
+        heading_id,
+    )
+    page.screenshot(path=str(path), animations="disabled", caret="initial")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def pdf_part(pdf: bytes, out: Path, workdir: Path, destination: str, name: str) -> None:
+    """The first page of a part of the report (by its named destination) as a PNG."""
+    document = pypdf.PdfReader(io.BytesIO(pdf))
+    number = document.get_destination_page_number(document.named_destinations[destination]) + 1
+    source = workdir / "part.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(PDF_RESOLUTION), "-f", str(number), "-l", str(number)]
+        + ["-singlefile", str(source), str(out / name)],
+        check=True,
+    )
+    print(f"wrote {name}.png")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Take the screenshots; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -91,12 +123,14 @@ def main(argv: list[str] | None = None) -> int:
             if visit.kind in PHONE_SHOTS:
                 shoot(page, out / f"phone-{visit.kind}.png", PHONE["width"], PHONE["height"])
             if visit.kind == "results":
+                shoot_section(page, out / "desktop-results-commitments.png", "CommitmentsTitle")
                 report = fetch_pdf(context, page.url.removesuffix("results") + "report.pdf")
         browser.close()
         if report is None:
             print("no report: the tour did not reach the results page", file=sys.stderr)
             return 1
         pdf_pages(report, out, Path(tmp))
+        pdf_part(report, out, Path(tmp), "commitments", "report-annex-commitments")
     return 0
 
 

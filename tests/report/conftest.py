@@ -91,8 +91,8 @@ def pdftotext(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
         args = ["pdftotext", "-enc", "UTF-8"]
         if page is not None:
             args += ["-f", str(page), "-l", str(page)]
-        if body_only:  # A4 without the running header and footer (margins 22 mm and 20 mm)
-            args += ["-x", "0", "-y", "60", "-W", "595", "-H", "725"]
+        if body_only:  # A4 without the running header and footer (margins 16 mm and 15 mm)
+            args += ["-x", "0", "-y", "46", "-W", "595", "-H", "752"]
         completed = subprocess.run(
             [*args, str(path), "-"], check=True, capture_output=True, text=True
         )

@@ -104,8 +104,9 @@ def test_methodology_and_caveat(pdftotext, government_pdf, libraries):
 def test_contents_page_numbers_point_at_the_sections(pdftotext, government_pdf):
     pages = reader(government_pdf).pages
     contents = pdftotext(government_pdf, page=2)
+    # The summary follows the contents on their page; pdftotext reads that page in columns.
+    assert "Summary" in normalise(pdftotext(government_pdf, page=2, body_only=True))
     entries = {
-        "Summary": "Summary",
         "Annex A. Good practices": "Good practices",
         "Annex C. Methodology": "Methodology",
     }
@@ -113,7 +114,7 @@ def test_contents_page_numbers_point_at_the_sections(pdftotext, government_pdf):
         match = re.search(re.escape(entry) + r"\s+(\d+)", contents)
         assert match, entry
         page = int(match.group(1))
-        assert 2 < page <= len(pages)
+        assert 2 <= page <= len(pages)  # the summary follows the contents on their page
         assert heading in pdftotext(government_pdf, page=page)
 
 
@@ -123,11 +124,12 @@ def test_running_header_and_page_numbers(pdftotext, government_pdf):
     headers = []
     for page in range(2, total + 1):
         text = pdftotext(government_pdf, page=page)
-        assert f"{page} / {total}" in text
+        # pdftotext drops the spaces around the slash with some totals ("2/6").
+        assert re.search(rf"^{page} ?/ ?{total}$", text, re.MULTILINE), page
         assert "Gap analysis · Moldova" in text
         headers.append(text.splitlines()[0])
     assert headers[0] == "Contents"
-    assert "Theme 2 · Collections" in headers
+    assert "Theme 1 · Access for everyone" in headers  # later themes may start mid-page
     assert headers[-1] == "Annex C · Methodology"
 
 
@@ -183,7 +185,7 @@ def test_bookmarks(government_pdf):
         "Recommendation 1.1",
         "Collections",
         "Good practices",
-        "Commitments",
+        "Commitments and where the State stands",
         "Methodology",
     ):
         assert expected in found, found

@@ -84,13 +84,16 @@ def test_the_chapter_lists_every_gap_in_priority_order(planned_pdf, pdftotext, a
         assert normalise(fragment) in text, fragment
     # Gaps without an action are listed as such: what is still unplanned.
     assert text.count("No action yet") == 3
-    assert "4. 2.1.b Books are bought in those languages. No action yet" in text
+    rank = next(
+        g.rank for g in analysis.gaps + analysis.evidence_to_collect if g.criterion.code == "2.1.b"
+    )
+    assert f"{rank}. 2.1.b Books are bought in those languages. No action yet" in text
 
 
 def test_the_chapter_is_in_the_contents_and_the_bookmarks(planned_pdf, pdftotext):
     contents = normalise(pdftotext(planned_pdf, page=2))
     start = page_of(planned_pdf, pdftotext, "Action plan The 6 gaps")
-    assert f"Summary 3 Action plan {start}" in contents
+    assert f"Summary 2 Action plan {start}" in contents  # the summary follows the contents
     titles = [item.title for item in reader(planned_pdf).outline if not isinstance(item, list)]
     assert "Action plan" in titles
 
@@ -98,12 +101,16 @@ def test_the_chapter_is_in_the_contents_and_the_bookmarks(planned_pdf, pdftotext
 def test_each_theme_shows_a_gaps_action(planned_pdf, pdftotext):
     page = page_of(planned_pdf, pdftotext, "Access for everyone Theme score")
     text = normalise(pdftotext(planned_pdf, page=page, body_only=True))
+    # The criterion's cell is narrow: its last line may wrap, and pdftotext reads a wrapped
+    # line's pieces around the "Overdue" badge out of order.
     assert (
         "Action (plan): Open until 20:00 in Bălți and Comrat; recruit two librarians. "
-        f"Status: In progress · {OWNER} · due 31 January 2026 Overdue · target fully in place"
+        f"Status: In progress · {OWNER} · due 31 January 2026 Overdue"
     ) in text
+    assert "fully in place" in text and "· target" in text
     assert "Action (plan): Saturday opening Status: Done · Ministry" in text
-    assert "No action yet in the action plan." in text  # 1.1.c, in a plan that has actions
+    whole = normalise(pdftotext(planned_pdf, body_only=True))  # 1.1.c may be overleaf
+    assert "No action yet in the action plan." in whole  # 1.1.c, in a plan that has actions
 
 
 def test_without_actions_one_line_points_to_the_app(government_pdf, pdftotext):
