@@ -60,10 +60,14 @@ def page_of(pdf: bytes, pdftotext: Callable[..., str], needle: str) -> int:
 
 
 def test_the_chapter_lists_every_gap_in_priority_order(planned_pdf, pdftotext, analysis):
-    start = page_of(planned_pdf, pdftotext, "Action plan The 6 gaps in priority order")
+    start = page_of(
+        planned_pdf,
+        pdftotext,
+        "Action plan The 3 gaps in priority order, then the 3 criteria with evidence to collect",
+    )
     assert start == page_of(planned_pdf, pdftotext, "All gaps by priority") + 1  # after the summary
     text = normalise(pdftotext(planned_pdf, page=start, body_only=True))
-    assert "3 of 6 gaps with an action 3 without 1 overdue on 14 March 2026" in text
+    assert "3 of 6 with an action 3 without 1 overdue on 14 March 2026" in text
     codes = [f"{gap.rank}. {gap.criterion.code}" for gap in analysis.gaps]
     positions = [text.index(code) for code in codes]
     assert positions == sorted(positions)
@@ -92,7 +96,7 @@ def test_the_chapter_lists_every_gap_in_priority_order(planned_pdf, pdftotext, a
 
 def test_the_chapter_is_in_the_contents_and_the_bookmarks(planned_pdf, pdftotext):
     contents = normalise(pdftotext(planned_pdf, page=2))
-    start = page_of(planned_pdf, pdftotext, "Action plan The 6 gaps")
+    start = page_of(planned_pdf, pdftotext, "Action plan The 3 gaps")
     assert f"Summary 2 Action plan {start}" in contents  # the summary follows the contents
     titles = [item.title for item in reader(planned_pdf).outline if not isinstance(item, list)]
     assert "Action plan" in titles
