@@ -129,7 +129,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the gap-analysis PDF of an answers file; print its path; 1 if anything fails."""
-    from assessor.files import OutputPathError, output_path, report_filename, write_atomically
+    from assessor.files import OutputPathError, output_path, report_filename
     from assessor.report import ReportError, render_pdf
     from assessor.scoring import score
 
@@ -151,8 +151,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"assessor: could not render the report: {exc}", file=sys.stderr)
         return 1
+    return _write_output(output, pdf)
+
+
+def _write_output(output: Path, data: bytes) -> int:
+    """Write a command's file whole (or not at all) and print its path; the exit status."""
+    from assessor.files import write_atomically
+
     try:
-        write_atomically(output, pdf)
+        write_atomically(output, data)
     except OSError as exc:
         print(f"assessor: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -166,7 +173,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     The format comes from the file's extension (or ``--format``); exit status 2 for an output
     that names no known format, 1 if the answers file is bad or the file cannot be written.
     """
-    from assessor.files import OutputPathError, output_path, plan_filename, write_atomically
+    from assessor.files import OutputPathError, output_path, plan_filename
     from assessor.plan import action_plan
     from assessor.report.spreadsheet import FORMATS, render
     from assessor.scoring import score
@@ -213,13 +220,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     data = render(plan, file_format, title=f"Action plan: {title}")
-    try:
-        write_atomically(output, data)
-    except OSError as exc:
-        print(f"assessor: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(output)
-    return 0
+    return _write_output(output, data)
 
 
 def _engine(args: argparse.Namespace) -> Engine:
