@@ -57,6 +57,10 @@ class Criterion:
     """A concrete statement an official can answer for their own country.
 
     ``code`` is its display code ("2.1.a"), given by the :class:`Checklist` that holds it.
+    ``ask_title`` and ``ask_text`` are the optional advocacy phrasing of the criterion: a short
+    imperative headline, and one imperative sentence, capitalised and ending with a full stop,
+    that reads after "We ask <duty-bearer> to" once its first letter is lower-cased. Both are
+    set, or neither.
     """
 
     id: str
@@ -65,6 +69,8 @@ class Criterion:
     weight: float = DEFAULT_WEIGHT
     weight_reason: str | None = None
     code: str = ""
+    ask_title: str | None = None
+    ask_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -475,8 +481,13 @@ def _schema_problems(file: str, data: Any) -> tuple[list[Problem], bool]:
                 message = "must not be blank"
         elif error.validator == "additionalProperties":
             message = f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
+        elif error.validator == "maxLength" and isinstance(error.instance, str):
+            message = (
+                f"{quoted(error.instance)} is too long ({len(error.instance)} characters; "
+                f"the limit is {error.validator_value})"
+            )
         elif isinstance(error.instance, (str, list, dict)):
-            # jsonschema quotes the whole value ("'...' is too long", "[...] is not of type")
+            # jsonschema quotes the whole value ("[...] is not of type", "'...' is not one of")
             full = repr(error.instance)
             if len(full) > MAX_QUOTED_CHARS:
                 message = message.replace(full, shorten(full, MAX_QUOTED_CHARS))
@@ -555,12 +566,15 @@ def _weight_problems(file: str, item: dict[str, Any]) -> list[Problem]:
 
 def _build(data: dict[str, Any], digest: str, path: str | None) -> Checklist:
     def criterion(c: dict[str, Any]) -> Criterion:
+        ask = c.get("ask") or {}
         return Criterion(
             id=c["id"],
             text=c["text"].strip(),
             guidance=(c.get("guidance") or "").strip() or None,
             weight=float(c.get("weight", DEFAULT_WEIGHT)),
             weight_reason=c.get("weight_reason"),
+            ask_title=" ".join(ask["title"].split()) if ask else None,
+            ask_text=" ".join(ask["text"].split()) if ask else None,
         )
 
     def recommendation(r: dict[str, Any]) -> Recommendation:

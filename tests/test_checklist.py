@@ -17,6 +17,7 @@ from assessor.checklist import (
     parse_checklist,
 )
 from assessor.cli import main
+from assessor.text import quoted
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "tests" / "data" / "school-meals.yaml"
@@ -202,6 +203,87 @@ def test_unknown_field_is_reported():
     assert problems_for(data) == ["id 'provision': unknown field: 'colour' was unexpected"]
 
 
+# --- asks ----------------------------------------------------------------------------------
+
+
+def with_ask(ask: object, index: int = 0) -> dict:
+    """The demo checklist with ``ask`` given to its first recommendation's criterion ``index``."""
+    data = demo_data()
+    data["themes"][0]["recommendations"][0]["criteria"][index]["ask"] = ask
+    return data
+
+
+def test_a_checklist_without_asks_loads_with_none():
+    checklist = load_checklist(DEMO)
+    assert all(c.ask_title is None and c.ask_text is None for c in checklist.criteria)
+
+
+def test_an_ask_is_loaded_onto_its_criterion_on_one_line():
+    ask = {
+        "title": "  Publish  the rules ",
+        "text": "Publish the eligibility\nrules for free meals.",
+    }
+    checklist = parse_checklist(yaml.safe_dump(with_ask(ask), sort_keys=False))
+    criterion = checklist.criterion("free-meals-eligibility")
+    assert criterion.ask_title == "Publish the rules"
+    assert criterion.ask_text == "Publish the eligibility rules for free meals."
+    assert criterion.code == "1.1.a"
+    assert checklist.criterion("free-meals-nutrition").ask_title is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        criterion.ask_text = "changed"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("ask", "expected"),
+    [
+        (
+            {"text": "Publish the rules."},
+            "id 'free-meals-nutrition' > ask: 'title' is a required property",
+        ),
+        (
+            {"title": "Publish the rules"},
+            "id 'free-meals-nutrition' > ask: 'text' is a required property",
+        ),
+        (
+            {"title": "Publish the rules", "text": "   "},
+            "id 'free-meals-nutrition' > ask.text: must not be blank",
+        ),
+        (
+            {"title": "", "text": "Publish the rules."},
+            "id 'free-meals-nutrition' > ask.title: '' should be non-empty\n"
+            "id 'free-meals-nutrition' > ask.title: must not be blank",
+        ),
+        (
+            {"title": "T" * 61, "text": "Publish the rules."},
+            f"id 'free-meals-nutrition' > ask.title: '{'T' * 61}' is too long "
+            "(61 characters; the limit is 60)",
+        ),
+        (
+            {"title": "Publish the rules", "text": "x" * 301},
+            # a long value is quoted short, its length given in full
+            f"id 'free-meals-nutrition' > ask.text: {quoted('x' * 301)} is too long "
+            "(301 characters; the limit is 300)",
+        ),
+        (
+            {"title": "Publish the rules", "text": "Publish them.", "why": "Because."},
+            "id 'free-meals-nutrition' > ask: unknown field: 'why' was unexpected",
+        ),
+        (
+            "Publish the rules.",
+            "id 'free-meals-nutrition' > ask: 'Publish the rules.' is not of type 'object'",
+        ),
+    ],
+)
+def test_a_bad_ask_is_refused_naming_its_criterion(ask, expected):
+    assert problems_for(with_ask(ask, index=1)) == expected.split("\n")
+
+
+def test_asks_at_their_limits_are_accepted():
+    ask = {"title": "T" * 60, "text": "x" * 300}
+    checklist = parse_checklist(yaml.safe_dump(with_ask(ask), sort_keys=False))
+    assert len(checklist.criterion("free-meals-eligibility").ask_text or "") == 300
+
+
 def test_yaml_syntax_error_gives_its_line():
     lines = DEMO.read_text(encoding="utf-8").splitlines()
     number = lines.index('    title: "Provision"') + 1
@@ -305,7 +387,7 @@ def test_long_values_are_quoted_short():
     assert len(problems) == 3
     assert all(len(p) < 500 for p in problems), [len(p) for p in problems]
     assert problems[0].endswith("YYY' is not a valid id (lower-case letters, digits, - or _)")
-    assert problems[1].endswith("YYY' is too long")
+    assert problems[1].endswith("YYY' is too long (100000 characters; the limit is 80)")
     assert problems[2].endswith("xxx'] is not of type 'string'")
 
 

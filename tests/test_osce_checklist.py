@@ -161,3 +161,43 @@ def test_weights_are_justified(checklist):
     for rec in checklist.recommendations:
         if rec.weight != 1:
             assert rec.weight_reason
+
+
+def test_every_criterion_has_an_ask_phrased_as_an_ask(checklist):
+    """The advocacy brief's "Key asks" come from these: asks, not pasted criterion text."""
+    assert len(checklist.criteria) == 58
+    for criterion in checklist.criteria:
+        title, text = criterion.ask_title, criterion.ask_text
+        assert title and text, f"{criterion.id} has no ask"
+        assert len(title.split()) <= 8, criterion.id
+        assert not title.endswith("."), criterion.id
+        assert text[0].isupper(), criterion.id
+        assert text.endswith("."), criterion.id
+        assert not re.search(r"[.!?;] [A-Z]", text), f"{criterion.id}: one sentence only"
+        assert norm(text).lower() != norm(criterion.text).lower(), criterion.id
+        assert norm(title).lower() != norm(criterion.text).lower().rstrip("."), criterion.id
+        # It reads after "We ask <duty-bearer> to ": an infinitive first, no duty-bearer named.
+        first = text.split()[0].rstrip(",")
+        assert first not in {"The", "A", "An", "All", "We", "To"}, criterion.id
+        assert not first.endswith(("ly", "ing", "ed")), criterion.id
+        assert not re.search(r"\b(we ask|government)\b", text, re.IGNORECASE), criterion.id
+    titles = [c.ask_title for c in checklist.criteria]
+    texts = [c.ask_text for c in checklist.criteria]
+    assert len(set(titles)) == len(titles), "two criteria share an ask title"
+    assert len(set(texts)) == len(texts), "two criteria share an ask text"
+
+
+def test_the_awkward_criteria_become_plain_asks(checklist):
+    """Negations become positive asks, "has been considered" becomes "Consider", and a
+    criterion that leans on its neighbours names the work."""
+    for criterion in checklist.criteria:
+        if "have been considered" in criterion.text or "has been considered" in criterion.text:
+            assert criterion.ask_text.startswith("Consider "), criterion.id
+        assert not re.search(r"\b(not|no)\b", criterion.ask_text), criterion.id
+    media = checklist.criterion("anti-discrimination-media")
+    assert media.text == "The media are involved in this work."
+    assert "racism" in media.ask_text
+    assert "this work" not in " ".join(c.ask_text for c in checklist.criteria)
+    services = checklist.criterion("fair-budgets-cost-free-services").ask_text
+    assert "cost-free services provided to migrants" in services
+    assert "all citizens with a low level of income" in services
