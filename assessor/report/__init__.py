@@ -1,9 +1,13 @@
-"""The gap-analysis report: one function, shared by the web app and the command line.
+"""The reports: one document per audience, rendered to PDF or Word, shared by web and CLI.
 
-``render_pdf(analysis, answers_file, audience=..., generated_on=...)`` returns the PDF as bytes
-(rendered wholly in memory, so a failure never leaves a half-written file). It raises
-:class:`ReportError` with a clear message when rendering fails. WeasyPrint is imported on first
-use, so importing this package (or :mod:`assessor.report.chart`) stays cheap.
+:func:`build_document` builds a report's content once, as a pure document
+(:mod:`assessor.report.model`): the government's gap analysis
+(:mod:`assessor.report.gap_analysis`) or the NGO's advocacy brief (:mod:`assessor.report.brief`).
+:func:`render_report` renders it to a format of :data:`FORMAT_TABLE` (PDF through WeasyPrint,
+DOCX through python-docx) and returns the bytes (made wholly in memory, so a failure never
+leaves a half-written file); it raises :class:`ReportError` with a clear message when rendering
+fails. :func:`render_pdf` is the PDF case. WeasyPrint and python-docx are imported on first use,
+so importing this package (or :mod:`assessor.report.chart`) stays cheap.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
+    from assessor.report.model import Document
     from assessor.scoring import GapAnalysis
 
 
@@ -28,12 +33,47 @@ class Audience(NamedTuple):
 #: The one table of audiences, used by the report, the results page and the command line.
 AUDIENCE_TABLE: tuple[Audience, ...] = (
     Audience("government", "Gap analysis", "for government: the gaps ranked by priority"),
-    Audience("ngo", "Advocacy brief", "for civil society: the same facts, phrased as asks"),
+    Audience(
+        "ngo",
+        "Advocacy brief",
+        "for civil society: a short brief of key asks, findings and a status matrix",
+    ),
 )
 AUDIENCES: tuple[str, ...] = tuple(audience.key for audience in AUDIENCE_TABLE)
 DEFAULT_AUDIENCE = AUDIENCES[0]
 
+
+class Format(NamedTuple):
+    """A file format a report is rendered to: its key (``--format``, ``?format=``), file
+    extension, media type and name for people."""
+
+    key: str
+    extension: str
+    media_type: str
+    label: str
+
+
+#: The one table of formats, used by the command line, the web app and the cache.
+FORMAT_TABLE: tuple[Format, ...] = (
+    Format("pdf", "pdf", "application/pdf", "PDF"),
+    Format(
+        "docx",
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word document",
+    ),
+)
+FORMATS: tuple[str, ...] = tuple(fmt.key for fmt in FORMAT_TABLE)
+DEFAULT_FORMAT = FORMATS[0]
+
 __all__ = [
+    "DEFAULT_FORMAT",
+    "FORMATS",
+    "FORMAT_TABLE",
+    "Format",
+    "build_document",
+    "format_for",
+    "render_report",
     "AUDIENCES",
     "AUDIENCE_TABLE",
     "DEFAULT_AUDIENCE",
@@ -56,6 +96,97 @@ def audience_for(key: str) -> Audience:
     raise KeyError(f"unknown audience {key!r}; expected one of {', '.join(AUDIENCES)}")
 
 
+def format_for(key: str) -> Format:
+    """The format with this key; ``KeyError`` naming the known ones otherwise."""
+    for fmt in FORMAT_TABLE:
+        if fmt.key == key:
+            return fmt
+    raise KeyError(f"unknown format {key!r}; expected one of {', '.join(FORMATS)}")
+
+
+def build_document(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    audience: str = DEFAULT_AUDIENCE,
+    generated_on: date,
+    generator: str = "Assessor",
+) -> Document:
+    """The report's content for an audience, as a document (``ValueError`` for an unknown
+    audience or answers made for another checklist)."""
+    if answers_file.checklist_id != analysis.checklist.id:
+        raise ValueError(
+            f"the answers are for checklist {answers_file.checklist_id!r}, "
+            f"the analysis for {analysis.checklist.id!r}"
+        )
+    if audience == "government":
+        from assessor.report.gap_analysis import build_gap_analysis
+
+        document = build_gap_analysis(
+            analysis, answers_file, generated_on=generated_on, generator=generator
+        )
+    elif audience == "ngo":
+        from assessor.report.brief import build_brief
+
+        document = build_brief(
+            analysis, answers_file, generated_on=generated_on, generator=generator
+        )
+    else:
+        raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    from assessor.report.model import with_word_counts
+
+    return with_word_counts(document)
+
+
+def render_report(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    audience: str = DEFAULT_AUDIENCE,
+    fmt: str = DEFAULT_FORMAT,
+    generated_on: date | None = None,
+) -> bytes:
+    """A report for an audience (see :data:`AUDIENCE_TABLE`) in a format (see
+    :data:`FORMAT_TABLE`) as bytes."""
+    if audience not in AUDIENCES:
+        raise ReportError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt == "docx":
+        return _render_docx(analysis, answers_file, audience=audience, generated_on=generated_on)
+    from assessor.report.pdf import render
+
+    return render(analysis, answers_file, audience=audience, generated_on=generated_on)
+
+
+def _render_docx(
+    analysis: GapAnalysis, answers_file: AnswersFile, *, audience: str, generated_on: date | None
+) -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from assessor.report.docx import render_docx
+
+    try:
+        generator = f"Assessor {version('assessor')} (python-docx {version('python-docx')})"
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        generator = "Assessor"
+    try:
+        document = build_document(
+            analysis,
+            answers_file,
+            audience=audience,
+            generated_on=generated_on or date.today(),
+            generator=generator,
+        )
+        return render_docx(document)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from exc
+    except Exception as exc:  # python-docx, lxml: report them as one clear error
+        raise ReportError(
+            f"the Word document could not be made ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
 def render_pdf(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
@@ -63,9 +194,7 @@ def render_pdf(
     audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
 ) -> bytes:
-    """The gap-analysis PDF for an audience (see :data:`AUDIENCE_TABLE`) as bytes."""
-    if audience not in AUDIENCES:
-        raise ReportError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
-    from assessor.report.pdf import render
-
-    return render(analysis, answers_file, audience=audience, generated_on=generated_on)
+    """The report for an audience as PDF bytes (:func:`render_report` in PDF)."""
+    return render_report(
+        analysis, answers_file, audience=audience, fmt="pdf", generated_on=generated_on
+    )

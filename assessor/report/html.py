@@ -1,292 +1,197 @@
-"""The report as HTML: a gap analysis rendered through the report's own Jinja templates.
+"""A report document as HTML, for WeasyPrint: the PDF rendering of :mod:`assessor.report.model`.
 
-Every value a user typed (titles, organisation, evidence) is escaped by Jinja's autoescape; the
-checklist's own text is escaped too. The HTML refers to nothing but ``report.css`` (passed
-separately) and has no external resources.
+The content is decided by the document builders (:mod:`assessor.report.gap_analysis`,
+:mod:`assessor.report.brief`); this module only turns blocks into elements, with the styles as
+CSS classes for ``report.css``. Every text is escaped, whoever wrote it; what a user typed sits
+in ``<bdi class="user-text">`` with invisible break points in long runs. The only markup taken
+as is, is a :class:`~assessor.report.model.Figure`'s SVG, which the report's own chart code
+makes. The HTML refers to nothing but anchors inside it.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
-from fractions import Fraction
-from functools import lru_cache
-from typing import Any
 
-import jinja2
+from markupsafe import escape
 
-from assessor.answers import RESPONDENTS, Answer, AnswersFile
-from assessor.checklist import (
-    Checklist,
-    Commitment,
-    Criterion,
-    GoodPractice,
-    Recommendation,
-    Theme,
+from assessor.answers import AnswersFile
+from assessor.report.model import (
+    Block,
+    Cell,
+    Document,
+    Facts,
+    Figure,
+    Group,
+    Heading,
+    Inline,
+    ItemList,
+    LineBreak,
+    Link,
+    ListItem,
+    Meter,
+    PageRef,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+    Text,
 )
-from assessor.commitments_view import commitment_standing
-from assessor.levels import LEVELS, label_of
-from assessor.plan import action_plan, status_label
-from assessor.practices import split_practices
-from assessor.report import AUDIENCES, DEFAULT_AUDIENCE, audience_for
-from assessor.report.chart import format_score, theme_chart_svg
-from assessor.scoring import (
-    CLAIMED_WITHOUT_EVIDENCE,
-    FLAG_LABELS,
-    GapAnalysis,
-    criterion_points,
-)
+from assessor.scoring import GapAnalysis
 from assessor.text import breakable
 
-_INDENT = re.compile(r"\n[ \t]+")
+_TEXT_TAGS = {"strong": "strong", "em": "em"}
 
 
-class Anchors:
-    """Fragment ids of the report's targets, prefixed by kind so they never collide."""
-
-    @staticmethod
-    def theme(theme: Theme) -> str:
-        """The anchor of a theme's chapter."""
-        return f"theme-{theme.id}"
-
-    @staticmethod
-    def rec(rec: Recommendation) -> str:
-        """The anchor of a recommendation's section."""
-        return f"rec-{rec.id}"
-
-    @staticmethod
-    def crit(crit: Criterion) -> str:
-        """The anchor of a criterion's answer."""
-        return f"crit-{crit.id}"
-
-    @staticmethod
-    def plan(crit: Criterion) -> str:
-        """The anchor of a gap's entry in the action plan chapter."""
-        return f"plan-{crit.id}"
-
-    @staticmethod
-    def practice(practice: GoodPractice) -> str:
-        """The anchor of a good practice in Annex A."""
-        return f"practice-{practice.id}"
-
-    @staticmethod
-    def collect(crit: Criterion) -> str:
-        """The anchor of a criterion's entry in the summary's evidence to collect."""
-        return f"collect-{crit.id}"
-
-    @staticmethod
-    def commitment(commitment: Commitment) -> str:
-        """The anchor of a commitment provision in Annex B."""
-        return f"commitment-{commitment.id}"
+def _attrs(**attrs: str) -> str:
+    """HTML attributes, escaped; empty values left out. ``class_`` gives ``class``."""
+    out = []
+    for name, value in attrs.items():
+        if value:
+            out.append(f' {name.rstrip("_").replace("_", "-")}="{escape(value)}"')
+    return "".join(out)
 
 
-@dataclass(frozen=True)
-class Words:
-    """What differs between audiences: the wording, never the facts."""
+def _inline(part: Inline) -> str:
+    if isinstance(part, Text):
+        if part.style == "user":
+            return f'<bdi class="user-text">{escape(breakable(part.text))}</bdi>'
+        tag = _TEXT_TAGS.get(part.style)
+        if tag:
+            return f"<{tag}>{escape(part.text)}</{tag}>"
+        if part.style:
+            return f'<span class="{escape(part.style)}">{escape(part.text)}</span>'
+        return str(escape(part.text))
+    if isinstance(part, Link):
+        return f"<a{_attrs(href=part.target, class_=part.style)}>{escape(part.text)}</a>"
+    if isinstance(part, PageRef):
+        return f'<a class="page-ref" href="{escape(part.target)}"></a>'
+    if isinstance(part, Meter):
+        width = max(0.0, min(part.value, 100.0))
+        return f'<span class="meter"><span style="width: {width:.1f}%"></span></span>'
+    if isinstance(part, LineBreak):
+        return "<br>"
+    raise TypeError(f"not an inline: {part!r}")
 
-    kind: str
-    summary_title: str
-    cover_subtitle: str
-    lead: str
-    top_title: str
-    top_intro: str
-    all_title: str
-    no_gaps: str
+
+def _inlines(content: Iterable[Inline]) -> str:
+    return "".join(_inline(part) for part in content)
 
 
-def words_for(audience: str, analysis: GapAnalysis, answers_file: AnswersFile) -> Words:
-    """The wording of the report for an audience ("government" or "ngo")."""
-    info = answers_file.assessment
-    checklist = analysis.checklist
-    counts = analysis.counts
-    n_recs = len(checklist.recommendations)
-    top = len(analysis.top_gaps)
-    answered = f"answering {counts.answered} of its {counts.total} criteria"
-    collect = (
-        f" {counts.to_collect} more, answered “Don't know” or not at all, are listed as "
-        "evidence to collect."
-        if counts.to_collect
-        else ""
-    )
-    if audience == "ngo":
-        return Words(
-            kind=audience_for("ngo").kind,
-            summary_title="Summary and asks",
-            cover_subtitle=f"What we ask of the authorities of {info.country}",
-            lead=(
-                f"{info.organisation} assessed how far the authorities of {info.country} have put "
-                f"in place the {n_recs} recommendations of “{checklist.title}”, {answered}. "
-                f"{counts.gaps} criteria are not fully in place.{collect} This brief sets out "
-                "what we ask "
-                "of the authorities, on the evidence given in the chapters that follow."
-            ),
-            top_title="Our asks to the authorities",
-            top_intro=(
-                f"Our {top} most pressing asks, in order of priority, at most one per "
-                "recommendation. Each leads to the evidence and to what good practice looks like "
-                "elsewhere."
-            ),
-            all_title="Every gap behind our asks, by priority",
-            no_gaps=(
-                "Every criterion that applies is reported as fully in place: we ask the "
-                "authorities to keep it so, and to publish the evidence."
-            ),
+def _bare(blocks: tuple[Block, ...]) -> str:
+    """A cell's or item's content: one plain paragraph inline, anything else as blocks."""
+    if len(blocks) == 1:
+        only = blocks[0]
+        if isinstance(only, Paragraph) and not only.style and not only.anchor:
+            return _inlines(only.content)
+    return _blocks(blocks)
+
+
+def _cell(cell: Cell, tag: str = "td") -> str:
+    return f"<{tag}{_attrs(class_=cell.style)}>{_bare(cell.content)}</{tag}>"
+
+
+def _item(list_item: ListItem) -> str:
+    attrs = _attrs(id=list_item.anchor, class_=list_item.style)
+    return f"<li{attrs}>{_bare(list_item.content)}</li>"
+
+
+def _table(table: Table) -> str:
+    # Column widths are left to report.css (``table.widths`` is for renderings without it).
+    parts = [f"<table{_attrs(class_=table.style)}>"]
+    if table.header:
+        heads = "".join(f'<th scope="col">{escape(head)}</th>' for head in table.header)
+        parts.append(f"<thead><tr>{heads}</tr></thead>")
+    parts.append("<tbody>")
+    for row in table.rows:
+        cells = "".join(_cell(c) for c in row.cells)
+        parts.append(f"<tr{_attrs(id=row.anchor, class_=row.style)}>{cells}</tr>")
+    parts.append("</tbody></table>")
+    return "\n".join(parts)
+
+
+def _block(block: Block) -> str:
+    if isinstance(block, Heading):
+        tag = f"h{block.level}"
+        attrs = _attrs(id=block.anchor, class_=block.style, data_kicker=block.kicker)
+        return f"<{tag}{attrs}>{escape(block.text)}</{tag}>"
+    if isinstance(block, Paragraph):
+        attrs = _attrs(id=block.anchor, class_=block.style)
+        return f"<p{attrs}>{_inlines(block.content)}</p>"
+    if isinstance(block, Quote):
+        return f"<blockquote{_attrs(class_=block.style)}>{escape(block.text)}</blockquote>"
+    if isinstance(block, ItemList):
+        tag = "ol" if block.ordered else "ul"
+        items = "\n".join(_item(i) for i in block.items)
+        start = str(block.start) if block.ordered and block.start != 1 else ""
+        # WeasyPrint ignores ``start``: the list-item counter says the same.
+        reset = f"counter-reset: list-item {block.start - 1}" if start else ""
+        attrs = _attrs(class_=block.style, start=start, style=reset)
+        return f"<{tag}{attrs}>\n{items}\n</{tag}>"
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Facts):
+        pairs = "".join(
+            f"<dt>{escape(label)}</dt><dd>{_inlines(value)}</dd>" for label, value in block.pairs
         )
-    if audience != "government":
-        raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
-    return Words(
-        kind=audience_for("government").kind,
-        summary_title="Summary",
-        cover_subtitle=f"{info.country}: where policy stands against {n_recs} recommendations",
-        lead=(
-            f"{info.organisation} assessed how far {info.country} has put in place the {n_recs} "
-            f"recommendations of “{checklist.title}”, {answered}. This gap analysis scores "
-            f"each theme and ranks the {counts.gaps} gaps found by priority.{collect}"
-        ),
-        top_title="Top priority gaps",
-        top_intro=(
-            f"The {top} gaps with the highest priority. Each leads to its evidence, the good "
-            "practices that show what closing it can look like, and the commitments behind it."
-        ),
-        all_title="All gaps by priority",
-        no_gaps="No gaps: every criterion that applies is fully in place.",
+        return f"<dl{_attrs(class_=block.style)}>{pairs}</dl>"
+    if isinstance(block, Figure):
+        return f'<div class="figure">{block.svg}</div>'
+    if isinstance(block, Group):
+        attrs = _attrs(id=block.anchor, class_=block.style)
+        return f"<div{attrs}>\n{_blocks(block.content)}\n</div>"
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _blocks(blocks: Iterable[Block]) -> str:
+    return "\n".join(_block(b) for b in blocks)
+
+
+def _section(section: Section, document: Document) -> str:
+    if section.role == "cover":
+        attrs = _attrs(
+            id=section.anchor or "cover", class_=section.style, data_doctitle=section.running
+        )
+        return f"<article{attrs}>\n{_blocks(section.content)}\n</article>"
+    if section.role == "contents":
+        attrs = _attrs(id=section.anchor or "contents", class_=section.style)
+        return f'<nav{attrs} aria-label="Contents">\n{_blocks(section.content)}\n</nav>'
+    classes = " ".join(filter(None, ("chapter", section.style)))
+    attrs = _attrs(id=section.anchor, class_=classes, data_running=section.running)
+    return f"<section{attrs}>\n{_blocks(section.content)}\n</section>"
+
+
+def render_document(document: Document) -> str:
+    """The document as one HTML page (``<html lang>``, title and metadata in ``<head>``)."""
+    meta = [
+        ("author", document.author),
+        ("description", document.description),
+        ("keywords", ", ".join(document.keywords)),
+        ("generator", document.generator),
+        ("dcterms.created", document.created.isoformat()),
+    ]
+    head = "".join(f'<meta name="{name}" content="{escape(value)}">\n' for name, value in meta)
+    body = "\n".join(_section(section, document) for section in document.sections)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(document.language)}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{escape(document.title)}</title>\n{head}</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
     )
-
-
-def _truncate_words(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
-    return cut + "…"
-
-
-def _points(value: Fraction | None) -> str:
-    if value is None:
-        return "left out"
-    if value.denominator == 1:
-        return str(value.numerator)
-    return f"{value.numerator}/{value.denominator}"
-
-
-def _weight(value: float) -> str:
-    return f"{value:g}"
-
-
-def _priority(value: Fraction) -> str:
-    return f"{float(value):.2f}"
-
-
-def _longdate(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """The report's Jinja environment (autoescaping, strict), separate from the web app's."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("assessor.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        score=format_score,
-        points=_points,
-        weight=_weight,
-        priority=_priority,
-        longdate=_longdate,
-        truncate_words=_truncate_words,
-        breakable=breakable,
-        level_label=label_of,
-        status_label=status_label,
-    )
-    return env
-
-
-def _links(checklist: Checklist, attr: str) -> dict[str, list[Recommendation]]:
-    links: dict[str, list[Recommendation]] = {}
-    for rec in checklist.recommendations:
-        for item_id in getattr(rec, attr):
-            links.setdefault(item_id, []).append(rec)
-    return links
-
-
-def report_context(
-    analysis: GapAnalysis,
-    answers_file: AnswersFile,
-    *,
-    audience: str,
-    generated_on: date,
-    generator: str,
-) -> Mapping[str, Any]:
-    """Everything the report templates need."""
-    checklist = analysis.checklist
-    weighted: list[tuple[str, str, Any]] = []
-    for rec in checklist.recommendations:
-        if rec.weight != 1:
-            weighted.append(("Recommendation", rec.code, rec))
-        for crit in rec.criteria:
-            if crit.weight != 1:
-                weighted.append(("Criterion", crit.code, crit))
-    words = words_for(audience, analysis, answers_file)
-    practice_recs = _links(checklist, "good_practice_ids")
-    # Overdue as of the date printed on the report (part of its cache key).
-    plan = action_plan(analysis, answers_file.actions, generated_on)
-    commitment_recs = _links(checklist, "commitment_ids")
-    return {
-        "analysis": analysis,
-        "checklist": checklist,
-        "info": answers_file.assessment,
-        "answers_version": answers_file.checklist_version,
-        "respondent": dict(RESPONDENTS).get(answers_file.assessment.respondent, ""),
-        "audience": audience,
-        "words": words,
-        "doc_title": f"{words.kind}: {answers_file.assessment.title}",
-        "generated_on": generated_on,
-        "generator": generator,
-        "anchor": Anchors,
-        "gap_by_crit": {gap.criterion.id: gap for gap in analysis.gaps},
-        "plan": plan,
-        "plan_by_crit": {row.criterion.id: row for row in plan.rows},
-        "top_gaps": analysis.top_gaps,
-        "flag_labels": FLAG_LABELS,
-        "claimed": [c for c in analysis.criteria if c.claimed_without_evidence],
-        "claimed_label": CLAIMED_WITHOUT_EVIDENCE,
-        "split_practices": lambda practices: split_practices(
-            practices, answers_file.assessment.country
-        ),
-        "levels": [(level, criterion_points(Answer(level.key))) for level in LEVELS],
-        "weighted": weighted,
-        "practice_recs": {p.id: practice_recs.get(p.id, []) for p in checklist.good_practices},
-        "commitment_recs": commitment_recs,
-        "commitment_standing": commitment_standing(analysis),
-        "uncited_commitments": sum(1 for c in checklist.commitments if c.id not in commitment_recs),
-        "chart": theme_chart_svg(analysis),
-    }
 
 
 def render_html(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
     *,
-    audience: str = DEFAULT_AUDIENCE,
+    audience: str = "government",
     generated_on: date,
     generator: str = "Assessor",
 ) -> str:
-    """The report's HTML for an audience; the same facts whatever the audience."""
-    if answers_file.checklist_id != analysis.checklist.id:
-        raise ValueError(
-            f"the answers are for checklist {answers_file.checklist_id!r}, "
-            f"the analysis for {analysis.checklist.id!r}"
-        )
-    context = report_context(
+    """The report's HTML for an audience: its document (see
+    :func:`assessor.report.build_document`) rendered by :func:`render_document`."""
+    from assessor.report import build_document
+
+    document = build_document(
         analysis, answers_file, audience=audience, generated_on=generated_on, generator=generator
     )
-    html = environment().get_template("report.html").render(context)
-    # Drop the templates' indentation: less to parse, and no change to what is shown, since no
-    # element of the report preserves spaces (white-space is normal or pre-line everywhere).
-    return _INDENT.sub("\n", html)
+    return render_document(document)

@@ -14,7 +14,7 @@ from assessor.answers import LEVEL_KEYS, AnswersFile, parse_answers_file
 from assessor.checklist import load_checklist
 from assessor.commitments_view import DocumentStanding, commitment_standing
 from assessor.report import render_pdf
-from assessor.report.html import Anchors
+from assessor.report.content import Anchors
 from assessor.scoring import GapAnalysis, score
 
 OSCE = Path(__file__).parents[2] / "checklists" / "osce-odihr-2017-migrant-integration.yaml"

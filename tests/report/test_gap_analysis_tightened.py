@@ -20,7 +20,8 @@ from assessor.checklist import Checklist, load_checklist
 from assessor.practices import same_country
 from assessor.report import render_pdf
 from assessor.report.chart import theme_chart_svg
-from assessor.report.html import Anchors, render_html
+from assessor.report.content import Anchors
+from assessor.report.html import render_html
 from assessor.scoring import GapAnalysis, score
 from tests.support.html import Page
 

@@ -11,7 +11,7 @@ from report_helpers import ANSWERS, GENERATED_ON, normalise, reader
 
 from assessor.answers import parse_answers_file
 from assessor.report import ReportError, render_pdf
-from assessor.report.html import Anchors
+from assessor.report.content import Anchors
 
 
 def body_text(pdftotext, pdf: bytes) -> str:

@@ -11,7 +11,7 @@ from report_helpers import GENERATED_ON, normalise, reader
 from assessor.answers import LEVEL_KEYS, AnswersFile, parse_answers_file
 from assessor.checklist import Checklist, load_checklist
 from assessor.report import render_pdf
-from assessor.report.html import Anchors
+from assessor.report.content import Anchors
 from assessor.scoring import GapAnalysis, score
 
 CHECKLISTS = sorted((Path(__file__).parents[2] / "checklists").glob("*.yaml"))

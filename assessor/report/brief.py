@@ -1,0 +1,466 @@
+"""The NGO's advocacy brief as a document: a few pages in the shape civil society uses for
+briefs and shadow reports (UPR and treaty-body submissions).
+
+Main part: a cover with a one-sentence headline; the **key asks**, each with the authority it
+addresses and by when, the evidence that shows the gap, a good practice from another country
+that shows it can be done, and the OSCE commitment behind it, quoted; the **findings**, short
+numbered paragraphs theme by theme. Annexes: the **status matrix** (one row per
+recommendation: the organisation's assessment of its implementation and the commitments
+behind it), the commitments and where the State stands (compact: the asks quote them), the good
+practices the asks cite (in full, once) and a short note on method.
+
+The asks are the ones the organisation saved with its assessment; without any, the drafts
+:func:`assessor.asks.suggest_asks` makes from the top gaps (never from "Don't know"). Pure:
+builds :mod:`assessor.report.model` blocks, renders nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from assessor.answers import AnswersFile
+from assessor.asks import Ask, suggest_asks
+from assessor.checklist import Commitment, GoodPractice
+from assessor.levels import NOT_IN_PLACE, PARTIAL, PLANNED
+from assessor.practices import split_practices
+from assessor.report.content import (
+    Anchors,
+    commitments_annex,
+    cover,
+    longdate,
+    plural,
+    practice_ref,
+    practices_annex,
+    score,
+    short_document,
+    to,
+    truncate_words,
+)
+from assessor.report.model import (
+    Block,
+    Cell,
+    Document,
+    Group,
+    Heading,
+    Inline,
+    ItemList,
+    Link,
+    ListItem,
+    Paragraph,
+    Quote,
+    Row,
+    Section,
+    Table,
+    Text,
+    cell,
+    para,
+)
+from assessor.scoring import CriterionResult, GapAnalysis, RecommendationScore
+
+KIND = "Advocacy brief"
+#: UPR submissions by stakeholders: words allowed for one organisation and for a joint one.
+UPR_WORDS_SINGLE = 2815
+UPR_WORDS_JOINT = 5630
+#: How much of the evidence typed for a criterion an ask quotes.
+EVIDENCE_CHARS = 320
+#: How many good practices and quoted commitments an ask shows at most.
+PRACTICES_PER_ASK = 1
+COMMITMENTS_PER_ASK = 1
+
+
+def brief_asks(analysis: GapAnalysis, answers_file: AnswersFile, today: date) -> tuple[Ask, ...]:
+    """The asks the brief presents: those saved with the assessment, else the suggestions."""
+    if answers_file.asks:
+        return answers_file.asks
+    return suggest_asks(analysis, answers_file.actions, answers_file.assessment.country, today)
+
+
+def implementation_status(rs: RecommendationScore) -> str:
+    """The organisation's assessment of a recommendation's implementation, in the words of a
+    status matrix: implemented, partially implemented, not implemented, not applicable (with
+    "evidence incomplete" where criteria are still to collect)."""
+    if rs.score is None:
+        return "Not applicable"
+    if rs.score >= 100:
+        status = "Implemented"
+    elif rs.score <= 0 and not any(c.level in (PARTIAL.key, PLANNED.key) for c in rs.criteria):
+        status = "Not implemented"
+    else:
+        status = "Partially implemented"
+    if rs.to_collect:
+        status += "; evidence incomplete"
+    return status
+
+
+def _headline(analysis: GapAnalysis, answers_file: AnswersFile, asks: Sequence[Ask]) -> str:
+    counts = analysis.counts
+    country = answers_file.assessment.country or "The State"
+    applicable = counts.total - counts.not_applicable
+    return (
+        f"{country} has fully put in place {counts.met} of the {applicable} good-practice "
+        f"criteria on migrant integration that apply, set by the OSCE/ODIHR's recommendations; "
+        f"{plural(len(asks), 'step')} below would close the most pressing gaps."
+    )
+
+
+def _clause(text: str) -> str:
+    """A criterion's text to go inside a sentence: without its final full stop."""
+    return text.strip().rstrip(".")
+
+
+def _criteria_count(results: Sequence[CriterionResult]) -> str:
+    codes = ", ".join(r.criterion.code for r in results)
+    return f"{plural(len(results), 'criterion', 'criteria')} ({codes})"
+
+
+def _level_phrase(result: CriterionResult) -> str:
+    return result.level_label.lower()
+
+
+def _ask_block(
+    number: int,
+    ask: Ask,
+    analysis: GapAnalysis,
+    country: str,
+    cited: dict[str, GoodPractice],
+) -> Group:
+    checklist = analysis.checklist
+    results = {r.criterion.id: r for r in analysis.criteria}
+    blocks: list[Block] = [
+        Heading(2, f"{number}. {ask.title}", anchor=f"ask-{number}"),
+        para(Text(ask.text, "user"), style="ask-text"),
+    ]
+    who: list[str | Inline] = []
+    if ask.duty_bearer:
+        who += [Text("Addressed to: ", "label"), Text(ask.duty_bearer, "user")]
+    if ask.by_when:
+        if who:
+            who.append(Text("   "))
+        who += [Text("By when: ", "label"), Text(ask.by_when, "user")]
+    if who:
+        blocks.append(para(*who, style="ask-who"))
+    evidence: list[Block] = []
+    recs = []
+    for crit_id in ask.criteria:
+        if not checklist.has_criterion(crit_id):
+            continue
+        result = results[crit_id]
+        crit = result.criterion
+        if result.recommendation not in recs:
+            recs.append(result.recommendation)
+        parts: list[str | Inline] = [
+            Link(crit.code, to(Anchors.crit(crit))),
+            f" {crit.text} ",
+            Text(f"Our assessment: {_level_phrase(result)}.", "strong"),
+        ]
+        if result.evidence.strip():
+            parts += [" ", Text(truncate_words(result.evidence.strip(), EVIDENCE_CHARS), "user")]
+        elif result.to_collect:
+            parts.append(" Evidence still to collect.")
+        evidence.append(para(*parts, style="ask-evidence"))
+    if evidence:
+        blocks.append(para(Text("The evidence", "label"), style="ask-label"))
+        blocks += evidence
+    practices: list[GoodPractice] = []
+    at_home: list[GoodPractice] = []
+    commitments: list[Commitment] = []
+    for rec in recs:
+        elsewhere, home = split_practices(checklist.good_practices_for(rec), country)
+        practices += [p for p in elsewhere if p not in practices]
+        at_home += [p for p in home if p not in at_home]
+        commitments += [c for c in checklist.commitments_for(rec) if c not in commitments]
+    if practices:
+        shown = practices[:PRACTICES_PER_ASK]
+        for practice in shown:
+            cited.setdefault(practice.id, practice)
+        blocks.append(para(Text("It can be done", "label"), style="ask-label"))
+        blocks.append(
+            ItemList(
+                tuple(ListItem((Paragraph(tuple(practice_ref(p))),)) for p in shown),
+                style="gp-refs",
+            )
+        )
+    if commitments:
+        blocks.append(para(Text("What the State committed to", "label"), style="ask-label"))
+        for commitment in commitments[:COMMITMENTS_PER_ASK]:
+            blocks.append(Quote(commitment.text, style="provision-text"))
+            blocks.append(
+                para(
+                    "— ",
+                    Link(commitment.code, to(Anchors.commitment(commitment))),
+                    f" {short_document(commitment)}, {commitment.paragraph}",
+                    style="small muted source",
+                )
+            )
+        if len(commitments) > COMMITMENTS_PER_ASK:
+            more = commitments[COMMITMENTS_PER_ASK:]
+            refs: list[str | Inline] = ["Also: "]
+            for index, commitment in enumerate(more):
+                if index:
+                    refs.append("; ")
+                refs += [
+                    Link(commitment.code, to(Anchors.commitment(commitment))),
+                    f" {short_document(commitment)}, {commitment.paragraph}",
+                ]
+            refs.append(".")
+            blocks.append(para(*refs, style="small muted"))
+    return Group(tuple(blocks), style="ask")
+
+
+def _asks_section(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    asks: Sequence[Ask],
+    cited: dict[str, GoodPractice],
+) -> Section:
+    info = answers_file.assessment
+    blocks: list[Block] = [
+        Heading(1, "Key asks", kicker=KIND),
+        para(
+            Text(info.organisation, "user"),
+            f" assessed how far {info.country or 'the State'} has put in place the "
+            f"{len(analysis.checklist.recommendations)} recommendations of “"
+            f"{analysis.checklist.source.title}” ({analysis.checklist.source.publisher}, "
+            f"{analysis.checklist.source.year}). Overall score: {score(analysis.overall)} / 100. "
+            "We ask the authorities:",
+            style="lead",
+        ),
+    ]
+    if not asks:
+        blocks.append(
+            para(
+                "No gap was found: every criterion that applies is reported as fully in place. "
+                "We ask the authorities to keep it so, and to publish the evidence."
+            )
+        )
+    for number, ask in enumerate(asks, start=1):
+        blocks.append(_ask_block(number, ask, analysis, info.country, cited))
+    return Section(tuple(blocks), anchor="asks", style="brief-first", running="Key asks")
+
+
+def _findings_section(analysis: GapAnalysis) -> Section:
+    blocks: list[Block] = [Heading(1, "Findings", kicker=KIND, anchor="findings")]
+    number = 0
+    for ts in analysis.themes:
+        theme = ts.theme
+        counts: dict[str, int] = {}
+        for rs in ts.recommendations:
+            for result in rs.criteria:
+                counts[result.level_label.lower()] = counts.get(result.level_label.lower(), 0) + 1
+        items: list[ListItem] = []
+        met = [rs for rs in ts.recommendations if rs.score is not None and rs.score >= 100]
+        summary = (
+            f"Theme score {score(ts.score)} / 100 across "
+            f"{plural(len(ts.recommendations), 'recommendation')}: "
+            + ", ".join(f"{n} {label}" for label, n in counts.items())
+            + "."
+        )
+        if met:
+            summary += " Fully in place: " + ", ".join(rs.recommendation.code for rs in met) + "."
+        items.append(ListItem((para(summary),)))
+        for rs in ts.recommendations:
+            if rs.score is None or (rs.score >= 100 and not rs.to_collect):
+                continue
+            rec = rs.recommendation
+            parts: list[str | Inline] = [
+                Link(rec.code, to(Anchors.rec(rec))),
+                f" {truncate_words(rec.text, 110)} ",
+                Text(f"{implementation_status(rs)} ({score(rs.score)} / 100).", "strong"),
+            ]
+            for level in (NOT_IN_PLACE, PLANNED, PARTIAL):
+                found = [c for c in rs.criteria if c.level == level.key]
+                if not found:
+                    continue
+                if level is PARTIAL:
+                    parts.append(f" Partially in place: {_criteria_count(found)}.")
+                else:
+                    texts = "; ".join(_clause(c.criterion.text) for c in found)
+                    parts.append(f" {level.label}: {texts}.")
+            if rs.to_collect:
+                parts.append(
+                    f" Still to find out: {', '.join(c.criterion.code for c in rs.to_collect)}."
+                )
+            items.append(ListItem((para(*parts),)))
+        number += len(items)
+        blocks.append(Heading(2, f"{theme.code}. {theme.title}", anchor=Anchors.theme(theme)))
+        blocks.append(
+            ItemList(tuple(items), ordered=True, style="findings", start=number - len(items) + 1)
+        )
+    return Section(tuple(blocks), anchor="findings-part", style="flow", running="Findings")
+
+
+def _status_matrix(analysis: GapAnalysis) -> Section:
+    rows: list[Row] = []
+    for rs in analysis.recommendations:
+        rec = rs.recommendation
+        levels = tuple(
+            para(
+                Text(result.criterion.code, "num"),
+                f" {_level_phrase(result)}",
+                anchor=Anchors.crit(result.criterion),
+            )
+            for result in rs.criteria
+        )
+        commitments: list[str | Inline] = []
+        for commitment in analysis.checklist.commitments_for(rec):
+            if commitments:
+                commitments.append("; ")
+            commitments += [
+                Link(commitment.code, to(Anchors.commitment(commitment))),
+                f" {short_document(commitment)}, {commitment.paragraph}",
+            ]
+        rows.append(
+            Row(
+                (
+                    cell(Text(rec.code, "num"), f" {truncate_words(rec.text, 150)}"),
+                    cell(Text(implementation_status(rs), "strong"), f" ({score(rs.score)})"),
+                    Cell(levels, style="levels"),
+                    Cell(
+                        (
+                            Paragraph(
+                                tuple(Text(p) if isinstance(p, str) else p for p in commitments)
+                                or (Text("None linked by the checklist.", "muted"),)
+                            ),
+                        )
+                    ),
+                ),
+                anchor=Anchors.rec(rec),
+            )
+        )
+    return Section(
+        (
+            Heading(1, "Status matrix", kicker="Annex 1", anchor="status-matrix"),
+            para(
+                "One row per recommendation: our assessment of its implementation (with its score "
+                "out of 100), each criterion's level, and the OSCE commitments behind it. "
+                "“Partially implemented” means some criteria are in place or under way; "
+                "“evidence incomplete”, that some criteria are still to find out (“Don't know” or "
+                "not answered).",
+                style="small muted",
+            ),
+            Table(
+                ("Recommendation", "Our assessment", "Criteria", "Commitments"),
+                tuple(rows),
+                style="matrix",
+                widths=(40, 16, 22, 22),
+            ),
+        ),
+        anchor="matrix",
+        role="annex",
+        style="matrix-annex",
+        running="Annex 1 · Status matrix",
+    )
+
+
+def _about(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    saved: bool,
+    generated_on: date,
+    generator: str,
+) -> Section:
+    checklist = analysis.checklist
+    info = answers_file.assessment
+    asks_note = (
+        "The key asks are those the organisation recorded."
+        if saved
+        else "The key asks were drafted by Assessor from the top gaps (at most one per "
+        "recommendation; never from “Don't know”)."
+    )
+    version = f"Checklist {checklist.id}, version {checklist.version}"
+    if answers_file.checklist_version != checklist.version:
+        version += f" (answers given for version {answers_file.checklist_version})"
+    blocks: list[Block] = [
+        Heading(1, "About this brief", kicker="Annex 4", anchor="methodology"),
+        para(
+            "A self-assessment by ",
+            Text(info.organisation, "user"),
+            f" with the Assessor tool, against the checklist “{checklist.title}”, based on: "
+            f"{checklist.source.citation}",
+        ),
+    ]
+    if checklist.source.caveat:
+        blocks.append(para(Text("Caveat.", "strong"), f" {checklist.source.caveat}", style="small"))
+    blocks += [
+        para(
+            "Each criterion was answered fully in place (1 point), partially in place (2/3), "
+            "planned (1/3), not in place (0), don't know (0, listed as still to find out) or not "
+            "applicable (left out). A recommendation's score is the weighted mean of its "
+            "criteria × 100; the overall score, the weighted mean of the recommendations'. "
+            f"“Implemented” means a score of 100, “not implemented” that nothing is in place or "
+            f"planned. {asks_note} Good practices are cited from other countries only.",
+            style="small",
+        ),
+        para(
+            f"{version}. Generated on {longdate(generated_on)} by {generator}. The PDF of this "
+            "brief carries the answers it was made from as an attached file, ",
+            Text("answers.json", "em"),
+            ", which the Assessor tool can import again.",
+            style="small",
+        ),
+    ]
+    return Section(
+        tuple(blocks), anchor="about", role="annex", style="flow", running="Annex 4 · About"
+    )
+
+
+def build_brief(
+    analysis: GapAnalysis, answers_file: AnswersFile, *, generated_on: date, generator: str
+) -> Document:
+    """The advocacy brief of an assessment as a document."""
+    checklist = analysis.checklist
+    info = answers_file.assessment
+    asks = brief_asks(analysis, answers_file, generated_on)
+    cited: dict[str, GoodPractice] = {}
+    asks_section = _asks_section(analysis, answers_file, asks, cited)
+    headline = _headline(analysis, answers_file, asks)
+    sections = [
+        cover(
+            answers_file,
+            checklist,
+            kind=KIND,
+            title=info.title,
+            subtitle=f"What we ask of the authorities of {info.country or 'the State'}",
+            generated_on=generated_on,
+            headline=(para(headline, style="headline-text"),),
+            compact=True,
+        ),
+        asks_section,
+        _findings_section(analysis),
+        _status_matrix(analysis),
+        commitments_annex(analysis, kicker="Annex 2", kind=KIND, quoted=False),
+        practices_annex(
+            checklist,
+            [p for p in checklist.good_practices if p.id in cited],
+            kicker="Annex 3",
+            intro=(
+                "The good practices the key asks cite, as presented in the source, with the "
+                "country, the actor and where in the source they were presented."
+            ),
+        ),
+        _about(
+            analysis,
+            answers_file,
+            saved=bool(answers_file.asks),
+            generated_on=generated_on,
+            generator=generator,
+        ),
+    ]
+    about = (
+        f"{KIND} on {info.country} against the checklist {checklist.title} "
+        f"(version {checklist.version})"
+    )
+    return Document(
+        title=f"{KIND}: {info.title}",
+        kind=KIND,
+        language=checklist.language,
+        author=info.organisation,
+        subject=about,
+        created=generated_on,
+        generator=generator,
+        sections=tuple(sections),
+        keywords=(checklist.id, info.country, KIND.lower()),
+        description=headline,
+    )

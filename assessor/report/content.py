@@ -1,0 +1,614 @@
+"""What the gap analysis and the advocacy brief say alike, as document blocks.
+
+Anchors, number and date formats, the cover, the chart, the good-practices annex, the
+commitments annex (quoted in full, or compact for the brief), evidence to collect and the
+methodology: each is built here once and used by both documents, so the two can never say the
+same thing differently. Pure: no Flask, no database, no rendering library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from fractions import Fraction
+
+from assessor.answers import RESPONDENTS, Answer, AnswersFile
+from assessor.checklist import (
+    Checklist,
+    Commitment,
+    Criterion,
+    GoodPractice,
+    Recommendation,
+    Theme,
+)
+from assessor.commitments_view import commitment_standing
+from assessor.levels import LEVELS
+from assessor.report.chart import format_score, theme_chart_svg
+from assessor.report.model import (
+    Block,
+    Cell,
+    Facts,
+    Figure,
+    Group,
+    Heading,
+    Inline,
+    Inlines,
+    ItemList,
+    Link,
+    ListItem,
+    PageRef,
+    Paragraph,
+    Quote,
+    Row,
+    Section,
+    Table,
+    Text,
+    cell,
+    inlines,
+    item,
+    para,
+)
+from assessor.scoring import CLAIMED_WITHOUT_EVIDENCE, GapAnalysis, criterion_points
+
+
+class Anchors:
+    """Fragment ids of the report's targets, prefixed by kind so they never collide."""
+
+    @staticmethod
+    def theme(theme: Theme) -> str:
+        """The anchor of a theme's chapter."""
+        return f"theme-{theme.id}"
+
+    @staticmethod
+    def rec(rec: Recommendation) -> str:
+        """The anchor of a recommendation's section."""
+        return f"rec-{rec.id}"
+
+    @staticmethod
+    def crit(crit: Criterion) -> str:
+        """The anchor of a criterion's answer."""
+        return f"crit-{crit.id}"
+
+    @staticmethod
+    def plan(crit: Criterion) -> str:
+        """The anchor of a gap's entry in the action plan chapter."""
+        return f"plan-{crit.id}"
+
+    @staticmethod
+    def practice(practice: GoodPractice) -> str:
+        """The anchor of a good practice in Annex A."""
+        return f"practice-{practice.id}"
+
+    @staticmethod
+    def collect(crit: Criterion) -> str:
+        """The anchor of a criterion's entry in the evidence to collect."""
+        return f"collect-{crit.id}"
+
+    @staticmethod
+    def commitment(commitment: Commitment) -> str:
+        """The anchor of a commitment provision in Annex B."""
+        return f"commitment-{commitment.id}"
+
+
+def to(anchor: str) -> str:
+    """A link target for an anchor."""
+    return f"#{anchor}"
+
+
+# -- formats -----------------------------------------------------------------------------
+
+
+def longdate(value: date) -> str:
+    """A date as people write it in a report: "5 March 2027"."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def score(value: float | None) -> str:
+    """A score of 0-100 with one decimal, or "n/a"."""
+    return format_score(value)
+
+
+def points(value: Fraction | None) -> str:
+    """A criterion's points as a fraction ("2/3"), or "left out" (not applicable)."""
+    if value is None:
+        return "left out"
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def weight(value: float) -> str:
+    """A weight without trailing zeros."""
+    return f"{value:g}"
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 gap", "3 gaps" (``many`` for irregular plurals: "criteria")."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"
+
+
+def code_links(anchor_of: object, items: Sequence[Criterion], sep: str = ", ") -> list[Inline]:
+    """Links to criteria by code, separated by ``sep``."""
+    parts: list[Inline] = []
+    for index, crit in enumerate(items):
+        if index:
+            parts.append(Text(sep))
+        parts.append(Link(crit.code, to(Anchors.crit(crit))))
+    return parts
+
+
+def short_document(commitment: Commitment) -> str:
+    """A commitment's document without its parenthesised long title."""
+    return commitment.document.split(" (")[0]
+
+
+# -- shared blocks -----------------------------------------------------------------------
+
+
+def cover(
+    answers_file: AnswersFile,
+    checklist: Checklist,
+    *,
+    kind: str,
+    title: str,
+    subtitle: str,
+    generated_on: date,
+    headline: Sequence[Block] = (),
+    compact: bool = False,
+) -> Section:
+    """The cover: kind, title, subtitle, an optional headline, and the facts of the assessment.
+    ``compact``: the top of the first page (a brief), not a page of its own."""
+    info = answers_file.assessment
+    respondent = dict(RESPONDENTS).get(info.respondent, "")
+    organisation: list[str | Inline] = [Text(info.organisation, "user")]
+    if respondent:
+        organisation += [" ", Text(f"({respondent})", "muted")]
+    band = Group(
+        (
+            para(kind, style="kind"),
+            Heading(1, title),
+            para(subtitle, style="subtitle"),
+        ),
+        style="band",
+    )
+    pairs: tuple[tuple[str, Inlines], ...] = (
+        ("Organisation", inlines(*organisation)),
+        ("Country", inlines(info.country)),
+        ("Date", inlines(longdate(generated_on))),
+    )
+    if not compact:
+        pairs += (
+            ("Checklist", inlines(f"{checklist.title}, version {checklist.version}")),
+            ("Based on", inlines(checklist.source.citation)),
+        )
+    facts = Facts(pairs)
+    foot = para(
+        "A self-assessment by ",
+        Text(info.organisation, "user"),
+        f"; it is not an evaluation by {checklist.source.publisher}. Scores, weights and "
+        "methods are explained in ",
+        Link("the methodology annex", "#methodology"),
+        ".",
+        style="foot",
+    )
+    blocks: list[Block] = [band]
+    if headline:
+        blocks.append(Group(tuple(headline), style="headline"))
+    blocks += [Group((facts,), style="facts"), foot]
+    return Section(
+        tuple(blocks),
+        anchor="cover",
+        role="cover",
+        style="compact" if compact else "",
+        running=f"{kind} · {info.country}",
+    )
+
+
+def contents(entries: Iterable[tuple[str, str, str]]) -> Section:
+    """The contents: (anchor, text, "part" or "sub") in order, as a list of internal links."""
+    items = tuple(item(Link(text, to(anchor)), style=kind) for anchor, text, kind in entries)
+    return Section(
+        (Heading(1, "Contents", anchor="contents-title"), ItemList(items, ordered=True)),
+        anchor="contents",
+        role="contents",
+    )
+
+
+def theme_chart(analysis: GapAnalysis) -> Figure:
+    """The scores by theme as a bar chart, with the same numbers as a table."""
+    rows = [Row((cell("Overall"), cell(score(analysis.overall))))]
+    rows += [
+        Row((cell(f"{ts.theme.code}. {ts.theme.title}"), cell(score(ts.score))))
+        for ts in analysis.themes
+    ]
+    svg = str(theme_chart_svg(analysis))
+    fallback = Table(("Theme", "Score / 100"), tuple(rows), style="scores", widths=(80, 20))
+    return Figure(svg, alt="Scores by theme, out of 100", fallback=fallback)
+
+
+def evidence_to_collect(analysis: GapAnalysis, *, with_links: bool = True) -> list[Block]:
+    """The "Evidence to collect" heading, note and table (nothing if there is none)."""
+    if not analysis.evidence_to_collect:
+        return []
+    rows = []
+    for gap in analysis.evidence_to_collect:
+        crit = gap.criterion
+        code: Inline = Link(crit.code, to(Anchors.crit(crit))) if with_links else Text(crit.code)
+        rows.append(
+            Row(
+                (
+                    cell(code, " ", crit.text),
+                    cell(gap.level_label),
+                    cell(gap.where_to_look or "The checklist gives no guidance."),
+                ),
+                anchor=Anchors.collect(crit),
+            )
+        )
+    return [
+        Heading(2, "Evidence to collect", anchor="evidence-to-collect"),
+        para(
+            "Criteria answered “Don't know” or not answered. They score no points but are not "
+            "ranked as gaps: find out first. “Where to look” is the checklist's guidance on the "
+            "evidence that shows each one, and so on who might hold it.",
+            style="small muted",
+        ),
+        Table(
+            ("Criterion", "Answer", "Where to look"),
+            tuple(rows),
+            style="ranking collect",
+            widths=(50, 14, 36),
+        ),
+    ]
+
+
+def practices_annex(
+    checklist: Checklist, practices: Sequence[GoodPractice], *, kicker: str, intro: str
+) -> Section:
+    """The good-practices annex: each practice in full, once, with country, actor and source."""
+    linked: dict[str, list[Recommendation]] = {}
+    for rec in checklist.recommendations:
+        for practice_id in rec.good_practice_ids:
+            linked.setdefault(practice_id, []).append(rec)
+    blocks: list[Block] = [Heading(1, "Good practices", kicker=kicker), para(intro)]
+    entries: list[Block] = []
+    for gp in practices:
+        recs = linked.get(gp.id, [])
+        tail: list[str | Inline] = [
+            f"Where in the source: {gp.source.section}, {gp.source.speaker}."
+        ]
+        if recs:
+            tail.append(" Illustrates recommendation" + ("s " if len(recs) != 1 else " "))
+            for index, rec in enumerate(recs):
+                if index:
+                    tail.append(", ")
+                tail.append(Link(rec.code, to(Anchors.rec(rec))))
+            tail.append(".")
+        entries.append(
+            Group(
+                (
+                    Heading(2, f"{gp.code}. {gp.title}"),
+                    para(
+                        Text(f"{gp.country} · {gp.actor}.", "who"),
+                        " ",
+                        gp.summary,
+                        " ",
+                        *[Text(t, "links") if isinstance(t, str) else t for t in tail],
+                    ),
+                ),
+                style="entry",
+                anchor=Anchors.practice(gp),
+            )
+        )
+    if not entries:
+        entries.append(para("This checklist lists no good practices.", style="none-linked"))
+    blocks.append(Group(tuple(entries), style="entries"))
+    return Section(
+        tuple(blocks),
+        anchor="practices",
+        role="annex",
+        style="catalogue",
+        running=f"{kicker} · Good practices",
+    )
+
+
+def practice_ref(gp: GoodPractice) -> list[Inline]:
+    """A practice named by a short line that leads to its full text in the annex."""
+    return [
+        Link(gp.code, to(Anchors.practice(gp))),
+        Text(f" {gp.country}: {gp.title} "),
+        Text(f"({gp.source.section}; page ", "muted"),
+        PageRef(to(Anchors.practice(gp))),
+        Text(")", "muted"),
+    ]
+
+
+def commitments_annex(
+    analysis: GapAnalysis, *, kicker: str, kind: str, quoted: bool = True
+) -> Section:
+    """Annex: each commitment document, its provisions, and the criteria that implement each
+    with their level. ``quoted``: the provisions' text in full (the gap analysis); otherwise a
+    compact table (the brief, whose asks quote the provisions they rest on)."""
+    checklist = analysis.checklist
+    cited = {c for rec in checklist.recommendations for c in rec.commitment_ids}
+    uncited = sum(1 for c in checklist.commitments if c.id not in cited)
+    title = "Commitments and where the State stands"
+    intro = (
+        "What the State committed to, and where it stands: each commitment document of the "
+        "checklist, its provisions"
+        + (
+            " quoted verbatim"
+            if quoted
+            else " by paragraph (the key asks quote those they rest on)"
+        )
+        + ", and under each the criteria that put it into practice, as answered in this "
+        f"{kind.lower()}. The checklist links commitments to recommendations, so a provision is "
+        "followed by the recommendations that cite it and their criteria, by code and level; a "
+        "criterion can appear under several provisions."
+    )
+    if uncited:
+        intro += (
+            f" The checklist holds {plural(uncited, 'further provision')} that no recommendation "
+            "cites; named under "
+            + ("their" if uncited != 1 else "its")
+            + " document, not quoted, as no criterion measures "
+            + ("them." if uncited != 1 else "it.")
+        )
+    blocks: list[Block] = [Heading(1, title, kicker=kicker), para(intro)]
+    standing = commitment_standing(analysis)
+    if not standing:
+        blocks.append(para("This checklist holds no commitments.", style="none-linked"))
+    for ds in standing:
+        doc = ds.document
+        name = doc.document if str(doc.year) in doc.document else f"{doc.document} ({doc.year})"
+        blocks.append(Heading(2, name, style="commitment-doc"))
+        rows: list[Row] = []
+        for ps in ds.measured:
+            c = ps.commitment
+            per_rec: list[list[Inline]] = []
+            for rs in ps.by_recommendation:
+                parts: list[Inline] = [
+                    Link(rs.recommendation.code, to(Anchors.rec(rs.recommendation)), "num")
+                ]
+                if quoted:
+                    parts.append(
+                        Text(f" {truncate_words(rs.recommendation.text, 64)}", "rec-short")
+                    )
+                parts.append(Text(" — "))
+                for gindex, group in enumerate(rs.groups):
+                    if gindex:
+                        parts.append(Text(" · "))
+                    parts.append(Text(f"{group.label}: ", "level"))
+                    for cindex, cr in enumerate(group.criteria):
+                        if cindex:
+                            parts.append(Text(", "))
+                        parts.append(Link(cr.criterion.code, to(Anchors.crit(cr.criterion))))
+                        if cr.claimed_without_evidence:
+                            parts.append(Text(" (claimed without evidence)", "flag"))
+                per_rec.append(parts)
+            if quoted:
+                summary = para(
+                    Text("Where it stands:", "label"),
+                    f" {ps.summary}",
+                    Text(f" ({len(ps.criteria)} criteria)", "muted") if len(ps.counts) > 1 else "",
+                    ".",
+                    style="standing-summary",
+                )
+                rec_items = tuple(ListItem((Paragraph(tuple(p)),)) for p in per_rec)
+                blocks.append(
+                    Group(
+                        (
+                            Heading(3, f"{c.code}. {c.paragraph}"),
+                            Quote(c.text, style="provision-text"),
+                            summary,
+                            ItemList(rec_items, style="standing-recs"),
+                        ),
+                        style="entry provision",
+                        anchor=Anchors.commitment(c),
+                    )
+                )
+            else:
+                rows.append(
+                    Row(
+                        (
+                            cell(Text(c.code, "num"), f" {c.paragraph}"),
+                            cell(ps.summary),
+                            Cell(tuple(Paragraph(tuple(p)) for p in per_rec)),
+                        ),
+                        anchor=Anchors.commitment(c),
+                    )
+                )
+        if rows:
+            blocks.append(
+                Table(
+                    ("Provision", "Where it stands", "Criteria by level"),
+                    tuple(rows),
+                    style="standing-table",
+                    widths=(22, 28, 50),
+                )
+            )
+        if ds.unmeasured:
+            lead = (
+                "Not measured by this checklist"
+                if ds.measured
+                else "No provision of this document is measured by this checklist"
+            )
+            names = "; ".join(ps.commitment.paragraph for ps in ds.unmeasured)
+            blocks.append(para(f"{lead}: {names}.", style="unmeasured"))
+    return Section(
+        tuple(blocks),
+        anchor="commitments",
+        role="annex",
+        style="catalogue standing",
+        running=f"{kicker} · {title}",
+    )
+
+
+def methodology_annex(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    kicker: str,
+    kind: str,
+    generated_on: date,
+    generator: str,
+    extra: Sequence[Block] = (),
+) -> Section:
+    """The methodology annex: source and status, scale, scores, weights, priority, data."""
+    checklist = analysis.checklist
+    info = answers_file.assessment
+    caveat: list[Block] = []
+    if checklist.source.caveat:
+        caveat.append(para(Text("Caveat.", "strong"), f" {checklist.source.caveat}"))
+    caveat.append(
+        para(
+            f"This {kind.lower()} is a self-assessment made by ",
+            Text(info.organisation, "user"),
+            f" with the Assessor tool. It is not an evaluation by {checklist.source.publisher}, "
+            "and neither its scores nor its priorities have any official status.",
+        )
+    )
+    scale_rows = [
+        Row(
+            (
+                cell(level.label),
+                cell(points(criterion_points(Answer(level.key)))),
+                cell(level.description),
+            )
+        )
+        for level in LEVELS
+    ]
+    scale_rows.append(
+        Row(
+            (
+                cell("Unanswered"),
+                cell("0"),
+                cell("No answer was given; scores 0 and is listed as evidence to collect."),
+            )
+        )
+    )
+    weighted: list[Block] = []
+    exceptions = []
+    for rec in checklist.recommendations:
+        if rec.weight != 1:
+            exceptions.append(
+                item(f"Recommendation {rec.code}: weight {weight(rec.weight)}. {rec.weight_reason}")
+            )
+        for crit in rec.criteria:
+            if crit.weight != 1:
+                exceptions.append(
+                    item(
+                        f"Criterion {crit.code}: weight {weight(crit.weight)}. {crit.weight_reason}"
+                    )
+                )
+    if exceptions:
+        weighted += [
+            para("Every recommendation and criterion weighs 1, except:"),
+            ItemList(tuple(exceptions)),
+        ]
+    else:
+        weighted.append(para("Every recommendation and criterion of this checklist weighs 1."))
+    version = f"Checklist: {checklist.id}, version {checklist.version}"
+    if answers_file.checklist_version != checklist.version:
+        version += f" (answers given for version {answers_file.checklist_version})"
+    blocks: list[Block] = [
+        Heading(1, "Methodology", kicker=kicker),
+        Heading(2, "Source and status"),
+        para(
+            f"The checklist “{checklist.title}” (version {checklist.version}) is based on: "
+            f"{checklist.source.citation}"
+        ),
+        Group(tuple(caveat), style="caveat"),
+        Heading(2, "The answer scale"),
+        para(
+            "Each criterion is answered with one level of this scale, with evidence where "
+            "available."
+        ),
+        Table(
+            ("Answer", "Points", "Meaning"), tuple(scale_rows), style="scale", widths=(22, 12, 66)
+        ),
+        Heading(2, "Scores"),
+        para(
+            Text("Recommendation score", "strong"),
+            " = the weighted mean of the points of its criteria (weighted by criterion weight) "
+            "× 100, leaving out criteria marked not applicable. A recommendation whose criteria "
+            "are all not applicable has no score.",
+            style="formula",
+        ),
+        para(
+            Text("Theme score", "strong"),
+            " = the weighted mean of the scores of its recommendations (weighted by "
+            "recommendation weight), leaving out those without a score.",
+            style="formula",
+        ),
+        para(
+            Text("Overall score", "strong"),
+            " = the weighted mean of the scores of all recommendations (weighted by "
+            "recommendation weight), leaving out those without a score. A recommendation counts "
+            "by its own weight however many criteria it is split into.",
+            style="formula",
+        ),
+        para(
+            "Raising any answer along the scale never lowers any score, and marking a criterion "
+            "not applicable changes no other criterion's points."
+        ),
+        Heading(2, "Weights"),
+        *weighted,
+        Heading(2, "Gaps and priority"),
+        para(
+            "A gap is a criterion that applies and is answered not in place, planned or "
+            "partially in place. Its ",
+            Text("shortfall", "em"),
+            " is 1 minus its points.",
+        ),
+        para(
+            Text("Priority", "strong"),
+            " = recommendation weight × criterion weight × shortfall. Gaps are ranked by "
+            "priority, highest first; ties go to the gap whose theme has the lowest score, then "
+            "to checklist order.",
+            style="formula",
+        ),
+        para(
+            Text("Top gaps", "strong"),
+            " are taken from the top of the ranking with at most one per recommendation: a gap "
+            "whose recommendation already has a top gap is passed over, so the top gaps name as "
+            "many different recommendations as there are top gaps.",
+            style="formula",
+        ),
+        para(
+            Text("Evidence to collect.", "strong"),
+            " A criterion answered “Don't know” or left unanswered scores 0 points, but is not "
+            "ranked as a gap: it is listed apart as evidence to collect, with the checklist's "
+            "guidance on the evidence that shows it. ",
+            Text(CLAIMED_WITHOUT_EVIDENCE, "strong"),
+            " marks a criterion answered fully in place with no evidence given; it counts as met.",
+        ),
+        para(
+            "Each gap leads to the good practices and commitments the checklist links to its "
+            "recommendation. They show what others have done; they are not an assessment of this "
+            "country. A practice from the assessed country itself is listed apart, as already in "
+            "that country, not as the model for its own gap."
+        ),
+        *extra,
+        Heading(2, "Data"),
+        para(
+            "The PDF of this document carries the answers it was made from as an attached file, ",
+            Text("answers.json", "em"),
+            f", which the Assessor tool can import again. {version}. Generated on "
+            f"{longdate(generated_on)} by {generator}.",
+        ),
+    ]
+    return Section(
+        tuple(blocks),
+        anchor="methodology",
+        role="annex",
+        running=f"{kicker} · Methodology",
+    )

@@ -1,0 +1,584 @@
+"""The government's gap analysis as a document: summary, action plan, a chapter per theme, and
+the annexes (good practices, commitments and where the State stands, methodology).
+
+Every gap is shown once in its theme chapter with its evidence; good practices are printed in
+full once, in Annex A, and referred to by a short line elsewhere; "Don't know" and unanswered
+criteria are evidence to collect, not gaps; "Fully in place" without evidence is flagged
+wherever it is shown. Pure: builds :mod:`assessor.report.model` blocks, renders nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assessor.answers import AnswersFile
+from assessor.plan import ActionPlan, PlanRow, action_plan
+from assessor.practices import split_practices
+from assessor.report.content import (
+    Anchors,
+    commitments_annex,
+    contents,
+    cover,
+    evidence_to_collect,
+    longdate,
+    methodology_annex,
+    plural,
+    practice_ref,
+    practices_annex,
+    score,
+    short_document,
+    theme_chart,
+    to,
+    truncate_words,
+    weight,
+)
+from assessor.report.model import (
+    Block,
+    Cell,
+    Document,
+    Group,
+    Heading,
+    Inline,
+    ItemList,
+    LineBreak,
+    Link,
+    ListItem,
+    Meter,
+    Paragraph,
+    Quote,
+    Row,
+    Section,
+    Table,
+    Text,
+    cell,
+    item,
+    para,
+)
+from assessor.scoring import (
+    CLAIMED_WITHOUT_EVIDENCE,
+    FLAG_LABELS,
+    CriterionResult,
+    Gap,
+    GapAnalysis,
+    RecommendationScore,
+    ThemeScore,
+)
+
+KIND = "Gap analysis"
+
+
+def _counts_line(pairs: list[tuple[int, str]]) -> Paragraph:
+    parts: list[str | Inline] = []
+    for number, label in pairs:
+        parts += [Text(str(number), "n"), Text(f" {label}"), Text("   ")]
+    return para(*parts[:-1], style="counts")
+
+
+def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan) -> Section:
+    info = answers_file.assessment
+    counts = analysis.counts
+    checklist = analysis.checklist
+    n_recs = len(checklist.recommendations)
+    collect = (
+        f" {counts.to_collect} more, answered “Don't know” or not at all, are listed as "
+        "evidence to collect."
+        if counts.to_collect
+        else ""
+    )
+    met = f"fully in place ({counts.claimed_without_evidence} {CLAIMED_WITHOUT_EVIDENCE.lower()})"
+    blocks: list[Block] = [
+        Heading(1, "Summary", kicker=KIND),
+        para(
+            Text(info.organisation, "user"),
+            f" assessed how far {info.country} has put in place the {n_recs} recommendations of "
+            f"“{checklist.title}”, answering {counts.answered} of its {counts.total} criteria. "
+            f"This gap analysis scores each theme and ranks the {counts.gaps} gaps found by "
+            f"priority.{collect}",
+            style="lead",
+        ),
+        Group(
+            (
+                para(Text(score(analysis.overall), "big"), Text(" / 100 overall", "of")),
+                para(
+                    "Scores run from 0 (nothing in place) to 100 (everything fully in place); "
+                    "criteria marked not applicable are left out. See ",
+                    Link("Annex C", "#methodology"),
+                    ".",
+                    style="small muted",
+                ),
+            ),
+            style="overall",
+        ),
+        Heading(2, "Answers"),
+        _counts_line(
+            [
+                (counts.answered, f"of {counts.total} criteria answered"),
+                (
+                    counts.met,
+                    met if counts.claimed_without_evidence else "fully in place",
+                ),
+                (counts.gaps, "gaps"),
+                (counts.not_applicable, "not applicable"),
+                (counts.unknown, "don't know"),
+                (counts.unanswered, "unanswered"),
+            ]
+        ),
+        Heading(2, "Scores by theme"),
+        theme_chart(analysis),
+    ]
+    top = analysis.top_gaps
+    if top:
+        blocks.append(
+            Group(
+                (
+                    Heading(2, "Top priority gaps"),
+                    para(
+                        f"The {len(top)} gaps with the highest priority, at most one per "
+                        "recommendation. Each leads to its evidence, the good practices that show "
+                        "what closing it can look like, and the commitments behind it."
+                    ),
+                ),
+                style="keep",
+            )
+        )
+        blocks.append(ItemList(tuple(_top_gap(gap) for gap in top), ordered=True, style="top-gaps"))
+    else:
+        blocks += [
+            Heading(2, "Top priority gaps"),
+            para("No gaps: every criterion that applies is fully in place."),
+        ]
+    blocks += evidence_to_collect(analysis)
+    claimed = [c for c in analysis.criteria if c.claimed_without_evidence]
+    if claimed:
+        blocks += [
+            Heading(2, CLAIMED_WITHOUT_EVIDENCE),
+            para(
+                "Answered fully in place with no evidence given. They count as met; the evidence "
+                "behind them is worth recording.",
+                style="small muted",
+            ),
+            ItemList(
+                tuple(
+                    item(
+                        Link(c.criterion.code, to(Anchors.crit(c.criterion))),
+                        f" {c.criterion.text}",
+                    )
+                    for c in claimed
+                ),
+                style="claimed",
+            ),
+        ]
+    if analysis.gaps:
+        blocks += [
+            Heading(2, "All gaps by priority"),
+            para(
+                "Ranked by priority: recommendation weight × criterion weight × shortfall (how far "
+                "the answer is from fully in place); ties go to the theme with the lowest score, "
+                "then checklist order. Each code leads to the criterion's evidence and what good "
+                "practice looks like.",
+                style="small muted",
+            ),
+            Table(
+                ("Rank", "Criterion", "Answer", "Rec."),
+                tuple(
+                    Row(
+                        (
+                            cell(str(gap.rank), style="n"),
+                            cell(
+                                Link(gap.criterion.code, to(Anchors.crit(gap.criterion))),
+                                f" {truncate_words(gap.criterion.text, 82)}",
+                            ),
+                            cell(gap.level_label),
+                            cell(
+                                Link(gap.recommendation.code, to(Anchors.rec(gap.recommendation)))
+                            ),
+                        )
+                    )
+                    for gap in analysis.gaps
+                ),
+                style="ranking",
+                widths=(8, 62, 18, 12),
+            ),
+        ]
+    blocks += _plan_note(analysis, plan)
+    return Section(tuple(blocks), anchor="summary", running="Summary")
+
+
+def _top_gap(gap: Gap) -> ListItem:
+    crit, rec = gap.criterion, gap.recommendation
+    return ListItem(
+        (
+            para(crit.text, style="ask-text"),
+            para(
+                f"Now: {gap.level_label} · rank {gap.rank}, priority {float(gap.priority):.2f} · "
+                "recommendation ",
+                Link(rec.code, to(Anchors.rec(rec))),
+                " · details at ",
+                Link(crit.code, to(Anchors.crit(crit))),
+                style="small",
+            ),
+        )
+    )
+
+
+def _plan_note(analysis: GapAnalysis, plan: ActionPlan) -> list[Block]:
+    """Without any action, a short note at the end of the summary (no chapter for a sentence)."""
+    if plan.has_actions:
+        return []
+    if not plan.rows:
+        text = "No gaps, so no actions are needed."
+    else:
+        text = (
+            f"No actions have been planned for the {plural(plan.counts.gaps, 'gap')} yet. Record "
+            "what will be done, by whom and by when on the assessment's Action plan page in "
+            "Assessor, and this report will list the plan here."
+        )
+    return [Group((Heading(2, "Action plan"), para(text)), style="plan-note", anchor="action-plan")]
+
+
+def _plan_chapter(analysis: GapAnalysis, plan: ActionPlan) -> Section:
+    pc = plan.counts
+    ranked = len(analysis.gaps)
+    to_collect = len(analysis.evidence_to_collect)
+    then = (
+        f", then the {plural(to_collect, 'criterion', 'criteria')} with evidence to collect"
+        if to_collect
+        else ""
+    )
+    items = tuple(_plan_item(row) for row in plan.rows)
+    return Section(
+        (
+            Heading(1, "Action plan", kicker=KIND),
+            para(
+                f"The {plural(ranked, 'gap')} in priority order{then}, each with what will be "
+                "done, by whom and by when. Those without an action are listed too: they are what "
+                "is still unplanned.",
+                style="lead",
+            ),
+            _counts_line(
+                [
+                    (pc.with_action, f"of {pc.gaps} with an action"),
+                    (pc.without_action, "without"),
+                    (pc.overdue, f"overdue on {longdate(plan.today)}"),
+                    (pc.in_progress, "in progress"),
+                    (pc.done, "done"),
+                ]
+            ),
+            ItemList(items, ordered=True, style="plan-list"),
+        ),
+        anchor="action-plan",
+        style="plan",
+        running="Action plan",
+    )
+
+
+def _plan_item(row: PlanRow) -> ListItem:
+    act = row.action
+    crit = row.criterion
+    head: list[str | Inline] = [
+        Text(f"{row.rank}.", "rank"),
+        " ",
+        Link(crit.code, to(Anchors.crit(crit)), "code"),
+        f" {truncate_words(crit.text, 140)}",
+    ]
+    if not act:
+        head += [" ", Text("No action yet", "badge none")]
+        return ListItem(
+            (para(*head, style="plan-gap"),), anchor=Anchors.plan(crit), style="plan-item none"
+        )
+    blocks: list[Block] = [para(*head, style="plan-gap")]
+    if act.action.strip():
+        blocks.append(para(Text(act.action.strip(), "user"), style="plan-action"))
+    else:
+        blocks.append(para("No description of the action.", style="plan-action none"))
+    meta: list[str | Inline] = [Text("Owner", "label"), " "]
+    meta.append(Text(act.owner, "user") if act.owner.strip() else "not set")
+    meta += [Text("   "), Text("Due", "label"), " ", longdate(act.due) if act.due else "not set"]
+    if row.overdue:
+        meta += [" ", Text("Overdue", "badge overdue")]
+    meta += [
+        Text("   "),
+        Text("Target", "label"),
+        f" {row.target_level_label or 'not set'} ",
+        Text(f"(now {row.current_level_label.lower()})", "muted"),
+        Text("   "),
+        Text("Status", "label"),
+        f" {row.status_label}",
+    ]
+    if act.budget.strip():
+        meta += [Text("   "), Text("Budget", "label"), " ", Text(act.budget, "user")]
+    blocks.append(para(*meta, style="plan-meta"))
+    state = " overdue" if row.overdue else (" done" if act.status == "done" else "")
+    return ListItem(tuple(blocks), anchor=Anchors.plan(crit), style=f"plan-item{state}")
+
+
+def _criterion_row(
+    cr: CriterionResult, gap: Gap | None, row: PlanRow | None, plan: ActionPlan
+) -> Row:
+    crit = cr.criterion
+    main: list[Block] = [para(Text(crit.code, "num"), crit.text, style="crit-text")]
+    if cr.evidence.strip():
+        main.append(
+            para(Text("Evidence: ", "label"), Text(cr.evidence.strip(), "user"), style="evidence")
+        )
+    if crit.weight != 1:
+        main.append(
+            para(f"Weight {weight(crit.weight)}: {crit.weight_reason}", style="muted small")
+        )
+    if row and row.action:
+        act = row.action
+        parts: list[str | Inline] = [
+            Text("Action", "label"),
+            Link(" (plan)", to(Anchors.plan(crit)), "small"),
+            Text(": ", "label"),
+        ]
+        parts.append(
+            Text(act.action.strip(), "user")
+            if act.action.strip()
+            else Text("no description", "muted")
+        )
+        meta = f" Status: {row.status_label}"
+        parts.append(Text(meta, "meta"))
+        if act.owner.strip():
+            parts += [Text(" · ", "meta"), Text(act.owner, "user")]
+        if act.due:
+            parts.append(Text(f" · due {longdate(act.due)}", "meta"))
+        if row.overdue:
+            parts += [" ", Text("Overdue", "badge overdue")]
+        if row.target_level_label:
+            parts.append(Text(f" · target {row.target_level_label.lower()}", "meta"))
+        main.append(para(*parts, style="crit-action"))
+    elif row and plan.has_actions:
+        main.append(
+            para(
+                Link("No action yet", to(Anchors.plan(crit))),
+                " in the action plan.",
+                style="crit-action none",
+            )
+        )
+    answer: list[str | Inline] = [
+        Text(cr.level_label, "badge met" if cr.status == "met" else "badge")
+    ]
+    if gap:
+        answer += [LineBreak(), Text(f"Gap, rank {gap.rank}", "rank")]
+    if cr.to_collect:
+        label = FLAG_LABELS[cr.flag] if cr.flag == "evidence_needed" else "Evidence to collect"
+        answer += [LineBreak(), Link(label, to(Anchors.collect(crit)), "flag")]
+    if cr.claimed_without_evidence:
+        answer += [LineBreak(), Text(CLAIMED_WITHOUT_EVIDENCE, "flag")]
+    elif not cr.evidence.strip():
+        answer += [LineBreak(), Text("No evidence given", "evidence none")]
+    style = f"criterion {cr.status}" + (" to-collect" if cr.to_collect else "")
+    return Row(
+        (Cell(tuple(main)), Cell((para(*answer),), style="answer")),
+        anchor=Anchors.crit(crit),
+        style=style,
+    )
+
+
+def _practice_box(rs: RecommendationScore, country: str) -> Group:
+    rec = rs.recommendation
+    elsewhere, at_home = split_practices(rs.good_practices, country)
+    blocks: list[Block] = [Heading(3, "What good practice looks like")]
+    if elsewhere:
+        gaps: list[str | Inline] = []
+        for index, cr in enumerate(rs.gaps):
+            if index:
+                gaps.append(", ")
+            gaps.append(Link(cr.criterion.code, to(Anchors.crit(cr.criterion))))
+        blocks.append(
+            para(
+                f"Linked by the checklist to recommendation {rec.code}, these show what closing ",
+                *gaps,
+                " has looked like elsewhere (each in full in Annex A):",
+                style="for",
+            )
+        )
+        blocks.append(
+            ItemList(
+                tuple(ListItem((Paragraph(tuple(practice_ref(gp))),)) for gp in elsewhere),
+                style="gp-refs",
+            )
+        )
+    elif not at_home:
+        blocks.append(
+            para(
+                "The checklist links no good practice to this recommendation.", style="none-linked"
+            )
+        )
+    else:
+        blocks.append(
+            para(
+                "The checklist links no practice from another country to this recommendation.",
+                style="none-linked",
+            )
+        )
+    if at_home:
+        parts: list[str | Inline] = [Text("Already in your country:", "label"), " "]
+        for index, gp in enumerate(at_home):
+            if index:
+                parts.append("; ")
+            parts += [Link(gp.code, to(Anchors.practice(gp))), f" {gp.title}"]
+        parts.append(
+            f". Presented in the source as {country}'s own practice, so not given here as the "
+            "model for its own gap."
+        )
+        blocks.append(para(*parts, style="at-home"))
+    refs: list[str | Inline] = [Text("Commitments behind it:", "label"), " "]
+    if rs.commitments:
+        for index, c in enumerate(rs.commitments):
+            if index:
+                refs.append("; ")
+            refs += [
+                Link(c.code, to(Anchors.commitment(c))),
+                f" {short_document(c)}, {c.paragraph}",
+            ]
+        refs.append(".")
+    else:
+        refs.append(Text("none linked by the checklist.", "none-linked"))
+    blocks.append(para(*refs, style="commitment-refs"))
+    return Group(tuple(blocks), style="practice-box")
+
+
+def _theme_chapter(
+    ts: ThemeScore, analysis: GapAnalysis, plan: ActionPlan, country: str
+) -> Section:
+    theme = ts.theme
+    gap_by_crit = {gap.criterion.id: gap for gap in analysis.gaps}
+    plan_by_crit = {row.criterion.id: row for row in plan.rows}
+    head: list[str | Inline] = ["Theme score ", Text(score(ts.score), "strong"), " / 100"]
+    if ts.score is not None:
+        head.append(Meter(ts.score))
+    head.append(Text(f" · {plural(len(ts.recommendations), 'recommendation')}", "muted small"))
+    blocks: list[Block] = [
+        Heading(1, theme.title, kicker=f"Theme {theme.code}"),
+        para(*head, style="theme-score"),
+    ]
+    for rs in ts.recommendations:
+        rec = rs.recommendation
+        if rs.score is None:
+            meta = (
+                "Not applicable: every criterion of this recommendation is marked not "
+                "applicable, so it has no score and is left out of the theme score."
+            )
+        else:
+            meta = (
+                f"Score {score(rs.score)} / 100 · "
+                f"{plural(len(rs.criteria), 'criterion', 'criteria')}, "
+                f"{plural(len(rs.gaps), 'gap')}"
+            )
+            if rs.to_collect:
+                meta += f", {len(rs.to_collect)} to collect"
+            if rec.weight != 1:
+                meta += f" · weight {weight(rec.weight)}: {rec.weight_reason}"
+        rec_blocks: list[Block] = [
+            Group(
+                (
+                    Heading(2, f"Recommendation {rec.code}"),
+                    Quote(rec.text, style="rec-text"),
+                    para(meta, style="rec-meta"),
+                ),
+                style="rec-head",
+            ),
+            Table(
+                (),
+                tuple(
+                    _criterion_row(
+                        cr,
+                        gap_by_crit.get(cr.criterion.id),
+                        plan_by_crit.get(cr.criterion.id),
+                        plan,
+                    )
+                    for cr in rs.criteria
+                ),
+                style="criteria",
+                widths=(78, 22),
+            ),
+        ]
+        if rs.gaps:
+            rec_blocks.append(_practice_box(rs, country))
+        blocks.append(Group(tuple(rec_blocks), style="rec", anchor=Anchors.rec(rec)))
+    return Section(
+        tuple(blocks),
+        anchor=Anchors.theme(theme),
+        style="theme",
+        running=f"Theme {theme.code} · {theme.title}",
+    )
+
+
+def build_gap_analysis(
+    analysis: GapAnalysis, answers_file: AnswersFile, *, generated_on: date, generator: str
+) -> Document:
+    """The gap analysis of an assessment as a document."""
+    checklist = analysis.checklist
+    info = answers_file.assessment
+    # Overdue as of the date printed on the report (part of its cache key).
+    plan = action_plan(analysis, answers_file.actions, generated_on)
+    n_recs = len(checklist.recommendations)
+    entries: list[tuple[str, str, str]] = [
+        ("summary", "Summary", "part"),
+        ("action-plan", "Action plan", "part" if plan.has_actions else "sub"),
+    ]
+    for ts in analysis.themes:
+        entries.append((Anchors.theme(ts.theme), f"{ts.theme.code}. {ts.theme.title}", "part"))
+        for rs in ts.recommendations:
+            rec = rs.recommendation
+            entries.append((Anchors.rec(rec), f"{rec.code} {truncate_words(rec.text, 78)}", "sub"))
+    entries += [
+        ("practices", "Annex A. Good practices", "part"),
+        ("commitments", "Annex B. Commitments and where the State stands", "part"),
+        ("methodology", "Annex C. Methodology", "part"),
+    ]
+    sections: list[Section] = [
+        cover(
+            answers_file,
+            checklist,
+            kind=KIND,
+            title=info.title,
+            subtitle=f"{info.country}: where policy stands against {n_recs} recommendations",
+            generated_on=generated_on,
+        ),
+        contents(entries),
+        _summary(analysis, answers_file, plan),
+    ]
+    if plan.has_actions:
+        sections.append(_plan_chapter(analysis, plan))
+    sections += [_theme_chapter(ts, analysis, plan, info.country) for ts in analysis.themes]
+    sections += [
+        practices_annex(
+            checklist,
+            checklist.good_practices,
+            kicker="Annex A",
+            intro=(
+                "The good practices presented in the source, summarised, with the country, the "
+                "actor and where in the source they were presented. Each lists the "
+                "recommendations it illustrates; this is the only place their text is printed, "
+                "and the theme chapters refer to it."
+            ),
+        ),
+        commitments_annex(analysis, kicker="Annex B", kind=KIND),
+        methodology_annex(
+            analysis,
+            answers_file,
+            kicker="Annex C",
+            kind=KIND,
+            generated_on=generated_on,
+            generator=generator,
+        ),
+    ]
+    about = (
+        f"{KIND} of {info.country} against the checklist {checklist.title} "
+        f"(version {checklist.version})"
+    )
+    return Document(
+        title=f"{KIND}: {info.title}",
+        kind=KIND,
+        language=checklist.language,
+        author=info.organisation,
+        subject=about,
+        created=generated_on,
+        generator=generator,
+        sections=tuple(sections),
+        keywords=(checklist.id, info.country, KIND.lower()),
+        description=about,
+    )
