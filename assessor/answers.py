@@ -10,11 +10,14 @@ The answers file is the exchange format between the app (export / import) and th
      "actions": {"<criterion id>": {"action": "...", "owner": "...", "due": "2027-06-30" | null,
                                     "target_level": "<scored level key>" | null,
                                     "status": "not_started" | "in_progress" | "done",
-                                    "budget": "..."}}}
+                                    "budget": "..."}},
+     "asks": [{"title": "...", "text": "...", "criteria": ["<criterion id>", ...],
+               "duty_bearer": "...", "by_when": "..."}]}
 
 A criterion missing from ``answers`` is unanswered. ``actions`` (the action plan: what will be
-done about a gap, by whom, by when) is optional and written only when there are some, so every
-file written before the action plan existed stays valid and round-trips unchanged.
+done about a gap, by whom, by when) and ``asks`` (the key asks of an advocacy brief, in order:
+:mod:`assessor.asks`) are optional and written only when there are some, so every file written
+before they existed stays valid and round-trips unchanged (and so does its report's cache key).
 
 A file is checked, not repaired: every problem is listed, including keys given twice in one
 object and text that breaks the one rule for user text (:mod:`assessor.text`: characters no one
@@ -29,12 +32,22 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
+from assessor.asks import (
+    ASK_FIELDS,
+    MAX_ASK_TEXT_CHARS,
+    MAX_ASK_TITLE_CHARS,
+    MAX_ASKS,
+    MAX_BY_WHEN_CHARS,
+    MAX_DUTY_BEARER_CHARS,
+    Ask,
+    criteria_problems,
+)
 from assessor.checklist import Checklist
 from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.levels import LEVEL_KEYS, LEVELS
@@ -161,6 +174,8 @@ class AnswersFile:
     answers: Mapping[str, Answer] = field(default_factory=lambda: MappingProxyType({}))
     #: The action plan: an action per criterion id (optional; files before it have none).
     actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
+    #: The key asks of an advocacy brief, in order (optional; files before them have none).
+    asks: tuple[Ask, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form of this file."""
@@ -183,6 +198,7 @@ class AnswersFile:
                 if self.actions
                 else {}
             ),
+            **({"asks": [ask.to_dict() for ask in self.asks]} if self.asks else {}),
         }
 
     def to_json(self) -> str:
@@ -191,7 +207,7 @@ class AnswersFile:
 
 
 #: The keys an answers file may have at the top.
-TOP_LEVEL_FIELDS = ("checklist", "checklist_version", "assessment", "answers", "actions")
+TOP_LEVEL_FIELDS = ("checklist", "checklist_version", "assessment", "answers", "actions", "asks")
 
 
 class AnswersError(Exception):
@@ -229,6 +245,8 @@ def _text_problems(
 
 
 def _type_name(value: Any) -> str:
+    if isinstance(value, dict):  # the parser's objects remember their duplicate keys
+        return "an object"
     return {
         dict: "an object",
         list: "a list",
@@ -354,6 +372,109 @@ def validate_action(crit_id: str, data: Any) -> tuple[Action | None, list[str]]:
     )
 
 
+def validate_ask(
+    number: int, data: Any, checklist: Checklist | None
+) -> tuple[Ask | None, list[str]]:
+    """Check the ``number``-th ask (from 1); return the ask (if valid) and the problems.
+
+    ``title``, ``text`` and ``criteria`` are required; ``duty_bearer`` and ``by_when`` may be
+    left out. Criterion ids are checked against ``checklist`` (unless it is unknown).
+    """
+    where = f"ask {number}"
+    if not isinstance(data, dict):
+        return None, [f"{where} must be an object, not {_type_name(data)}"]
+    problems = [f"{where}: unknown field {quoted(k)}" for k in sorted(set(data) - set(ASK_FIELDS))]
+    title = data.get("title")
+    problems += _text_problems(title, f"{where}: title", MAX_ASK_TITLE_CHARS, required=True)
+    text = data.get("text")
+    problems += _text_problems(
+        text, f"{where}: text", MAX_ASK_TEXT_CHARS, required=True, multiline=True
+    )
+    duty_bearer = data.get("duty_bearer", "")
+    problems += _text_problems(
+        duty_bearer, f"{where}: duty_bearer", MAX_DUTY_BEARER_CHARS, required=False
+    )
+    by_when = data.get("by_when", "")
+    problems += _text_problems(by_when, f"{where}: by_when", MAX_BY_WHEN_CHARS, required=False)
+    criteria = data.get("criteria")
+    ids: list[str] = []
+    if not isinstance(criteria, list):
+        problems.append(
+            f"{where}: criteria must be a list of criterion ids, not {_type_name(criteria)}"
+        )
+    else:
+        for i, crit_id in enumerate(criteria):
+            if isinstance(crit_id, str):
+                ids.append(crit_id)
+            else:
+                problems.append(
+                    f"{where}: criteria [{i}] must be a criterion id string, not "
+                    f"{_type_name(crit_id)}"
+                )
+        known = checklist.has_criterion if checklist is not None else lambda _id: True
+        problems += [f"{where} {problem}" for problem in criteria_problems(ids, known)]
+    if problems:
+        return None, problems
+    return (
+        Ask(
+            title=clean_line(str(title)),
+            text=str(text),
+            criteria=tuple(ids),
+            duty_bearer=clean_line(duty_bearer),
+            by_when=clean_line(by_when),
+        ),
+        [],
+    )
+
+
+_Key = TypeVar("_Key")
+_Item = TypeVar("_Item")
+
+
+def _container(data: Mapping[str, Any], key: str, kind: type, problems: list[str]) -> Any:
+    """The value of a top-level field holding many items (an object or a list), empty if it is
+    left out; empty too, with a problem, if it holds something else."""
+    value = data.get(key, kind())
+    if isinstance(value, kind):
+        return value
+    problems.append(f"{quoted(key)} must be {_type_name(kind())}, not {_type_name(value)}")
+    return kind()
+
+
+def _valid_items(
+    items: Iterable[tuple[_Key, Any]],
+    validate: Callable[[_Key, Any], tuple[_Item | None, list[str]]],
+    problems: list[str],
+) -> list[tuple[_Key, _Item]]:
+    """The items ``validate`` accepts, each with its key; the problems of every item added to
+    ``problems``, so one bad item does not hide the next."""
+    valid = []
+    for key, raw in items:
+        item, item_problems = validate(key, raw)
+        problems += item_problems
+        if item is not None:
+            valid.append((key, item))
+    return valid
+
+
+def _on_known_criteria(
+    checklist: Checklist | None,
+    what: str,
+    validate: Callable[[str, Any], tuple[_Item | None, list[str]]],
+) -> Callable[[str, Any], tuple[_Item | None, list[str]]]:
+    """``validate`` for items keyed by criterion id, refusing ids the checklist does not have
+    (``what`` names the item in that message: "" or "action for ")."""
+
+    def check(crit_id: str, raw: Any) -> tuple[_Item | None, list[str]]:
+        if checklist is not None and not checklist.has_criterion(crit_id):
+            return None, [
+                f"{what}unknown criterion id {quoted(crit_id)} for checklist {quoted(checklist.id)}"
+            ]
+        return validate(crit_id, raw)
+
+    return check
+
+
 class _JSONObject(dict[str, Any]):
     """A JSON object that remembers which keys it was given more than once (JSON allows it;
     ``json.loads`` keeps the last silently, so a file could say two things at once)."""
@@ -439,39 +560,28 @@ def parse_answers_file(
     info, info_problems = validate_assessment_info(data.get("assessment"))
     problems += info_problems
 
-    raw_answers = data.get("answers", {})
-    answers: dict[str, Answer] = {}
-    if not isinstance(raw_answers, dict):
-        problems.append(f"'answers' must be an object, not {_type_name(raw_answers)}")
-    else:
-        for crit_id, raw_answer in raw_answers.items():
-            if checklist is not None and not checklist.has_criterion(crit_id):
-                problems.append(
-                    f"unknown criterion id {quoted(crit_id)} for checklist {quoted(checklist.id)}"
-                )
-                continue
-            answer, answer_problems = validate_answer(crit_id, raw_answer)
-            problems += answer_problems
-            if answer is not None:
-                answers[crit_id] = answer
-
-    actions: dict[str, Action] = {}
-    if "actions" in data:
-        raw_actions = data["actions"]
-        if not isinstance(raw_actions, dict):
-            problems.append(f"'actions' must be an object, not {_type_name(raw_actions)}")
-        else:
-            for crit_id, raw_action in raw_actions.items():
-                if checklist is not None and not checklist.has_criterion(crit_id):
-                    problems.append(
-                        f"action for unknown criterion id {quoted(crit_id)} for checklist "
-                        f"{quoted(checklist.id)}"
-                    )
-                    continue
-                action, action_problems = validate_action(crit_id, raw_action)
-                problems += action_problems
-                if action is not None:
-                    actions[crit_id] = action
+    answers: dict[str, Answer] = dict(
+        _valid_items(
+            _container(data, "answers", dict, problems).items(),
+            _on_known_criteria(checklist, "", validate_answer),
+            problems,
+        )
+    )
+    actions: dict[str, Action] = dict(
+        _valid_items(
+            _container(data, "actions", dict, problems).items(),
+            _on_known_criteria(checklist, "action for ", validate_action),
+            problems,
+        )
+    )
+    raw_asks = _container(data, "asks", list, problems)
+    if len(raw_asks) > MAX_ASKS:
+        problems.append(f"'asks' holds {len(raw_asks)} asks; the limit is {MAX_ASKS}")
+    asks = _valid_items(
+        enumerate(raw_asks, start=1),
+        lambda number, raw: validate_ask(number, raw, checklist),
+        problems,
+    )
 
     if problems or checklist is None or info is None or not isinstance(version, str):
         raise AnswersError(problems)
@@ -484,6 +594,7 @@ def parse_answers_file(
             assessment=info,
             answers=MappingProxyType(ordered),
             actions=MappingProxyType(planned),
+            asks=tuple(ask for _, ask in asks),
         ),
         checklist,
     )

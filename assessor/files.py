@@ -33,14 +33,10 @@ def slug(text: str, fallback: str = "answers", max_chars: int = SLUG_CHARS) -> s
 
 
 def report_filename(
-    title: str,
-    audience: str,
-    generated_on: date,
-    fallback: str = "answers",
-    extension: str = "pdf",
+    title: str, audience: str, generated_on: date, fallback: str = "answers"
 ) -> str:
-    """The file name of an assessment's report: ``<title>-<audience>-<date>.<extension>``."""
-    return f"{slug(title, fallback)}-{audience}-{generated_on.isoformat()}.{extension}"
+    """The file name of an assessment's report: ``<title>-<audience>-<date>.pdf``."""
+    return f"{slug(title, fallback)}-{audience}-{generated_on.isoformat()}.pdf"
 
 
 def plan_filename(

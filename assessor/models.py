@@ -1,8 +1,10 @@
-"""Database models: assessments, their answers and their action plan, kept apart from the checklist.
+"""Database models: assessments, their answers, action plan and key asks, kept apart from the
+checklist.
 
 The checklist itself never enters the database: an assessment stores only the id and version
-of the checklist it answers, an answer only the criterion id, the level key and evidence, and
-an action only the criterion id and what will be done about it.
+of the checklist it answers, an answer only the criterion id, the level key and evidence, an
+action only the criterion id and what will be done about it, and an ask the ids of the criteria
+it is about.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from assessor.answers import (
     MAX_OWNER_CHARS,
     MAX_TITLE_CHARS,
 )
+from assessor.asks import MAX_ASK_TITLE_CHARS, MAX_BY_WHEN_CHARS, MAX_DUTY_BEARER_CHARS
 from assessor.tokens import DIGEST_CHARS, hash_token
 
 ID_CHARS = 80  # checklist ids (assessor/schema/checklist.schema.json)
@@ -94,6 +97,12 @@ class Assessment(Base):
     actions: Mapped[list[Action]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
+    asks: Mapped[list[Ask]] = relationship(
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Ask.position",
+    )
 
     @property
     def token(self) -> str:
@@ -146,6 +155,27 @@ class Action(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="actions")
+
+
+class Ask(Base):
+    """One stored key ask of an assessment's advocacy brief, at its place in the list."""
+
+    __tablename__ = "asks"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    # 1, 2, 3, ...: the order the brief lists them in.
+    position: Mapped[int] = mapped_column(sa.Integer)
+    title: Mapped[str] = mapped_column(sa.String(MAX_ASK_TITLE_CHARS))
+    text: Mapped[str] = mapped_column(sa.Text)
+    # The criterion ids, as a JSON list of strings (the checklist is not in the database).
+    criteria: Mapped[str] = mapped_column(sa.Text)
+    duty_bearer: Mapped[str] = mapped_column(sa.String(MAX_DUTY_BEARER_CHARS), default="")
+    by_when: Mapped[str] = mapped_column(sa.String(MAX_BY_WHEN_CHARS), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="asks")
 
 
 class RateLimitCount(Base):

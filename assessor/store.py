@@ -1,15 +1,17 @@
 """Saving and loading assessments: the functions the views call.
 
-Answers and actions cross this boundary as :class:`assessor.answers.Answer` and
-:class:`assessor.answers.Action` dataclasses; database rows stay inside. Every write is one
+Answers, actions and asks cross this boundary as :class:`assessor.answers.Answer`,
+:class:`assessor.answers.Action` and :class:`assessor.asks.Ask` dataclasses; database rows stay
+inside. Every write is one
 transaction: all of it is saved, or none of it. A save that started from a page shown earlier
 does not overwrite what someone else saved meanwhile: it reports the conflict instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -24,6 +26,7 @@ from assessor.answers import (
     action_fingerprint,
     fingerprint,
 )
+from assessor.asks import Ask, asks_fingerprint
 from assessor.checklist import Checklist
 
 
@@ -53,13 +56,29 @@ class ActionSaveResult:
     theirs: Action | None = None
 
 
+@dataclass(frozen=True)
+class AsksSaveResult:
+    """What saving the key asks did: the assessment's new revision, and any conflict.
+
+    ``saved`` is false when someone else changed the list since the page was opened; ``theirs``
+    is then the list as they left it. ``asks`` is the list as it now stands.
+    """
+
+    revision: int
+    asks: tuple[Ask, ...]
+    saved: bool = True
+    theirs: tuple[Ask, ...] = ()
+
+
 def create_assessment(
     info: AssessmentInfo,
     checklist: Checklist,
     answers: Mapping[str, Answer] | None = None,
     actions: Mapping[str, Action] | None = None,
+    asks: Sequence[Ask] = (),
 ) -> models.Assessment:
-    """Start a new assessment of a checklist (with answers and actions, if any); return it."""
+    """Start a new assessment of a checklist (with answers, actions and asks, if any); return
+    it."""
     with db.write_transaction() as session:
         assessment = models.Assessment(
             token=tokens.new_token(),
@@ -77,7 +96,8 @@ def create_assessment(
         if actions:
             for cid, action in actions.items():
                 _write_action(session, assessment.id, cid, action)
-        if answers or actions:
+        _write_asks(session, assessment.id, asks)
+        if answers or actions or asks:
             assessment.revision = 1
     return assessment
 
@@ -307,6 +327,89 @@ def _write_action(
     session.execute(stmt)
 
 
+def _ask_of(row: models.Ask) -> Ask:
+    return Ask(
+        title=row.title,
+        text=row.text,
+        criteria=tuple(json.loads(row.criteria)),
+        duty_bearer=row.duty_bearer,
+        by_when=row.by_when,
+    )
+
+
+def load_asks(assessment: models.Assessment) -> tuple[Ask, ...]:
+    """The saved key asks of an assessment, in order."""
+    return _current_asks(db.session(), assessment.id)
+
+
+def _current_asks(session: Any, assessment_id: int) -> tuple[Ask, ...]:
+    stmt = (
+        sa.select(models.Ask)
+        .where(models.Ask.assessment_id == assessment_id)
+        .order_by(models.Ask.position)
+    )
+    return tuple(_ask_of(row) for row in session.scalars(stmt))
+
+
+def change_asks(
+    assessment: models.Assessment,
+    change: Callable[[tuple[Ask, ...]], Sequence[Ask]],
+    checklist: Checklist,
+    started_from: str | None = None,
+) -> AsksSaveResult:
+    """Replace the key asks of an assessment with ``change(current asks)``, in one transaction.
+
+    ``change`` sees the list as saved at that moment (saves to one assessment wait for each
+    other), so adding to it never loses someone else's addition; an exception it raises saves
+    nothing. With ``started_from`` (the :func:`~assessor.asks.asks_fingerprint` of the list as
+    the user first saw it), a list someone else has changed since is not overwritten: the
+    result says so and carries theirs.
+    """
+    with db.write_transaction() as session:
+        revision = _bump_revision(session, assessment, checklist.version)
+        current = _current_asks(session, assessment.id)
+        if started_from is not None and asks_fingerprint(current) != started_from:
+            return AsksSaveResult(revision=revision, asks=current, saved=False, theirs=current)
+        asks = tuple(change(current))
+        session.execute(sa.delete(models.Ask).where(models.Ask.assessment_id == assessment.id))
+        _write_asks(session, assessment.id, asks)
+    return AsksSaveResult(revision=revision, asks=asks)
+
+
+def replace_asks(
+    assessment: models.Assessment,
+    asks: Sequence[Ask],
+    checklist: Checklist,
+    started_from: str | None = None,
+) -> AsksSaveResult:
+    """Replace the whole ordered list of key asks of an assessment, in one transaction (see
+    :func:`change_asks` for ``started_from``)."""
+    return change_asks(assessment, lambda _current: asks, checklist, started_from)
+
+
+def _write_asks(session: Any, assessment_id: int, asks: Sequence[Ask]) -> None:
+    """Insert asks at positions 1, 2, 3, ... (the assessment has none at that moment)."""
+    if not asks:
+        return
+    now = models.utcnow()
+    session.execute(
+        sa.insert(models.Ask),
+        [
+            {
+                "assessment_id": assessment_id,
+                "position": position,
+                "title": ask.title,
+                "text": ask.text,
+                "criteria": json.dumps(list(ask.criteria), ensure_ascii=False),
+                "duty_bearer": ask.duty_bearer,
+                "by_when": ask.by_when,
+                "updated_at": now,
+            }
+            for position, ask in enumerate(asks, start=1)
+        ],
+    )
+
+
 def assessment_info(assessment: models.Assessment) -> AssessmentInfo:
     """The descriptive fields of an assessment."""
     return AssessmentInfo(
@@ -319,7 +422,11 @@ def assessment_info(assessment: models.Assessment) -> AssessmentInfo:
 
 def to_answers_file(assessment: models.Assessment, checklist: Checklist) -> AnswersFile:
     """The assessment as an answers file: its answers to the checklist's criteria and its
-    action plan, both in checklist order."""
+    action plan, both in checklist order, and its key asks in their order.
+
+    Criteria no longer in the checklist are left out, of the asks too (an ask left with none
+    is left out), so the file is always one the checklist accepts.
+    """
     saved = load_answers(assessment)
     ordered = {c.id: saved[c.id] for c in checklist.criteria if c.id in saved}
     actions = load_actions(assessment)
@@ -330,12 +437,27 @@ def to_answers_file(assessment: models.Assessment, checklist: Checklist) -> Answ
         assessment=assessment_info(assessment),
         answers=MappingProxyType(ordered),
         actions=MappingProxyType(planned),
+        asks=_asks_on(checklist, load_asks(assessment)),
     )
 
 
+def _asks_on(checklist: Checklist, asks: Sequence[Ask]) -> tuple[Ask, ...]:
+    """The asks, each naming only the criteria ``checklist`` has; those naming none left out."""
+    kept = []
+    for ask in asks:
+        criteria = tuple(c for c in ask.criteria if checklist.has_criterion(c))
+        if criteria:
+            kept.append(replace(ask, criteria=criteria))
+    return tuple(kept)
+
+
 def import_answers_file(answers_file: AnswersFile, checklist: Checklist) -> models.Assessment:
-    """Create a new assessment from a validated answers file (answers and action plan), all at
-    once or not at all."""
+    """Create a new assessment from a validated answers file (answers, action plan and key
+    asks), all at once or not at all."""
     return create_assessment(
-        answers_file.assessment, checklist, answers_file.answers, answers_file.actions
+        answers_file.assessment,
+        checklist,
+        answers_file.answers,
+        answers_file.actions,
+        answers_file.asks,
     )

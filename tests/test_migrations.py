@@ -208,3 +208,70 @@ def test_the_action_plan_migration_keeps_every_answer(engine: sa.Engine) -> None
     assert "actions" not in sa.inspect(engine).get_table_names()
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM answers")).scalar_one() == 3
+
+
+def test_the_key_asks_migration_keeps_every_answer_and_action(engine: sa.Engine) -> None:
+    """0005 adds the asks table; an assessment saved before keeps its answers and actions, has
+    no asks, and can be given some in order (which go when it is deleted); turned back, the
+    asks go and the rest stays."""
+    db.upgrade(engine, "0004")
+    now = "2026-01-01 00:00:00+00:00"
+    insert_assessment = sa.text(
+        "INSERT INTO assessments (token_hash, checklist_id, checklist_version, title, "
+        "organisation, country, respondent, created_at, updated_at, revision) VALUES "
+        "(:t, 'c', '1', :title, 'O', 'Austria', 'ngo', :now, :now, 2)"
+    )
+    with engine.begin() as connection:
+        connection.execute(insert_assessment, {"t": "h" * 43, "title": "Kept", "now": now})
+        connection.execute(
+            sa.text(
+                "INSERT INTO answers (assessment_id, criterion_id, level, evidence, updated_at) "
+                "SELECT id, 'a', 'partial', 'Evidence', :now FROM assessments"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO actions (assessment_id, criterion_id, action, owner, status, "
+                "budget, updated_at) SELECT id, 'a', 'Do it', 'Ministry', 'done', '', :now "
+                "FROM assessments"
+            ),
+            {"now": now},
+        )
+    assert "asks" not in sa.inspect(engine).get_table_names()
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    insert_ask = sa.text(
+        "INSERT INTO asks (assessment_id, position, title, text, criteria, duty_bearer, by_when, "
+        "updated_at) SELECT id, :p, :title, 'We ask.', '[\"a\"]', '', '', :now FROM assessments "
+        "WHERE title = :of"
+    )
+    with engine.begin() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM asks")).scalar_one() == 0
+        assert (
+            connection.execute(sa.text("SELECT evidence FROM answers")).scalar_one() == "Evidence"
+        )
+        assert connection.execute(sa.text("SELECT action FROM actions")).scalar_one() == "Do it"
+        for position, title in ((2, "Second"), (1, "First")):
+            connection.execute(
+                insert_ask, {"p": position, "title": title, "of": "Kept", "now": now}
+            )
+        titles = connection.execute(sa.text("SELECT title FROM asks ORDER BY position")).all()
+        assert [row[0] for row in titles] == ["First", "Second"]
+        # One ask per place in an assessment's list.
+        with pytest.raises(sa.exc.IntegrityError), connection.begin_nested():
+            connection.execute(insert_ask, {"p": 1, "title": "Again", "of": "Kept", "now": now})
+        # The asks of another assessment go with it.
+        connection.execute(insert_assessment, {"t": "k" * 43, "title": "Gone", "now": now})
+        connection.execute(insert_ask, {"p": 1, "title": "Its ask", "of": "Gone", "now": now})
+        connection.execute(sa.text("DELETE FROM assessments WHERE title = 'Gone'"))
+        assert connection.execute(sa.text("SELECT count(*) FROM asks")).scalar_one() == 2
+    with engine.connect() as connection, connection.begin():
+        command.downgrade(db.alembic_config(connection), "0004")
+    assert "asks" not in sa.inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT title FROM assessments")).scalar_one() == "Kept"
+        assert (
+            connection.execute(sa.text("SELECT evidence FROM answers")).scalar_one() == "Evidence"
+        )
+        assert connection.execute(sa.text("SELECT action FROM actions")).scalar_one() == "Do it"

@@ -277,3 +277,95 @@ def test_deleting_an_assessment_deletes_its_actions(ctx, checklist) -> None:
     session.delete(session.get(models.Assessment, assessment.id))
     session.commit()
     assert session.scalar(sa.select(sa.func.count()).select_from(models.Action)) == 0
+
+
+# -- the key asks ------------------------------------------------------------------------------
+
+
+def test_replace_load_and_change_asks_in_order(ctx, checklist) -> None:
+    from assessor.asks import Ask, asks_fingerprint
+
+    assessment = store.create_assessment(INFO, checklist)
+    assert store.load_asks(assessment) == ()
+    first = Ask("Publish the rules", "We ask.\nNow.", ("free-meals-eligibility",), "Ministry")
+    second = Ask("Measure uptake", "We ask too.", ("monitoring-uptake", "monitoring-quality"))
+    result = store.replace_asks(assessment, [second, first], checklist)
+    assert result.saved and result.revision == 1 and result.asks == (second, first)
+    assert store.load_asks(assessment) == (second, first)
+    # A change sees the list as saved and replaces all of it.
+    result = store.change_asks(assessment, lambda current: current[::-1], checklist)
+    assert store.load_asks(assessment) == (first, second) == result.asks
+    result = store.replace_asks(assessment, [], checklist, asks_fingerprint([first, second]))
+    assert result.saved and store.load_asks(assessment) == ()
+
+
+def test_a_list_of_asks_changed_meanwhile_is_not_overwritten(ctx, checklist) -> None:
+    from assessor.asks import Ask, asks_fingerprint
+
+    assessment = store.create_assessment(INFO, checklist)
+    seen = asks_fingerprint(())
+    theirs = (Ask("Theirs", "We ask.", ("monitoring-uptake",)),)
+    assert store.replace_asks(assessment, theirs, checklist, seen).saved
+    result = store.replace_asks(
+        assessment, [Ask("Mine", "We ask.", ("monitoring-uptake",))], checklist, seen
+    )
+    assert not result.saved and result.theirs == theirs
+    assert store.load_asks(assessment) == theirs
+
+
+def test_a_failed_change_of_the_asks_saves_nothing(ctx, checklist) -> None:
+    from assessor.asks import Ask
+
+    assessment = store.create_assessment(INFO, checklist)
+    kept = (Ask("Kept", "We ask.", ("monitoring-uptake",)),)
+    store.replace_asks(assessment, kept, checklist)
+
+    def fail(_current: Any) -> Any:
+        raise RuntimeError("refused half-way")
+
+    with pytest.raises(RuntimeError):
+        store.change_asks(assessment, fail, checklist)
+    assert store.load_asks(assessment) == kept
+    assert store.get_by_token(assessment.token).revision == 1
+
+
+def test_the_answers_file_carries_the_asks_both_ways(ctx, checklist) -> None:
+    from dataclasses import replace
+
+    from assessor.asks import Ask
+
+    asks = (
+        Ask("One", "We ask one.", ("monitoring-uptake", "free-meals-eligibility"), "State"),
+        Ask("Two", "We ask two.", ("monitoring-quality",), by_when="by 2027"),
+    )
+    assessment = store.create_assessment(INFO, checklist)
+    store.replace_asks(assessment, asks, checklist)
+    exported = store.to_answers_file(assessment, checklist)
+    assert exported.asks == asks
+    imported = store.import_answers_file(exported, checklist)
+    assert store.load_asks(imported) == asks
+    assert imported.revision == 1
+    assert store.to_answers_file(imported, checklist).to_json() == exported.to_json()
+    # Criteria no longer in the checklist are left out of the file; an ask left with none too.
+    store.replace_asks(
+        assessment,
+        [
+            replace(asks[0], criteria=("gone", "monitoring-uptake")),
+            replace(asks[1], criteria=("gone",)),
+        ],
+        checklist,
+    )
+    assert store.to_answers_file(assessment, checklist).asks == (
+        replace(asks[0], criteria=("monitoring-uptake",)),
+    )
+
+
+def test_deleting_an_assessment_deletes_its_asks(ctx, checklist) -> None:
+    from assessor.asks import Ask
+
+    assessment = store.create_assessment(INFO, checklist)
+    store.replace_asks(assessment, [Ask("Gone", "With it.", ("monitoring-uptake",))], checklist)
+    session = db.session()
+    session.delete(session.get(models.Assessment, assessment.id))
+    session.commit()
+    assert session.scalar(sa.select(sa.func.count()).select_from(models.Ask)) == 0

@@ -91,6 +91,7 @@ class TokenConverter(BaseConverter):
 
 def register_blueprints(app: Flask) -> None:
     """Add the URL converters and every blueprint."""
+    from assessor.web.asks import bp as asks
     from assessor.web.assessments import bp as assessments
     from assessor.web.health import bp as health
     from assessor.web.plan import bp as plan
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["token"] = TokenConverter
     app.register_blueprint(assessments)
+    app.register_blueprint(asks)
     app.register_blueprint(health)
     app.register_blueprint(plan)
     app.register_blueprint(results)
