@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from assessor.checklist import Checklist, ChecklistError, load_checklist
 from assessor.report import AUDIENCE_TABLE, AUDIENCES, DEFAULT_AUDIENCE
+from assessor.report import FORMATS as REPORT_FORMATS
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -128,30 +129,79 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Write the gap-analysis PDF of an answers file; print its path; 1 if anything fails."""
-    from assessor.files import OutputPathError, output_path, report_filename
-    from assessor.report import ReportError, render_pdf
+    """Write a report of an answers file (PDF or Word, from ``--format`` or the output's
+    extension); print its path. Exit status 2 for an output naming no known format, 1 if the
+    answers file is bad, the report cannot be made or the file cannot be written."""
+    from assessor.files import report_filename
+    from assessor.report import FORMATS, ReportError, render_report
     from assessor.scoring import score
 
+    chosen = _output_and_format(args, FORMATS, "report")
+    if isinstance(chosen, int):
+        return chosen
+    output, file_format = chosen
     loaded = _load_answers(args)
     if loaded is None:
         return 1
     answers_file, checklist = loaded
     today = date.today()
-    name = report_filename(answers_file.assessment.title, args.audience, today, checklist.id)
-    try:  # before rendering: a mistyped folder is told at once, and nothing is written
-        output = output_path(args.output, name, Path("reports"))
-    except OutputPathError as exc:
-        print(f"assessor: cannot write the report to {args.output}: {exc}", file=sys.stderr)
-        return 1
+    if output.name == _UNNAMED:
+        name = report_filename(
+            answers_file.assessment.title, args.audience, today, checklist.id, file_format
+        )
+        output = output.with_name(name)
     try:
-        pdf = render_pdf(
-            score(checklist, answers_file.answers), answers_file, audience=args.audience
+        data = render_report(
+            score(checklist, answers_file.answers),
+            answers_file,
+            audience=args.audience,
+            fmt=file_format,
+            generated_on=today,
         )
     except ReportError as exc:
         print(f"assessor: could not render the report: {exc}", file=sys.stderr)
         return 1
-    return _write_output(output, pdf)
+    return _write_output(output, data)
+
+
+# The default output name needs the assessment's title, read later; until then a name no
+# argument can hold.
+_UNNAMED = "\0"
+
+
+def _output_and_format(
+    args: argparse.Namespace, formats: Sequence[str], what: str
+) -> tuple[Path, str] | int:
+    """Where a command writes (``-o``: a file, or a folder to hold the default name, which is
+    then :data:`_UNNAMED`) and in which of ``formats``: ``--format``, else the file's
+    extension, else the first. An exit status instead when they cannot be used, told on
+    stderr before anything is read or made."""
+    from assessor.files import OutputPathError, output_path
+
+    try:
+        output = output_path(args.output, _UNNAMED, Path("reports"))
+    except OutputPathError as exc:
+        print(f"assessor: cannot write the {what} to {args.output}: {exc}", file=sys.stderr)
+        return 1
+    file_format: str = args.format or formats[0]
+    if output.name != _UNNAMED:  # a file name was given: its extension decides the format
+        extension = output.suffix.lower().lstrip(".")
+        if extension not in formats:
+            known = " or ".join(f".{f}" for f in formats)
+            print(
+                f"assessor {what}: cannot tell the format of {args.output}: give a file name "
+                f"ending in {known}, or a folder",
+                file=sys.stderr,
+            )
+            return 2
+        if args.format and args.format != extension:
+            print(
+                f"assessor {what}: --format {args.format} does not match {args.output}",
+                file=sys.stderr,
+            )
+            return 2
+        file_format = extension
+    return output, file_format
 
 
 def _write_output(output: Path, data: bytes) -> int:
@@ -173,43 +223,22 @@ def cmd_plan(args: argparse.Namespace) -> int:
     The format comes from the file's extension (or ``--format``); exit status 2 for an output
     that names no known format, 1 if the answers file is bad or the file cannot be written.
     """
-    from assessor.files import OutputPathError, output_path, plan_filename
+    from assessor.files import plan_filename
     from assessor.plan import action_plan
     from assessor.report.spreadsheet import FORMATS, render
     from assessor.scoring import score
 
-    known = " or ".join(f".{f}" for f in FORMATS)
-    file_format = args.format or FORMATS[0]
+    chosen = _output_and_format(args, FORMATS, "plan")
+    if isinstance(chosen, int):
+        return chosen
+    output, file_format = chosen
     today = date.today()
-    # The default name needs the title, read later; until then a name no argument can hold.
-    unnamed = "\0"
-    try:  # before reading anything: a mistyped folder or extension is told at once
-        output = output_path(args.output, unnamed, Path("reports"))
-    except OutputPathError as exc:
-        print(f"assessor: cannot write the plan to {args.output}: {exc}", file=sys.stderr)
-        return 1
-    if output.name != unnamed:  # a file name was given: its extension decides the format
-        extension = output.suffix.lower().lstrip(".")
-        if extension not in FORMATS:
-            print(
-                f"assessor plan: cannot tell the format of {args.output}: give a file name "
-                f"ending in {known}, or a folder",
-                file=sys.stderr,
-            )
-            return 2
-        if args.format and args.format != extension:
-            print(
-                f"assessor plan: --format {args.format} does not match {args.output}",
-                file=sys.stderr,
-            )
-            return 2
-        file_format = extension
     loaded = _load_answers(args)
     if loaded is None:
         return 1
     answers_file, checklist = loaded
     title = answers_file.assessment.title
-    if output.name == unnamed:
+    if output.name == _UNNAMED:
         output = output.with_name(plan_filename(title, today, file_format, checklist.id))
     plan = action_plan(score(checklist, answers_file.answers), answers_file.actions, today)
     if plan.other_actions:
@@ -416,8 +445,14 @@ def build_parser() -> argparse.ArgumentParser:
                 "-o",
                 "--output",
                 metavar="PATH",
-                help="PDF file, or existing folder (DIR/), to write "
-                "(default: reports/<title>-<audience>-<date>.pdf)",
+                help="REPORT.pdf or REPORT.docx (the extension picks the format), or existing "
+                "folder (DIR/), to write (default: reports/<title>-<audience>-<date>.pdf)",
+            )
+            command.add_argument(
+                "--format",
+                choices=REPORT_FORMATS,
+                default=None,
+                help="pdf or docx (Word); default: the output's extension, else pdf",
             )
             command.add_argument(
                 "--audience",

@@ -33,10 +33,14 @@ def slug(text: str, fallback: str = "answers", max_chars: int = SLUG_CHARS) -> s
 
 
 def report_filename(
-    title: str, audience: str, generated_on: date, fallback: str = "answers"
+    title: str,
+    audience: str,
+    generated_on: date,
+    fallback: str = "answers",
+    extension: str = "pdf",
 ) -> str:
-    """The file name of an assessment's report: ``<title>-<audience>-<date>.pdf``."""
-    return f"{slug(title, fallback)}-{audience}-{generated_on.isoformat()}.pdf"
+    """The file name of an assessment's report: ``<title>-<audience>-<date>.<extension>``."""
+    return f"{slug(title, fallback)}-{audience}-{generated_on.isoformat()}.{extension}"
 
 
 def plan_filename(

@@ -216,7 +216,7 @@ def _asks_section(
 ) -> Section:
     info = answers_file.assessment
     blocks: list[Block] = [
-        Heading(1, "Key asks", kicker=KIND),
+        Heading(1, "Key asks"),
         para(
             Text(info.organisation, "user"),
             f" assessed how far {info.country or 'the State'} has put in place the "
@@ -240,7 +240,7 @@ def _asks_section(
 
 
 def _findings_section(analysis: GapAnalysis) -> Section:
-    blocks: list[Block] = [Heading(1, "Findings", kicker=KIND, anchor="findings")]
+    blocks: list[Block] = [Heading(1, "Findings", anchor="findings")]
     number = 0
     for ts in analysis.themes:
         theme = ts.theme

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assessor.files import TEMP_PREFIX, write_atomically
-from assessor.report import DEFAULT_AUDIENCE
+from assessor.report import DEFAULT_AUDIENCE, DEFAULT_FORMAT
 
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
@@ -67,20 +67,30 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def cache_key(checklist_digest: str, answers_json: str, audience: str, generated_on: date) -> str:
-    """The key of a report: a SHA-256 of everything it is made from."""
+def cache_key(
+    checklist_digest: str,
+    answers_json: str,
+    audience: str,
+    generated_on: date,
+    fmt: str = DEFAULT_FORMAT,
+) -> str:
+    """The key of a report: a SHA-256 of everything it is made from, and its format."""
     digest = hashlib.sha256()
-    for part in (code_version(), checklist_digest, audience, generated_on.isoformat()):
+    for part in (code_version(), checklist_digest, audience, fmt, generated_on.isoformat()):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(answers_json.encode("utf-8"))
     return digest.hexdigest()
 
 
 def report_key(
-    analysis: GapAnalysis, answers_file: AnswersFile, audience: str, generated_on: date
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    audience: str,
+    generated_on: date,
+    fmt: str = DEFAULT_FORMAT,
 ) -> str:
     """The cache key of the report of ``analysis`` (the gap analysis of ``answers_file``)."""
-    return cache_key(analysis.checklist.digest, answers_file.to_json(), audience, generated_on)
+    return cache_key(analysis.checklist.digest, answers_file.to_json(), audience, generated_on, fmt)
 
 
 def _usable_folder(directory: Path | None) -> Path | None:
@@ -145,7 +155,7 @@ class PDFCache:
             pdf = path.read_bytes()
         except OSError:
             return None
-        if not (pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")):
+        if not _complete(pdf):
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: pruned last
@@ -225,15 +235,29 @@ def render_pdf_cached(
     answers_file: AnswersFile,
     *,
     audience: str = DEFAULT_AUDIENCE,
+    fmt: str = DEFAULT_FORMAT,
     generated_on: date | None = None,
 ) -> bytes:
-    """:func:`assessor.report.render_pdf`, answered from ``cache`` when the content is unchanged."""
-    from assessor.report import render_pdf
+    """:func:`assessor.report.render_report` (a PDF unless ``fmt`` says otherwise), answered
+    from ``cache`` when the content is unchanged."""
+    from assessor import report
 
     generated_on = generated_on or date.today()
-    key = report_key(analysis, answers_file, audience, generated_on)
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_pdf(analysis, answers_file, audience=audience, generated_on=generated_on)
-        cache.put(key, pdf)
-    return pdf
+    key = report_key(analysis, answers_file, audience, generated_on, fmt)
+    data = cache.get(key)
+    if data is None:
+        data = report.render_report(
+            analysis, answers_file, audience=audience, fmt=fmt, generated_on=generated_on
+        )
+        cache.put(key, data)
+    return data
+
+
+def _complete(data: bytes) -> bool:
+    """Whether a cached file is whole: a PDF from its header to its ``%%EOF``, or a DOCX (a
+    ZIP) with its end-of-central-directory record."""
+    if data.startswith(b"%PDF-"):
+        return data.rstrip().endswith(b"%%EOF")
+    if data.startswith(b"PK\x03\x04"):
+        return b"PK\x05\x06" in data[-65_557:]
+    return False

@@ -254,19 +254,24 @@ def evidence_to_collect(analysis: GapAnalysis, *, with_links: bool = True) -> li
             )
         )
     return [
-        Heading(2, "Evidence to collect", anchor="evidence-to-collect"),
-        para(
-            "Criteria answered “Don't know” or not answered. They score no points but are not "
-            "ranked as gaps: find out first. “Where to look” is the checklist's guidance on the "
-            "evidence that shows each one, and so on who might hold it.",
-            style="small muted",
-        ),
-        Table(
-            ("Criterion", "Answer", "Where to look"),
-            tuple(rows),
-            style="ranking collect",
-            widths=(50, 14, 36),
-        ),
+        Group(
+            (
+                Heading(2, "Evidence to collect"),
+                para(
+                    "Criteria answered “Don't know” or not answered. They score no points but are not "
+                    "ranked as gaps: find out first. “Where to look” is the checklist's guidance on the "
+                    "evidence that shows each one, and so on who might hold it.",
+                    style="small muted",
+                ),
+                Table(
+                    ("Criterion", "Answer", "Where to look"),
+                    tuple(rows),
+                    style="ranking collect",
+                    widths=(50, 14, 36),
+                ),
+            ),
+            anchor="evidence-to-collect",
+        )
     ]
 
 
@@ -325,8 +330,8 @@ def practice_ref(gp: GoodPractice) -> list[Inline]:
     return [
         Link(gp.code, to(Anchors.practice(gp))),
         Text(f" {gp.country}: {gp.title} "),
-        Text(f"({gp.source.section}; page ", "muted"),
-        PageRef(to(Anchors.practice(gp))),
+        Text(f"({gp.source.section}", "muted"),
+        PageRef(to(Anchors.practice(gp)), label="; page ", style="muted"),
         Text(")", "muted"),
     ]
 

@@ -65,7 +65,8 @@ def _inline(part: Inline) -> str:
     if isinstance(part, Link):
         return f"<a{_attrs(href=part.target, class_=part.style)}>{escape(part.text)}</a>"
     if isinstance(part, PageRef):
-        return f'<a class="page-ref" href="{escape(part.target)}"></a>'
+        ref = f'<a class="page-ref" href="{escape(part.target)}"></a>'
+        return f"<span{_attrs(class_=part.style)}>{escape(part.label)}{ref}</span>"
     if isinstance(part, Meter):
         width = max(0.0, min(part.value, 100.0))
         return f'<span class="meter"><span style="width: {width:.1f}%"></span></span>'

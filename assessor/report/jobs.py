@@ -152,13 +152,14 @@ def _render(
     answers: dict[str, Any],
     audience: str,
     generated_on: str,
+    fmt: str = "pdf",
 ) -> bytes:  # pragma: no cover - runs in the child process (tested through the web view)
     """Make one report in the child process: load, score, render."""
     import json
 
     from assessor.answers import parse_answers_file
     from assessor.checklist import load_checklist
-    from assessor.report import ReportError, render_pdf
+    from assessor.report import ReportError, render_report
     from assessor.scoring import score
 
     checklist = load_checklist(checklist_path)
@@ -166,8 +167,12 @@ def _render(
         raise ReportError("the checklist file changed while the report was being made")
     answers_file, _ = parse_answers_file(json.dumps(answers), lambda _id: checklist)
     analysis = score(checklist, answers_file.answers)
-    return render_pdf(
-        analysis, answers_file, audience=audience, generated_on=date.fromisoformat(generated_on)
+    return render_report(
+        analysis,
+        answers_file,
+        audience=audience,
+        fmt=fmt,
+        generated_on=date.fromisoformat(generated_on),
     )
 
 
@@ -177,7 +182,7 @@ def _render(
 @dataclass
 class _Job:
     key: str
-    args: tuple[str, str, dict[str, Any], str, str]
+    args: tuple[str, str, dict[str, Any], str, str, str]
     owners: frozenset[str]
     attempts: int = 0
 
@@ -374,6 +379,7 @@ class Renderer:
         *,
         audience: str,
         generated_on: date,
+        fmt: str = "pdf",
         owners: Mapping[str, int] | None = None,
     ) -> State:
         """Where the report with this key stands; starts making it if nobody is.
@@ -416,6 +422,7 @@ class Renderer:
                     answers_file.to_dict(),
                     audience,
                     generated_on.isoformat(),
+                    fmt,
                 ),
                 frozenset(owners),
             )

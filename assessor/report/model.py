@@ -55,9 +55,12 @@ class Link:
 
 @dataclass(frozen=True)
 class PageRef:
-    """The page number of an anchor ("#anchor"), where the rendering has pages (the PDF)."""
+    """The page number of an anchor ("#anchor"), after ``label``, where the rendering numbers
+    its pages for it (the PDF); elsewhere nothing at all, label included."""
 
     target: str
+    label: str = "page "
+    style: str = ""
 
 
 @dataclass(frozen=True)

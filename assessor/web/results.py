@@ -25,9 +25,14 @@ from assessor.report import (
     AUDIENCE_TABLE,
     AUDIENCES,
     DEFAULT_AUDIENCE,
+    DEFAULT_FORMAT,
+    FORMATS,
     ReportError,
     audience_for,
+    build_document,
+    format_for,
 )
+from assessor.report.brief import UPR_WORDS_JOINT, UPR_WORDS_SINGLE
 from assessor.report.cache import render_pdf_cached, report_key
 from assessor.report.chart import chart_rows, format_score, score_bar_svg
 from assessor.scoring import FLAG_LABELS, GapAnalysis, score
@@ -65,13 +70,19 @@ def results(token: str) -> str:
         commitment_standing=commitment_standing(analysis),
         split_practices=lambda practices: split_practices(practices, assessment.country),
         cited_practices=cited_practices(analysis),
+        brief_words=build_document(
+            analysis, answers_file, audience="ngo", generated_on=date.today()
+        ).figures,
+        upr_words=(UPR_WORDS_SINGLE, UPR_WORDS_JOINT),
+        # An NGO gets its brief chosen; everyone else the gap analysis.
+        default_audience="ngo" if assessment.respondent == "ngo" else DEFAULT_AUDIENCE,
     )
 
 
 REFRESH_SECONDS = 2
 BUSY_RETRY_SECONDS = 30
 NOT_MADE = (
-    "The PDF could not be made just now. Your answers are safe: try again in a few "
+    "The report could not be made just now. Your answers are safe: try again in a few "
     "minutes. If it keeps failing, download the answers file and tell the service's "
     "administrators."
 )
@@ -84,9 +95,16 @@ def _audience() -> str:
     return audience
 
 
-@bp.get("/a/<token:token>/report.pdf")
-def report_pdf(token: str) -> BaseResponse:
-    """The gap-analysis PDF (``?audience=government`` or ``ngo``), as a download.
+def _format() -> str:
+    fmt = request.args.get("format", DEFAULT_FORMAT)
+    if fmt not in FORMATS:
+        abort(400, description="Choose the report's format: a PDF or a Word document.")
+    return fmt
+
+
+@bp.get("/a/<token:token>/report.<any(pdf, docx):fmt>")
+def report_pdf(token: str, fmt: str) -> BaseResponse:
+    """The report (``?audience=government`` or ``ngo``) as a PDF or Word download.
 
     Served from the cache when nothing changed since it was last made; otherwise made in the
     background while :func:`report_status` shows progress (or here, when not in background).
@@ -96,40 +114,45 @@ def report_pdf(token: str) -> BaseResponse:
     today = date.today()
     cache = report_jobs.renderer().cache
     if report_jobs.in_background():
-        pdf = cache.get(report_key(analysis, answers_file, audience, today))
-        if pdf is None:
-            return redirect(url_for(".report_status", token=token, audience=audience), 303)
+        data = cache.get(report_key(analysis, answers_file, audience, today, fmt))
+        if data is None:
+            return redirect(
+                url_for(".report_status", token=token, audience=audience, format=fmt), 303
+            )
     else:
         try:  # the same cached render as the command line's benchmarks measure
-            pdf = render_pdf_cached(
-                cache, analysis, answers_file, audience=audience, generated_on=today
+            data = render_pdf_cached(
+                cache, analysis, answers_file, audience=audience, fmt=fmt, generated_on=today
             )
         except ReportError:
             log.exception("the report of an assessment could not be rendered")
             abort(503, description=NOT_MADE)
-    filename = report_filename(assessment.title, audience, today)
-    response = Response(pdf, mimetype="application/pdf")
+    file_format = format_for(fmt)
+    filename = report_filename(assessment.title, audience, today, extension=file_format.extension)
+    response = Response(data, mimetype=file_format.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @bp.get("/a/<token:token>/report")
 def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
-    """The "Your PDF is being prepared" page: checked again until the PDF is made, then the
-    download starts."""
+    """The "Your PDF is being prepared" page: checked again until the report is made, then
+    the download starts (``?format=docx``: a Word document)."""
     audience = _audience()
-    pdf_url = url_for(".report_pdf", token=token, audience=audience)
+    fmt = _format()
+    pdf_url = url_for(".report_pdf", token=token, audience=audience, fmt=fmt)
     if not report_jobs.in_background():
         return redirect(pdf_url, 303)
     assessment, checklist, answers_file, analysis = analyse(token)
     today = date.today()
-    key = report_key(analysis, answers_file, audience, today)
+    key = report_key(analysis, answers_file, audience, today, fmt)
     state = report_jobs.renderer().state(
         key,
         checklist,
         answers_file,
         audience=audience,
         generated_on=today,
+        fmt=fmt,
         owners=report_jobs.owners(assessment.id),
     )
     if state == "failed":
@@ -140,8 +163,9 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         assessment=assessment,
         state=state,
         kind=kind,
+        file_label=format_for(fmt).label,
         pdf_url=pdf_url,
-        status_url=url_for(".report_status", token=token, audience=audience),
+        status_url=url_for(".report_status", token=token, audience=audience, format=fmt),
         refresh_seconds=REFRESH_SECONDS,
         retry_seconds=BUSY_RETRY_SECONDS,
     )

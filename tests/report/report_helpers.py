@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,11 @@ from typing import Any
 
 import pypdf
 
+from assessor.answers import AnswersFile, parse_answers_file
+from assessor.checklist import Checklist
+
 LIBRARIES = Path(__file__).parent / "data" / "libraries.yaml"
+OSCE = Path(__file__).parents[2] / "checklists" / "osce-odihr-2017-migrant-integration.yaml"
 GENERATED_ON = date(2026, 3, 14)
 
 HOSTILE = (
@@ -52,3 +57,36 @@ def normalise(text: str) -> str:
 def reader(pdf: bytes) -> pypdf.PdfReader:
     """A pypdf reader over PDF bytes."""
     return pypdf.PdfReader(io.BytesIO(pdf))
+
+
+def all_gaps(checklist: Checklist, country: str, *, unknown: int = 0, full: int = 0) -> AnswersFile:
+    """Every criterion not in place or partially in place, evidence on two in three.
+
+    ``unknown`` criteria after the first are answered "Don't know" and ``full`` after those
+    "Fully in place" without evidence (for the evidence-to-collect and claimed-without-evidence
+    checks; the page-count case has neither).
+    """
+    answers = {}
+    for i, crit in enumerate(checklist.criteria):
+        level = "not_in_place" if i % 2 else "partial"
+        if 1 <= i <= unknown:
+            level = "unknown"
+        elif unknown < i <= unknown + full:
+            level = "full"
+        evidence = f"Evidence for {crit.code}: the ministry report of 2024." if i % 3 else ""
+        if level == "full":
+            evidence = ""
+        answers[crit.id] = {"level": level, "evidence": evidence}
+    data = {
+        "checklist": checklist.id,
+        "checklist_version": checklist.version,
+        "assessment": {
+            "title": "All gaps",
+            "organisation": "Ministry of Interior",
+            "country": country,
+            "respondent": "government",
+        },
+        "answers": answers,
+    }
+    parsed, _ = parse_answers_file(json.dumps(data), {checklist.id: checklist}.get)
+    return parsed

@@ -44,7 +44,7 @@ def test_a_hit_returns_the_same_bytes_without_rendering(
     def no_render(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("a hit must not render")
 
-    monkeypatch.setattr("assessor.report.render_pdf", no_render)
+    monkeypatch.setattr("assessor.report.render_report", no_render)
     again = render_pdf_cached(
         cache, analysis, answers_file, audience="government", generated_on=GENERATED_ON
     )

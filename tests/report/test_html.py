@@ -11,6 +11,7 @@ from report_helpers import GENERATED_ON, normalise
 
 from assessor.checklist import Theme
 from assessor.report.chart import theme_chart_svg
+from assessor.report.content import Anchors
 from assessor.report.html import render_html
 
 
@@ -48,12 +49,18 @@ def test_commitments_annex_holds_only_cited_provisions(html):
     assert "1 further provision that no recommendation cites" in normalise(html)
 
 
-def test_audiences_differ_in_wording_only(analysis, answers_file, html):
+def test_the_brief_is_its_own_document_with_the_same_facts(analysis, answers_file, html):
     ngo = render_html(analysis, answers_file, audience="ngo", generated_on=GENERATED_ON)
     assert "Advocacy brief" in ngo and "Advocacy brief" not in html
-    assert "We ask the authorities" in ngo
-    for result in analysis.criteria:
-        assert result.criterion.text in ngo and result.criterion.text in html
+    assert "Key asks" in ngo and "Key asks" not in html
+    assert "Status matrix" in ngo and "Status matrix" not in html
+    assert "Top priority gaps" in html and "Top priority gaps" not in ngo
+    for result in analysis.criteria:  # every criterion's text: in the theme chapter; its code
+        assert result.criterion.text in html  # and level: in the brief's status matrix
+        assert f'id="{Anchors.crit(result.criterion)}"' in ngo
+    for gap in analysis.top_gaps:  # the brief's findings name what is not in place
+        if gap.level == "not_in_place":
+            assert gap.criterion.text.rstrip(".") in ngo
 
 
 def test_unknown_audience(analysis, answers_file):

@@ -72,7 +72,7 @@ def test_progress_page_then_the_pdf_the_command_line_makes(app, pages, started, 
     response = pages.client.get(f"{started}report.pdf?audience=ngo")
     assert response.status_code == 303
     status_url = response.headers["Location"]
-    assert status_url == f"{started}report?audience=ngo"
+    assert status_url == f"{started}report?audience=ngo&format=pdf"
 
     page = pages.get(status_url, expected_status=202)
     assert page.h1 == "Your PDF is being prepared"
@@ -191,14 +191,14 @@ def test_a_render_over_its_time_limit_gets_the_could_not_be_made_page(background
     pages, started = start(background(REPORT_RENDER_TIMEOUT=0.001))
     done = wait_until_done(pages, f"{started}report?audience=government")
     assert done.status_code == 503
-    assert "The PDF could not be made just now. Your answers are safe" in done.text
+    assert "The report could not be made just now. Your answers are safe" in done.text
 
 
 def test_reports_of_one_assessment_queued_at_once_are_bounded(background):
     pages, started = start(background(REPORT_MAX_PER_ASSESSMENT=1))
     assert pages.client.get(f"{started}report?audience=government").status_code == 202
     refused = pages.get(f"{started}report?audience=ngo", expected_status=429)
-    assert refused.h1 == "Too many PDFs are being made"
+    assert refused.h1 == "Too many reports are being made"
     assert refused.response.headers["Retry-After"] == "30"
     assert "Other PDFs of this assessment, or from your network" in refused.text
     assert "js/report-status.js" not in refused.response.text  # nothing reloads by itself
@@ -219,7 +219,7 @@ def test_reports_queued_at_once_by_one_client_are_bounded(background):
 def test_a_full_queue_answers_503_with_retry_after(background):
     pages, started = start(background(REPORT_MAX_QUEUED=0))
     refused = pages.get(f"{started}report", expected_status=503)
-    assert refused.h1 == "Too many PDFs are being made"
+    assert refused.h1 == "Too many reports are being made"
     assert refused.response.headers["Retry-After"] == "30"
     assert "The service is making many PDFs just now" in refused.text
 

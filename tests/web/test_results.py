@@ -124,13 +124,17 @@ def test_results_offer_the_pdf_for_each_audience(pages, answered):
     page = pages.get(f"{answered}results")
     form = page.one("form")
     assert form["method"] == "get"
-    assert form["action"] == f"{answered}report.pdf"
+    assert form["action"] == f"{answered}report"
     radios = form.find_all("input", type="radio", name="audience")
     assert [r["value"] for r in radios] == ["government", "ngo"]
     assert "checked" in radios[0].attrs
     for radio in radios:
         assert form.one("label", for_=radio["id"])
-    assert form.one("button").text == "Download PDF"
+    buttons = form.find_all("button")
+    assert [(b.text, b["name"], b["value"]) for b in buttons] == [
+        ("Download PDF", "format", "pdf"),
+        ("Download Word document", "format", "docx"),
+    ]
 
 
 def test_the_download_is_the_pdf_the_command_line_makes(app, pages, answered, school_meals):
@@ -181,9 +185,9 @@ def test_a_rendering_failure_is_a_clear_page(monkeypatch, pages, answered):
     def broken(*args, **kwargs):
         raise ReportError("the PDF could not be rendered (RuntimeError: boom)")
 
-    monkeypatch.setattr("assessor.report.render_pdf", broken)  # under render_pdf_cached
+    monkeypatch.setattr("assessor.report.render_report", broken)  # under render_pdf_cached
     page = pages.get(f"{answered}report.pdf", expected_status=503)
-    assert "The PDF could not be made just now" in page.text
+    assert "The report could not be made just now" in page.text
     assert "boom" not in page.text
     assert page.response.mimetype == "text/html"
 

@@ -1,5 +1,5 @@
-/* "Your PDF is being prepared": check again every few seconds, without reloading the page, until
-   the PDF is made; then say so and start the download. A page that reloads itself on a timer takes
+/* "Your PDF (or Word document) is being prepared": check again every few seconds, without
+   reloading the page, until the file is made; then say so and start the download. A page that reloads itself on a timer takes
    control away from its reader (WCAG 2.2.1, failure F41), so there is no <meta refresh> here;
    without JavaScript the page offers a "Check again now" link instead. */
 (function () {
@@ -11,19 +11,20 @@
   }
   var statusUrl = box.getAttribute("data-status-url");
   var pdfUrl = box.getAttribute("data-pdf-url");
+  var label = box.getAttribute("data-file-label") || "PDF";
   var delay = (Number(box.getAttribute("data-refresh-seconds")) || 2) * 1000;
 
   function ready() {
     var message = box.querySelector("[role=status]");
     var link = document.createElement("a");
     link.href = pdfUrl;
-    link.textContent = "download the PDF";
-    message.textContent = "Your PDF is ready and should be downloading now. If it does not start, ";
+    link.textContent = "download the " + label;
+    message.textContent = "Your " + label + " is ready and should be downloading now. If it does not start, ";
     message.appendChild(link);
     message.appendChild(document.createTextNode("."));
     var heading = document.querySelector("h1");
     if (heading) {
-      heading.textContent = "Your PDF is ready";
+      heading.textContent = "Your " + label + " is ready";
     }
     window.location.assign(pdfUrl);
   }
