@@ -29,7 +29,8 @@ PORT ?= 8000
 serve: db
 	$(BIN)/assessor serve --host $(HOST) --port $(PORT)
 
-# Browser-test tools: axe-core and vnu-jar from npm; Chromium, poppler-utils and Java from Debian.
+# Browser-test tools: axe-core and vnu-jar from npm; Chromium, poppler-utils and Java from Debian;
+# LibreOffice Calc and Writer (headless) to open the XLSX and DOCX files as a user would.
 # Installed where possible (npm present; root with apt); otherwise the browser tests skip with a
 # message, except in CI (CI=true) where they fail.
 node_modules/.stamp: package.json package-lock.json
@@ -43,6 +44,7 @@ test-tools: node_modules/.stamp
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc-nogui"; \
+	dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

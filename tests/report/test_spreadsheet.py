@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
 from datetime import date, datetime
 
 import openpyxl
@@ -15,7 +13,7 @@ from assessor.answers import Action
 from assessor.plan import ActionPlan, action_plan
 from assessor.report.spreadsheet import COLUMNS, to_csv, to_xlsx
 from assessor.scoring import GapAnalysis
-from tests.support.ci import unavailable
+from tests.support.office import convert
 
 TODAY = date(2026, 3, 14)
 HEADER = [
@@ -172,32 +170,15 @@ def test_libreoffice_opens_the_xlsx_as_written(plan: ActionPlan, tmp_path) -> No
     """The XLSX opens in a real spreadsheet program (LibreOffice, headless) without repair:
     converted back to CSV there, it holds the same rows, dates and text, and the would-be
     formulas stay text."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        unavailable(
-            "LibreOffice is not installed (apt-get install libreoffice-calc-nogui)",
-            "; .ci/run installs it",
-        )
     source = tmp_path / "plan.xlsx"
     source.write_bytes(to_xlsx(plan, title="Action plan"))
-    process = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, double quote, UTF-8
-            "--outdir",
-            str(tmp_path / "out"),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        start_new_session=True,
+    converted = convert(
+        source,
+        "csv:Text - txt - csv (StarCalc):44,34,76",  # comma, double quote, UTF-8
+        tmp_path / "out",
+        package="libreoffice-calc-nogui",
     )
-    assert process.returncode == 0, process.stderr
-    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "plan.csv").read_text("utf-8"))))
+    rows = list(csv.reader(io.StringIO(converted.read_text("utf-8"))))
     assert rows[0] == HEADER
     expected = list(csv.reader(io.StringIO(to_csv(plan).decode("utf-8-sig"))))
     assert len(rows) == len(expected)
