@@ -195,21 +195,59 @@ def test_a_version_mismatch_is_noted(capsys, tmp_path, checklist_dir):
 def test_report_writes_the_pdf(capsys, tmp_path, answers_path, checklist_dir):
     output = tmp_path / "out" / "report.pdf"
     output.parent.mkdir()
-    status, out, err = run(
-        capsys,
-        "report",
-        str(answers_path),
-        "--checklists",
-        str(checklist_dir),
-        "-o",
-        str(output),
-        "--audience",
-        "ngo",
+    status, out, err = report_to(
+        capsys, answers_path, checklist_dir, str(output), "--audience", "ngo"
     )
     assert (status, err) == (0, "")
     assert out.strip() == str(output)
     assert output.read_bytes().startswith(b"%PDF-")
     assert [p.name for p in output.parent.iterdir()] == ["report.pdf"]
+
+
+@pytest.mark.parametrize("audience", ["government", "ngo"])
+def test_report_as_a_word_document(capsys, tmp_path, answers_path, checklist_dir, audience):
+    import docx
+
+    by_name = tmp_path / "brief.docx"
+    status, out, err = report_to(
+        capsys, answers_path, checklist_dir, str(by_name), "--audience", audience
+    )
+    assert (status, err) == (0, "")
+    assert out.strip() == str(by_name)
+    word = docx.Document(str(by_name))
+    kind = "Gap analysis" if audience == "government" else "Advocacy brief"
+    assert word.core_properties.title.startswith(f"{kind}: ")
+    assert any(p.style.name == "Heading 1" for p in word.paragraphs)
+    # --format docx into a folder: the default name, with the Word extension
+    status, out, err = report_to(
+        capsys,
+        answers_path,
+        checklist_dir,
+        str(tmp_path),
+        "--format",
+        "docx",
+        "--audience",
+        audience,
+    )
+    assert status == 0
+    assert Path(out.strip()).name == f"scoli-review-2026-{audience}-{date.today()}.docx"
+    assert Path(out.strip()).read_bytes().startswith(b"PK")
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "message"),
+    [
+        ("report.odt", [], "cannot tell the format of"),
+        ("report.pdf", ["--format", "docx"], "--format docx does not match"),
+    ],
+)
+def test_report_refuses_a_format_it_cannot_write(
+    capsys, tmp_path, answers_path, checklist_dir, name, extra, message
+):
+    status, out, err = report_to(capsys, answers_path, checklist_dir, str(tmp_path / name), *extra)
+    assert (status, out) == (2, "")
+    assert message in err
+    assert not (tmp_path / name).exists()
 
 
 def test_report_default_path(capsys, tmp_path, monkeypatch, answers_path, checklist_dir):
@@ -230,9 +268,18 @@ def test_report_into_a_folder(capsys, tmp_path, answers_path, checklist_dir):
     assert Path(out.strip()).name.startswith("scoli-review-2026-government-")
 
 
-def report_to(capsys, answers_path, checklist_dir, output: str) -> tuple[int, str, str]:
+def report_to(
+    capsys, answers_path, checklist_dir, output: str, *extra: str
+) -> tuple[int, str, str]:
     return run(
-        capsys, "report", str(answers_path), "--checklists", str(checklist_dir), "-o", output
+        capsys,
+        "report",
+        str(answers_path),
+        "--checklists",
+        str(checklist_dir),
+        "-o",
+        output,
+        *extra,
     )
 
 

@@ -236,7 +236,7 @@ def _asks_section(
         )
     for number, ask in enumerate(asks, start=1):
         blocks.append(_ask_block(number, ask, analysis, info.country, cited))
-    return Section(tuple(blocks), anchor="asks", style="brief-first", running="Key asks")
+    return Section(tuple(blocks), anchor="asks", style="brief-first", running="Key asks", flow=True)
 
 
 def _findings_section(analysis: GapAnalysis) -> Section:
@@ -287,7 +287,7 @@ def _findings_section(analysis: GapAnalysis) -> Section:
         blocks.append(
             ItemList(tuple(items), ordered=True, style="findings", start=number - len(items) + 1)
         )
-    return Section(tuple(blocks), anchor="findings-part", style="flow", running="Findings")
+    return Section(tuple(blocks), anchor="findings-part", running="Findings", flow=True)
 
 
 def _status_matrix(analysis: GapAnalysis) -> Section:
@@ -402,7 +402,7 @@ def _about(
         ),
     ]
     return Section(
-        tuple(blocks), anchor="about", role="annex", style="flow", running="Annex 4 · About"
+        tuple(blocks), anchor="about", role="annex", running="Annex 4 · About", flow=True
     )
 
 
@@ -424,6 +424,7 @@ def build_brief(
             title=info.title,
             subtitle=f"What we ask of the authorities of {info.country or 'the State'}",
             generated_on=generated_on,
+            methods="Annex 4",
             headline=(para(headline, style="headline-text"),),
             compact=True,
         ),

@@ -162,11 +162,13 @@ def cover(
     title: str,
     subtitle: str,
     generated_on: date,
+    methods: str,
     headline: Sequence[Block] = (),
     compact: bool = False,
 ) -> Section:
     """The cover: kind, title, subtitle, an optional headline, and the facts of the assessment.
-    ``compact``: the top of the first page (a brief), not a page of its own."""
+    ``methods`` names the annex that explains the method ("Annex C"); ``compact``: the top of
+    the first page (a brief), not a page of its own."""
     info = answers_file.assessment
     respondent = dict(RESPONDENTS).get(info.respondent, "")
     organisation: list[str | Inline] = [Text(info.organisation, "user")]
@@ -175,7 +177,7 @@ def cover(
     band = Group(
         (
             para(kind, style="kind"),
-            Heading(1, title),
+            Heading(1, title, style="user"),
             para(subtitle, style="subtitle"),
         ),
         style="band",
@@ -196,7 +198,7 @@ def cover(
         Text(info.organisation, "user"),
         f"; it is not an evaluation by {checklist.source.publisher}. Scores, weights and "
         "methods are explained in ",
-        Link("the methodology annex", "#methodology"),
+        Link(methods, "#methodology"),
         ".",
         style="foot",
     )
@@ -210,6 +212,7 @@ def cover(
         role="cover",
         style="compact" if compact else "",
         running=f"{kind} · {info.country}",
+        flow=compact,
     )
 
 
@@ -258,9 +261,9 @@ def evidence_to_collect(analysis: GapAnalysis, *, with_links: bool = True) -> li
             (
                 Heading(2, "Evidence to collect"),
                 para(
-                    "Criteria answered “Don't know” or not answered. They score no points but are not "
-                    "ranked as gaps: find out first. “Where to look” is the checklist's guidance on the "
-                    "evidence that shows each one, and so on who might hold it.",
+                    "Criteria answered “Don't know” or not answered. They score no points but "
+                    "are not ranked as gaps: find out first. “Where to look” is the checklist's "
+                    "guidance on the evidence that shows each one, and so on who might hold it.",
                     style="small muted",
                 ),
                 Table(

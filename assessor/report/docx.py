@@ -516,8 +516,8 @@ class _Renderer:
             self.style_ids[name] = None if name == "Normal" else style.style_id
         return self.style_ids[name]
 
-    def _numbering(self, style_name: str) -> int:
-        """A new numbering instance, starting at 1, for a list of ``style_name``."""
+    def _numbering(self, style_name: str, start: int = 1) -> int:
+        """A new numbering instance, starting at ``start``, for a list of ``style_name``."""
         numbering = self.doc.part.numbering_part.element
         if style_name not in self.abstract_nums:
             style_ppr = self.doc.styles[style_name].element.pPr
@@ -525,7 +525,7 @@ class _Renderer:
             abstract = numbering.num_having_numId(num_id).abstractNumId.val
             self.abstract_nums[style_name] = int(abstract)
         num = numbering.add_num(self.abstract_nums[style_name])
-        num.add_lvlOverride(ilvl=0).add_startOverride(1)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return int(num.numId)
 
     def expect(self, anchor: str) -> None:
@@ -692,12 +692,12 @@ class _Renderer:
             paragraph.paragraph_format.keep_with_next = True
 
     def item_list(self, box: _Box, item_list: ItemList) -> None:
-        """A bulleted or numbered list (numbered from 1, whatever came before); in the
-        contents, its entries as paragraphs ("part" bold, "sub" indented)."""
+        """A bulleted or numbered list (numbered from its ``start``, whatever came before); in
+        the contents, its entries as paragraphs ("part" bold, "sub" indented)."""
         depth = min(len(self.lists) + 1, 3)
         level = _ListLevel(depth, item_list.ordered, None, plain=self.in_contents)
         if item_list.ordered and not level.plain:
-            level.num_id = self._numbering(level.style("List Number"))
+            level.num_id = self._numbering(level.style("List Number"), item_list.start)
         self.lists.append(level)
         try:
             for list_item in item_list.items:
@@ -778,14 +778,14 @@ class _Renderer:
 
     def section(self, section: Section) -> None:
         """A section: the cover and the contents end their page; a main or annex section
-        starts a new one unless it opens the document."""
-        if section.role in ("main", "annex") and self.body_started:
+        starts a new one unless it opens the document; a section that flows does neither."""
+        if section.role in ("main", "annex") and self.body_started and not section.flow:
             self.break_pending = True
         self.expect(section.anchor)
         self.in_contents = section.role == "contents"
         self.blocks(self.box, section.content)
         self.in_contents = False
-        if section.role in ("cover", "contents"):
+        if section.role in ("cover", "contents") and not section.flow:
             self.break_pending = True
 
     def render(self) -> bytes:

@@ -36,9 +36,11 @@ from assessor.report.model import (
     Block,
     Cell,
     Document,
+    Facts,
     Group,
     Heading,
     Inline,
+    Inlines,
     ItemList,
     LineBreak,
     Link,
@@ -51,6 +53,7 @@ from assessor.report.model import (
     Table,
     Text,
     cell,
+    inlines,
     item,
     para,
 )
@@ -291,23 +294,24 @@ def _plan_item(row: PlanRow) -> ListItem:
         blocks.append(para(Text(act.action.strip(), "user"), style="plan-action"))
     else:
         blocks.append(para("No description of the action.", style="plan-action none"))
-    meta: list[str | Inline] = [Text("Owner", "label"), " "]
-    meta.append(Text(act.owner, "user") if act.owner.strip() else "not set")
-    meta += [Text("   "), Text("Due", "label"), " ", longdate(act.due) if act.due else "not set"]
+    due: list[str | Inline] = [longdate(act.due) if act.due else "not set"]
     if row.overdue:
-        meta += [" ", Text("Overdue", "badge overdue")]
-    meta += [
-        Text("   "),
-        Text("Target", "label"),
-        f" {row.target_level_label or 'not set'} ",
-        Text(f"(now {row.current_level_label.lower()})", "muted"),
-        Text("   "),
-        Text("Status", "label"),
-        f" {row.status_label}",
+        due += [" ", Text("Overdue", "badge overdue")]
+    pairs: list[tuple[str, Inlines]] = [
+        ("Owner", inlines(Text(act.owner, "user") if act.owner.strip() else "not set")),
+        ("Due", inlines(*due)),
+        (
+            "Target",
+            inlines(
+                f"{row.target_level_label or 'not set'} ",
+                Text(f"(now {row.current_level_label.lower()})", "muted"),
+            ),
+        ),
+        ("Status", inlines(row.status_label)),
     ]
     if act.budget.strip():
-        meta += [Text("   "), Text("Budget", "label"), " ", Text(act.budget, "user")]
-    blocks.append(para(*meta, style="plan-meta"))
+        pairs.append(("Budget", inlines(Text(act.budget, "user"))))
+    blocks.append(Facts(tuple(pairs), style="plan-meta", inline=True))
     state = " overdue" if row.overdue else (" done" if act.status == "done" else "")
     return ListItem(tuple(blocks), anchor=Anchors.plan(crit), style=f"plan-item{state}")
 
@@ -316,7 +320,7 @@ def _criterion_row(
     cr: CriterionResult, gap: Gap | None, row: PlanRow | None, plan: ActionPlan
 ) -> Row:
     crit = cr.criterion
-    main: list[Block] = [para(Text(crit.code, "num"), crit.text, style="crit-text")]
+    main: list[Block] = [para(Text(crit.code, "num"), " ", crit.text, style="crit-text")]
     if cr.evidence.strip():
         main.append(
             para(Text("Evidence: ", "label"), Text(cr.evidence.strip(), "user"), style="evidence")
@@ -337,17 +341,17 @@ def _criterion_row(
             if act.action.strip()
             else Text("no description", "muted")
         )
-        meta = f" Status: {row.status_label}"
-        parts.append(Text(meta, "meta"))
-        if act.owner.strip():
-            parts += [Text(" · ", "meta"), Text(act.owner, "user")]
-        if act.due:
-            parts.append(Text(f" · due {longdate(act.due)}", "meta"))
-        if row.overdue:
-            parts += [" ", Text("Overdue", "badge overdue")]
-        if row.target_level_label:
-            parts.append(Text(f" · target {row.target_level_label.lower()}", "meta"))
         main.append(para(*parts, style="crit-action"))
+        meta: list[str | Inline] = [f"Status: {row.status_label}"]
+        if act.owner.strip():
+            meta += [" · ", Text(act.owner, "user")]
+        if act.due:
+            meta.append(f" · due {longdate(act.due)}")
+        if row.overdue:
+            meta += [" ", Text("Overdue", "badge overdue")]
+        if row.target_level_label:
+            meta.append(f" · target {row.target_level_label.lower()}")
+        main.append(para(*meta, style="crit-action meta"))
     elif row and plan.has_actions:
         main.append(
             para(
@@ -537,6 +541,7 @@ def build_gap_analysis(
             title=info.title,
             subtitle=f"{info.country}: where policy stands against {n_recs} recommendations",
             generated_on=generated_on,
+            methods="Annex C",
         ),
         contents(entries),
         _summary(analysis, answers_file, plan),

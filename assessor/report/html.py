@@ -52,6 +52,11 @@ def _attrs(**attrs: str) -> str:
     return "".join(out)
 
 
+def _field_class(label: str) -> str:
+    """A class for an inline fact, from its label: "Due" gives "field-due"."""
+    return "field-" + "-".join("".join(c if c.isalnum() else " " for c in label.lower()).split())
+
+
 def _inline(part: Inline) -> str:
     if isinstance(part, Text):
         if part.style == "user":
@@ -115,7 +120,10 @@ def _block(block: Block) -> str:
     if isinstance(block, Heading):
         tag = f"h{block.level}"
         attrs = _attrs(id=block.anchor, class_=block.style, data_kicker=block.kicker)
-        return f"<{tag}{attrs}>{escape(block.text)}</{tag}>"
+        text = str(escape(block.text))
+        if "user" in block.style.split():  # typed by a user: isolated like user text
+            text = f"<bdi>{text}</bdi>"
+        return f"<{tag}{attrs}>{text}</{tag}>"
     if isinstance(block, Paragraph):
         attrs = _attrs(id=block.anchor, class_=block.style)
         return f"<p{attrs}>{_inlines(block.content)}</p>"
@@ -131,6 +139,13 @@ def _block(block: Block) -> str:
         return f"<{tag}{attrs}>\n{items}\n</{tag}>"
     if isinstance(block, Table):
         return _table(block)
+    if isinstance(block, Facts) and block.inline:
+        fields = " ".join(
+            f'<span class="field {_field_class(label)}"><span class="label">{escape(label)}</span> '
+            f"{_inlines(value)}</span>"
+            for label, value in block.pairs
+        )
+        return f"<p{_attrs(class_=block.style)}>{fields}</p>"
     if isinstance(block, Facts):
         pairs = "".join(
             f"<dt>{escape(label)}</dt><dd>{_inlines(value)}</dd>" for label, value in block.pairs
@@ -150,14 +165,13 @@ def _blocks(blocks: Iterable[Block]) -> str:
 
 def _section(section: Section, document: Document) -> str:
     if section.role == "cover":
-        attrs = _attrs(
-            id=section.anchor or "cover", class_=section.style, data_doctitle=section.running
-        )
+        style = " ".join(filter(None, (section.style, "flow" if section.flow else "")))
+        attrs = _attrs(id=section.anchor or "cover", class_=style, data_doctitle=section.running)
         return f"<article{attrs}>\n{_blocks(section.content)}\n</article>"
     if section.role == "contents":
         attrs = _attrs(id=section.anchor or "contents", class_=section.style)
         return f'<nav{attrs} aria-label="Contents">\n{_blocks(section.content)}\n</nav>'
-    classes = " ".join(filter(None, ("chapter", section.style)))
+    classes = " ".join(filter(None, ("chapter", section.style, "flow" if section.flow else "")))
     attrs = _attrs(id=section.anchor, class_=classes, data_running=section.running)
     return f"<section{attrs}>\n{_blocks(section.content)}\n</section>"
 

@@ -85,7 +85,8 @@ Inlines: TypeAlias = tuple[Inline, ...]
 @dataclass(frozen=True)
 class Heading:
     """A heading of level 1 (chapter), 2 or 3. ``kicker`` is a short label printed above a
-    chapter heading ("Theme 2", "Annex A"); it is part of the heading's text in Word."""
+    chapter heading ("Theme 2", "Annex A"); it is part of the heading's text in Word. Style
+    "user": the text was typed by a user (a title), isolated like :class:`Text` "user"."""
 
     level: int
     text: str
@@ -161,10 +162,12 @@ class Table:
 
 @dataclass(frozen=True)
 class Facts:
-    """Labelled facts (a definition list): ("Country", "Moldova"), ..."""
+    """Labelled facts (a definition list): ("Country", "Moldova"), ... ``inline``: on one
+    line, label and value kept together ("Owner X   Due Y"), as in an entry's details."""
 
     pairs: tuple[tuple[str, Inlines], ...]
     style: str = ""
+    inline: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,15 +194,17 @@ Block: TypeAlias = Heading | Paragraph | Quote | ItemList | Table | Facts | Figu
 
 @dataclass(frozen=True)
 class Section:
-    """A part of the document. ``role``: "cover", "contents", "main" or "annex". A section of
-    role "main" or "annex" starts a new page in paged renderings; ``running`` is its running
-    header there."""
+    """A part of the document. ``role``: "cover", "contents", "main" or "annex". In paged
+    renderings a cover or contents ends its page and a main or annex section starts a new
+    one, unless ``flow``: then it runs on from (or into) what is before (or after) it, as in
+    a brief. ``running`` is its running header there."""
 
     content: tuple[Block, ...]
     anchor: str = ""
     role: Literal["cover", "contents", "main", "annex"] = "main"
     style: str = ""
     running: str = ""
+    flow: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,7 +266,9 @@ def inline_text(content: Iterable[Inline]) -> str:
 def block_texts(block: Block) -> Iterator[str]:
     """The plain texts of a block, in reading order (tables: header, then cells by row)."""
     if isinstance(block, Heading):
-        yield f"{block.kicker} {block.text}".strip() if block.kicker else block.text
+        if block.kicker:
+            yield block.kicker
+        yield block.text
     elif isinstance(block, Paragraph):
         yield inline_text(block.content)
     elif isinstance(block, Quote):

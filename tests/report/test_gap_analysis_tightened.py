@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from report_helpers import GENERATED_ON, OSCE, all_gaps, normalise, reader

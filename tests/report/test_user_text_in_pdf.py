@@ -35,9 +35,9 @@ def hostile(answers_file: AnswersFile, libraries) -> tuple[GapAnalysis, AnswersF
 def test_user_text_is_isolated_in_the_report_html(hostile) -> None:
     analysis, answers_file = hostile
     html = render_html(analysis, answers_file, generated_on=GENERATED_ON, generator="test")
-    organisation = f"<bdi>{ARABIC}\u202e</bdi>"
+    organisation = f'<bdi class="user-text">{ARABIC}\u202e</bdi>'
     assert f"A self-assessment by {organisation};" in html
-    assert f"<h1><bdi>{HEBREW} 2026</bdi></h1>" in html
+    assert f'<h1 class="user"><bdi>{HEBREW} 2026</bdi></h1>' in html
     assert f"made by {organisation} with" in html
     assert '<bdi class="user-text">See https://example.org/' in html
 

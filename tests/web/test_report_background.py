@@ -79,7 +79,7 @@ def test_progress_page_then_the_pdf_the_command_line_makes(app, pages, started, 
     assert page.response.headers["Retry-After"] == "2"
     # No timed reload (WCAG 2.2.1): a script checks the status URL, without reloading the page.
     assert REFRESH.search(page.response.text) is None
-    assert f'data-status-url="{status_url}"' in page.response.text
+    assert f'data-status-url="{status_url.replace("&", "&amp;")}"' in page.response.text
     assert "js/report-status.js" in page.response.text
     assert "Check again now" in page.text
 
@@ -200,7 +200,7 @@ def test_reports_of_one_assessment_queued_at_once_are_bounded(background):
     refused = pages.get(f"{started}report?audience=ngo", expected_status=429)
     assert refused.h1 == "Too many reports are being made"
     assert refused.response.headers["Retry-After"] == "30"
-    assert "Other PDFs of this assessment, or from your network" in refused.text
+    assert "Other reports of this assessment, or from your network" in refused.text
     assert "js/report-status.js" not in refused.response.text  # nothing reloads by itself
     assert refused.response.headers["Content-Type"].startswith("text/html")
     wait_until_ready(pages, f"{started}report?audience=government")
@@ -221,7 +221,7 @@ def test_a_full_queue_answers_503_with_retry_after(background):
     refused = pages.get(f"{started}report", expected_status=503)
     assert refused.h1 == "Too many reports are being made"
     assert refused.response.headers["Retry-After"] == "30"
-    assert "The service is making many PDFs just now" in refused.text
+    assert "The service is making many reports just now" in refused.text
 
 
 def test_an_unusable_cache_folder_keeps_reports_in_memory(background, tmp_path, caplog):

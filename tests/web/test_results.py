@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date
 
 import pypdf
@@ -199,3 +200,52 @@ def test_results_before_any_answer(pages, started):
     # Nothing answered: no ranked gaps, four criteria of evidence to collect.
     assert page.find_all("li", class_="gap") == []
     assert len(page.one("ul", class_="evidence-list").find_all("li")) == 4
+
+
+def test_the_word_download_holds_what_the_command_line_makes(app, pages, answered, school_meals):
+    import docx
+
+    from assessor.report import render_report
+
+    for audience in ("government", "ngo"):
+        # The form's choice goes to the progress page, which (not in background here) sends on.
+        chosen = pages.client.get(f"{answered}report?audience={audience}&format=docx")
+        assert chosen.status_code == 303
+        assert chosen.headers["Location"] == f"{answered}report.docx?audience={audience}"
+        response = pages.client.get(chosen.headers["Location"])
+        assert response.status_code == 200
+        assert response.mimetype == (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="school-meals-review-2026-{audience}-'
+            f'{date.today().isoformat()}.docx"'
+        )
+        token = answered.strip("/").split("/")[1]
+        with app.app_context():
+            answers_file = store.to_answers_file(store.get_by_token(token), school_meals)
+        expected = render_report(
+            score(school_meals, answers_file.answers), answers_file, audience=audience, fmt="docx"
+        )
+        got = docx.Document(io.BytesIO(response.data))
+        made = docx.Document(io.BytesIO(expected))
+        assert [p.text for p in got.paragraphs] == [p.text for p in made.paragraphs]
+        assert got.core_properties.title == made.core_properties.title
+
+
+def test_an_unknown_format_is_refused_clearly(pages, answered):
+    page = pages.get(f"{answered}report?audience=ngo&format=odt", expected_status=400)
+    assert "Choose the report's format: a PDF or a Word document." in page.text
+    pages.get(f"{answered}report.odt?audience=ngo", expected_status=404)
+
+
+def test_an_ngo_gets_its_brief_chosen_and_its_word_count(pages, start_data):
+    government = pages.post("/", start_data)
+    ngo = pages.post("/", {**start_data, "respondent": "ngo", "organisation": "Legal Centre"})
+    for path, chosen in ((government, "government"), (ngo, "ngo")):
+        page = pages.get(f"{path}results")
+        checked = [r["value"] for r in page.find_all("input", type="radio") if "checked" in r.attrs]
+        assert checked == [chosen]
+        words = re.search(r"Its main part is about ([\d,]+) words \(([\d,]+) with", page.text)
+        assert words and 0 < int(words[1].replace(",", "")) < int(words[2].replace(",", ""))
+        assert "at most 2,815 words from one organisation, 5,630 from a joint one" in page.text
