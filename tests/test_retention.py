@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from assessor import db
-from assessor.models import Action, Answer, Assessment
+from assessor.models import Action, Answer, Ask, Assessment
 from assessor.retention import expire_untouched
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -62,6 +62,16 @@ def _add(engine: sa.Engine, title: str, updated: datetime, answers: int) -> None
                     updated_at=updated,
                 )
             )
+            connection.execute(
+                sa.insert(Ask).values(
+                    assessment_id=assessment_id,
+                    position=number + 1,
+                    title="Ask",
+                    text="We ask the authorities to act.",
+                    criteria=f'["c{number}"]',
+                    updated_at=updated,
+                )
+            )
 
 
 def _titles(engine: sa.Engine) -> set[str]:
@@ -85,6 +95,7 @@ def test_only_assessments_untouched_for_the_period_are_deleted(engine: sa.Engine
         assert connection.execute(sa.select(sa.func.count()).select_from(Answer)).scalar() == 3
         # The actions went with their assessment (SQLite without foreign keys as well).
         assert connection.execute(sa.select(sa.func.count()).select_from(Action)).scalar() == 3
+        assert connection.execute(sa.select(sa.func.count()).select_from(Ask)).scalar() == 3
 
 
 def test_a_period_of_zero_days_is_refused(engine: sa.Engine) -> None:
