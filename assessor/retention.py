@@ -3,9 +3,10 @@
 Off by default: an assessment is kept until someone deletes the database. An operator who wants
 untouched assessments gone (a public service where anyone may start one) sets
 ``ASSESSMENT_EXPIRY_DAYS`` and runs ``assessor expire`` from cron (or passes ``--days``).
-"Untouched" means not saved since: ``updated_at``, which every save and import sets. Answers and
-actions and key asks go with their assessment (``ON DELETE CASCADE``, and deleted explicitly first). Reading
-an assessment does not count as touching it, so a link that is only looked at still expires.
+"Untouched" means not saved since: ``updated_at``, which every save and import sets. Answers,
+actions and key asks go with their assessment (``ON DELETE CASCADE``, and deleted explicitly
+first). Reading an assessment does not count as touching it, so a link that is only looked at
+still expires.
 """
 
 from __future__ import annotations

@@ -22,10 +22,11 @@ from datetime import date
 from assessor.answers import AnswersFile
 from assessor.asks import Ask, suggest_asks
 from assessor.checklist import Commitment, GoodPractice
-from assessor.levels import NOT_IN_PLACE, PARTIAL, PLANNED
+from assessor.levels import FULL, LEVELS, NOT_IN_PLACE, PARTIAL, PLANNED, label_of
 from assessor.practices import split_practices
 from assessor.report.content import (
     Anchors,
+    commitment_ref,
     commitments_annex,
     cover,
     longdate,
@@ -33,7 +34,6 @@ from assessor.report.content import (
     practice_ref,
     practices_annex,
     score,
-    short_document,
     to,
     truncate_words,
 )
@@ -64,6 +64,8 @@ UPR_WORDS_SINGLE = 2815
 UPR_WORDS_JOINT = 5630
 #: How much of the evidence typed for a criterion an ask quotes.
 EVIDENCE_CHARS = 320
+#: How much of the evidence for a recommendation's most telling gap a finding quotes.
+FINDING_EVIDENCE_CHARS = 200
 #: How many good practices and quoted commitments an ask shows at most.
 PRACTICES_PER_ASK = 1
 COMMITMENTS_PER_ASK = 1
@@ -78,14 +80,15 @@ def brief_asks(analysis: GapAnalysis, answers_file: AnswersFile, today: date) ->
 
 def implementation_status(rs: RecommendationScore) -> str:
     """The organisation's assessment of a recommendation's implementation, in the words of a
-    status matrix: implemented, partially implemented, not implemented, not applicable (with
-    "evidence incomplete" where criteria are still to collect)."""
+    status matrix: implemented (a score of 100), not implemented (no criterion partially or
+    fully in place), partially implemented (anything between), not applicable (with "evidence
+    incomplete" where criteria are still to collect)."""
     if rs.score is None:
         return "Not applicable"
     if rs.score >= 100:
         status = "Implemented"
-    elif rs.score <= 0 and not any(c.level in (PARTIAL.key, PLANNED.key) for c in rs.criteria):
-        status = "Not implemented"
+    elif not any(c.level in (PARTIAL.key, FULL.key) for c in rs.criteria):
+        status = "Not implemented"  # nothing in place: at most planned
     else:
         status = "Partially implemented"
     if rs.to_collect:
@@ -102,6 +105,12 @@ def _headline(analysis: GapAnalysis, answers_file: AnswersFile, asks: Sequence[A
         f"criteria on migrant integration that apply, set by the OSCE/ODIHR's recommendations; "
         f"{plural(len(asks), 'step')} below would close the most pressing gaps."
     )
+
+
+def quotation(text: str) -> str:
+    """A provision quoted on its own: verbatim, without the ";" or "," that joined it to the
+    next item of its list in the source."""
+    return text.strip().rstrip(";,").rstrip()
 
 
 def _clause(text: str) -> str:
@@ -136,8 +145,8 @@ def _ask_block(
         who += [Text("Addressed to: ", "label"), Text(ask.duty_bearer, "user")]
     if ask.by_when:
         if who:
-            who.append(Text("   "))
-        who += [Text("By when: ", "label"), Text(ask.by_when, "user")]
+            who.append(Text(" · "))
+        who += [Text("When: ", "label"), Text(ask.by_when, "user")]
     if who:
         blocks.append(para(*who, style="ask-who"))
     evidence: list[Block] = []
@@ -170,6 +179,8 @@ def _ask_block(
         practices += [p for p in elsewhere if p not in practices]
         at_home += [p for p in home if p not in at_home]
         commitments += [c for c in checklist.commitments_for(rec) if c not in commitments]
+    # An operative provision is what the State committed to; a preamble only explains it.
+    commitments.sort(key=lambda c: c.paragraph.lower().startswith("preamble"))
     if practices:
         shown = practices[:PRACTICES_PER_ASK]
         for practice in shown:
@@ -184,12 +195,12 @@ def _ask_block(
     if commitments:
         blocks.append(para(Text("What the State committed to", "label"), style="ask-label"))
         for commitment in commitments[:COMMITMENTS_PER_ASK]:
-            blocks.append(Quote(commitment.text, style="provision-text"))
+            blocks.append(Quote(quotation(commitment.text), style="provision-text"))
             blocks.append(
                 para(
                     "— ",
                     Link(commitment.code, to(Anchors.commitment(commitment))),
-                    f" {short_document(commitment)}, {commitment.paragraph}",
+                    f" {commitment_ref(commitment)}",
                     style="small muted source",
                 )
             )
@@ -201,7 +212,7 @@ def _ask_block(
                     refs.append("; ")
                 refs += [
                     Link(commitment.code, to(Anchors.commitment(commitment))),
-                    f" {short_document(commitment)}, {commitment.paragraph}",
+                    f" {commitment_ref(commitment)}",
                 ]
             refs.append(".")
             blocks.append(para(*refs, style="small muted"))
@@ -239,49 +250,72 @@ def _asks_section(
     return Section(tuple(blocks), anchor="asks", style="brief-first", running="Key asks", flow=True)
 
 
+def _quoted_criteria(results: Sequence[CriterionResult]) -> str:
+    return "; ".join(f"“{_clause(r.criterion.text)}”" for r in results)
+
+
+def _finding(rs: RecommendationScore) -> Paragraph:
+    """One numbered finding: a recommendation, our assessment, what is missing (quoted from
+    the checklist), what is still to find out, and our evidence for the most telling gap."""
+    rec = rs.recommendation
+    parts: list[str | Inline] = [
+        Link(rec.code, to(Anchors.rec(rec))),
+        f" {truncate_words(rec.text, 110)} ",
+        Text(f"{implementation_status(rs)} ({score(rs.score)} / 100).", "strong"),
+    ]
+    for level in (NOT_IN_PLACE, PLANNED, PARTIAL):
+        found = [c for c in rs.criteria if c.level == level.key]
+        if not found:
+            continue
+        if level is PARTIAL:
+            parts.append(f" Partially in place: {_criteria_count(found)}.")
+        else:
+            parts.append(f" {level.label}: {_quoted_criteria(found)}.")
+    if rs.to_collect:
+        parts.append(f" Still to find out: {_quoted_criteria(rs.to_collect)}.")
+    shown = next(
+        (
+            r
+            for level in (NOT_IN_PLACE, PLANNED, PARTIAL)
+            for r in rs.criteria
+            if r.level == level.key and r.evidence.strip()
+        ),
+        None,
+    )
+    if shown is not None:
+        parts += [
+            f" Our evidence ({shown.criterion.code}): ",
+            Text(truncate_words(shown.evidence.strip(), FINDING_EVIDENCE_CHARS), "user"),
+        ]
+    return para(*parts)
+
+
 def _findings_section(analysis: GapAnalysis) -> Section:
     blocks: list[Block] = [Heading(1, "Findings", anchor="findings")]
     number = 0
     for ts in analysis.themes:
         theme = ts.theme
-        counts: dict[str, int] = {}
-        for rs in ts.recommendations:
-            for result in rs.criteria:
-                counts[result.level_label.lower()] = counts.get(result.level_label.lower(), 0) + 1
-        items: list[ListItem] = []
-        met = [rs for rs in ts.recommendations if rs.score is not None and rs.score >= 100]
+        results = [r for rs in ts.recommendations for r in rs.criteria]
+        counted = [
+            (sum(1 for r in results if r.level == level), label_of(level).lower())
+            for level in [*(lv.key for lv in LEVELS), None]
+        ]
         summary = (
-            f"Theme score {score(ts.score)} / 100 across "
-            f"{plural(len(ts.recommendations), 'recommendation')}: "
-            + ", ".join(f"{n} {label}" for label, n in counts.items())
+            f"Theme score {score(ts.score)} / 100. Of its "
+            f"{plural(len(results), 'criterion', 'criteria')}: "
+            + ", ".join(f"{n} {label}" for n, label in counted if n)
             + "."
         )
+        met = [rs for rs in ts.recommendations if rs.score is not None and rs.score >= 100]
         if met:
-            summary += " Fully in place: " + ", ".join(rs.recommendation.code for rs in met) + "."
-        items.append(ListItem((para(summary),)))
+            summary += (
+                " Fully implemented: " + ", ".join(rs.recommendation.code for rs in met) + "."
+            )
+        items: list[ListItem] = [ListItem((para(summary),))]
         for rs in ts.recommendations:
             if rs.score is None or (rs.score >= 100 and not rs.to_collect):
                 continue
-            rec = rs.recommendation
-            parts: list[str | Inline] = [
-                Link(rec.code, to(Anchors.rec(rec))),
-                f" {truncate_words(rec.text, 110)} ",
-                Text(f"{implementation_status(rs)} ({score(rs.score)} / 100).", "strong"),
-            ]
-            for level in (NOT_IN_PLACE, PLANNED, PARTIAL):
-                found = [c for c in rs.criteria if c.level == level.key]
-                if not found:
-                    continue
-                if level is PARTIAL:
-                    parts.append(f" Partially in place: {_criteria_count(found)}.")
-                else:
-                    texts = "; ".join(_clause(c.criterion.text) for c in found)
-                    parts.append(f" {level.label}: {texts}.")
-            if rs.to_collect:
-                parts.append(
-                    f" Still to find out: {', '.join(c.criterion.code for c in rs.to_collect)}."
-                )
-            items.append(ListItem((para(*parts),)))
+            items.append(ListItem((_finding(rs),)))
         number += len(items)
         blocks.append(Heading(2, f"{theme.code}. {theme.title}", anchor=Anchors.theme(theme)))
         blocks.append(
@@ -298,23 +332,29 @@ def _status_matrix(analysis: GapAnalysis) -> Section:
             para(
                 Text(result.criterion.code, "num"),
                 f" {_level_phrase(result)}",
+                Text(" (claimed without evidence)", "flag")
+                if result.claimed_without_evidence
+                else "",
                 anchor=Anchors.crit(result.criterion),
             )
             for result in rs.criteria
         )
+        assessed: tuple[str | Inline, ...] = (Text(implementation_status(rs), "strong"),)
+        if rs.score is not None:
+            assessed += (f" ({score(rs.score)})",)
         commitments: list[str | Inline] = []
         for commitment in analysis.checklist.commitments_for(rec):
             if commitments:
                 commitments.append("; ")
             commitments += [
                 Link(commitment.code, to(Anchors.commitment(commitment))),
-                f" {short_document(commitment)}, {commitment.paragraph}",
+                f" {commitment_ref(commitment)}",
             ]
         rows.append(
             Row(
                 (
                     cell(Text(rec.code, "num"), f" {truncate_words(rec.text, 150)}"),
-                    cell(Text(implementation_status(rs), "strong"), f" ({score(rs.score)})"),
+                    cell(*assessed),
                     Cell(levels, style="levels"),
                     Cell(
                         (
@@ -343,7 +383,7 @@ def _status_matrix(analysis: GapAnalysis) -> Section:
                 ("Recommendation", "Our assessment", "Criteria", "Commitments"),
                 tuple(rows),
                 style="matrix",
-                widths=(40, 16, 22, 22),
+                widths=(36, 20, 22, 22),
             ),
         ),
         anchor="matrix",
@@ -394,8 +434,8 @@ def _about(
             style="small",
         ),
         para(
-            f"{version}. Generated on {longdate(generated_on)} by {generator}. The PDF of this "
-            "brief carries the answers it was made from as an attached file, ",
+            f"{version}. Generated on {longdate(generated_on)} by {generator}. The PDF edition "
+            "of this brief carries the answers it was made from as an attached file, ",
             Text("answers.json", "em"),
             ", which the Assessor tool can import again.",
             style="small",

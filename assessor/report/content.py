@@ -151,6 +151,19 @@ def short_document(commitment: Commitment) -> str:
     return commitment.document.split(" (")[0]
 
 
+def commitment_ref(commitment: Commitment) -> str:
+    """A commitment named after its code: "Helsinki 1975, Aims, 5th indent", "Helsinki 1992
+    (37)"."""
+    paragraph = commitment.paragraph.strip()
+    separator = " " if paragraph.startswith("(") else ", "
+    return f"{short_document(commitment)}{separator}{paragraph}"
+
+
+def publisher_phrase(publisher: str) -> str:
+    """A publisher after "by": "the OSCE Office for ..." (unless it starts with "the")."""
+    return publisher if publisher.lower().startswith("the ") else f"the {publisher}"
+
+
 # -- shared blocks -----------------------------------------------------------------------
 
 
@@ -196,7 +209,8 @@ def cover(
     foot = para(
         "A self-assessment by ",
         Text(info.organisation, "user"),
-        f"; it is not an evaluation by {checklist.source.publisher}. Scores, weights and "
+        f"; it is not an evaluation by {publisher_phrase(checklist.source.publisher)}. "
+        "Scores, weights and "
         "methods are explained in ",
         Link(methods, "#methodology"),
         ".",
@@ -363,12 +377,11 @@ def commitments_annex(
         "criterion can appear under several provisions."
     )
     if uncited:
+        they = ("they are", "their", "them") if uncited != 1 else ("it is", "its", "it")
         intro += (
             f" The checklist holds {plural(uncited, 'further provision')} that no recommendation "
-            "cites; named under "
-            + ("their" if uncited != 1 else "its")
-            + " document, not quoted, as no criterion measures "
-            + ("them." if uncited != 1 else "it.")
+            f"cites: {they[0]} named under {they[1]} document but not quoted, as no criterion "
+            f"measures {they[2]}."
         )
     blocks: list[Block] = [Heading(1, title, kicker=kicker), para(intro)]
     standing = commitment_standing(analysis)
@@ -480,7 +493,8 @@ def methodology_annex(
         para(
             f"This {kind.lower()} is a self-assessment made by ",
             Text(info.organisation, "user"),
-            f" with the Assessor tool. It is not an evaluation by {checklist.source.publisher}, "
+            " with the Assessor tool. It is not an evaluation by "
+            f"{publisher_phrase(checklist.source.publisher)}, "
             "and neither its scores nor its priorities have any official status.",
         )
     )
@@ -608,7 +622,8 @@ def methodology_annex(
         *extra,
         Heading(2, "Data"),
         para(
-            "The PDF of this document carries the answers it was made from as an attached file, ",
+            "The PDF edition of this document carries the answers it was made from as an attached "
+            "file, ",
             Text("answers.json", "em"),
             f", which the Assessor tool can import again. {version}. Generated on "
             f"{longdate(generated_on)} by {generator}.",

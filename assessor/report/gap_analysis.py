@@ -16,6 +16,7 @@ from assessor.plan import ActionPlan, PlanRow, action_plan
 from assessor.practices import split_practices
 from assessor.report.content import (
     Anchors,
+    commitment_ref,
     commitments_annex,
     contents,
     cover,
@@ -26,7 +27,6 @@ from assessor.report.content import (
     practice_ref,
     practices_annex,
     score,
-    short_document,
     theme_chart,
     to,
     truncate_words,
@@ -73,7 +73,7 @@ KIND = "Gap analysis"
 def _counts_line(pairs: list[tuple[int, str]]) -> Paragraph:
     parts: list[str | Inline] = []
     for number, label in pairs:
-        parts += [Text(str(number), "n"), Text(f" {label}"), Text("   ")]
+        parts += [Text(str(number), "n"), Text(f" {label}"), Text(" · ", "muted")]
     return para(*parts[:-1], style="counts")
 
 
@@ -435,7 +435,7 @@ def _practice_box(rs: RecommendationScore, country: str) -> Group:
                 refs.append("; ")
             refs += [
                 Link(c.code, to(Anchors.commitment(c))),
-                f" {short_document(c)}, {c.paragraph}",
+                f" {commitment_ref(c)}",
             ]
         refs.append(".")
     else:

@@ -59,7 +59,7 @@ def test_record_an_action_from_the_results_and_see_it_on_the_plan(
     expect(item).to_contain_text("Ministry of Labour and Social Protection")
     expect(item).to_contain_text("2027-06-30")
     expect(item).to_contain_text("In progress")
-    assert "Gaps with an action 1 of" in main_text(page)
+    assert "Gaps and evidence to collect with an action 1 of" in main_text(page)
 
     # Filtered by its owner, only it is shown.
     page.get_by_label("Owner", exact=True).select_option(

@@ -46,6 +46,8 @@ KINDS = (
     "action-new",
     "action-errors",
     "plan",
+    "asks-suggested",
+    "asks-saved",
     "report-preparing",
     "report-ready",
     "error-400",
@@ -117,6 +119,10 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
     page.get_by_label("What will be done", exact=False).fill("Adopt the programme by decree.")
     page.get_by_label("Owner", exact=True).fill("Ministry of Labour")
     yield _visit("plan", click_button(page, "Save the action"))
+
+    # The key asks of the advocacy brief: suggested from the top gaps, then saved.
+    yield _visit("asks-suggested", goto(page, base + complete + "asks"))
+    yield _visit("asks-saved", click_button(page, "Save these suggestions"))
 
     # The PDF is made in the background: a page says so, checks until it is ready (a script,
     # not a reload), then starts the download by itself and stays on screen.

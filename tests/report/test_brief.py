@@ -19,7 +19,7 @@ from assessor.asks import suggest_asks
 from assessor.checklist import load_checklist
 from assessor.commitments_view import commitment_standing
 from assessor.report import build_document, render_pdf
-from assessor.report.brief import UPR_WORDS_SINGLE, implementation_status
+from assessor.report.brief import UPR_WORDS_SINGLE, implementation_status, quotation
 from assessor.report.content import Anchors
 from assessor.report.html import render_html
 from assessor.report.model import Heading, Section, section_texts
@@ -79,13 +79,15 @@ def test_each_ask_names_who_when_evidence_practice_and_quotes_its_commitment(
         assert normalise(ask.text) in main
         assert ask.text.startswith("We ask the Government of Moldova to ")
         assert normalise(f"Addressed to: {ask.duty_bearer}") in main
-        assert normalise(f"By when: {ask.by_when}") in main
+        assert normalise(f"· When: {ask.by_when}") in main
         (crit_id,) = ask.criteria
         _, rec = osce.parents(crit_id)
         assert normalise(osce.criterion(crit_id).text) in main
-        # the commitment behind it, quoted in full in the ask
-        first = osce.commitments_for(rec)[0]
-        assert normalise(first.text) in main, first.id
+        # the commitment behind it, quoted in full in the ask (an operative one before a preamble)
+        linked = osce.commitments_for(rec)
+        first = next((c for c in linked if not c.paragraph.startswith("Preamble")), linked[0])
+        assert normalise(quotation(first.text)) in main, first.id
+        assert not quotation(first.text).endswith((";", ","))
         # a good practice from another country, by name
         practice = next(p for p in osce.good_practices_for(rec) if "Moldova" not in p.country)
         assert normalise(practice.title) in main
@@ -192,7 +194,7 @@ def test_saved_asks_replace_the_suggestions_in_order(osce, pdftotext):
     ]
     assert titles == ["1. Fund the integration strategy", "2. Count migrants properly"]
     text = " ".join(section_texts(asks))
-    assert "Addressed to: Ministry of Finance" in text and "By when: in the 2027 budget" in text
+    assert "Addressed to: Ministry of Finance" in text and "When: in the 2027 budget" in text
     assert text.count("Addressed to:") == 1  # the second names no one: nothing invented
     pdf = render_pdf(analysis, saved, audience="ngo", generated_on=GENERATED_ON)
     about = normalise(pdftotext(pdf, page=len(reader(pdf).pages)))

@@ -67,7 +67,7 @@ def test_the_chapter_lists_every_gap_in_priority_order(planned_pdf, pdftotext, a
     )
     assert start == page_of(planned_pdf, pdftotext, "All gaps by priority") + 1  # after the summary
     text = normalise(pdftotext(planned_pdf, page=start, body_only=True))
-    assert "3 of 6 with an action 3 without 1 overdue on 14 March 2026" in text
+    assert "3 of 6 with an action · 3 without · 1 overdue on 14 March 2026" in text
     codes = [f"{gap.rank}. {gap.criterion.code}" for gap in analysis.gaps]
     positions = [text.index(code) for code in codes]
     assert positions == sorted(positions)

@@ -82,8 +82,8 @@ def ask(n: int) -> Ask:
 def test_with_nothing_saved_the_page_suggests_asks_from_the_top_gaps(pages, assessment) -> None:
     page = pages.get(assessment + "asks")
     assert page.h1 == "Key asks of the advocacy brief"
-    assert "A brief needs 3 to 7 asks. None is saved yet." in page.text
-    assert "The brief has no key asks yet" in page.one("div", id="FewAsks").text
+    assert "A brief needs 3 to 7 asks. You have not saved any yet." in page.text
+    assert "the brief uses the suggestions below" in page.one("div", id="FewAsks").text
     note = page.one("section", aria_labelledby="SuggestionsTitle")
     assert "Suggested from your top gaps: edit, then save to keep them" in note.text
     assert note.one("button").text == "Save these suggestions"

@@ -47,7 +47,8 @@ def saved_actions(app: Flask, path: str) -> dict[str, Action]:
 
 
 def counts_of(page) -> dict[str, str]:
-    """The plan's counts: {"Gaps with an action": "1 of 3", "Overdue": "0 ...", "Done": "0"}."""
+    """The plan's counts: {"Gaps and evidence to collect with an action": "1 of 3",
+    "Overdue": "0 ...", "Done": "0"}."""
     box = page.one("dl", class_="plan-counts")
     return {div.one("dt").text: div.one("dd").text.split(" (")[0] for div in box.find_all("div")}
 
@@ -63,7 +64,11 @@ def test_the_plan_lists_every_gap_in_priority_order(pages, assessment) -> None:
     assert [li["id"] for li in items] == [f"Gap-{UPTAKE}", f"Gap-{ELIGIBILITY}", f"Gap-{QUALITY}"]
     assert [li.one("span", class_="code").text for li in items] == ["2.1.a", "1.1.a", "2.1.b"]
     assert all("No action yet" in li.text for li in items)
-    assert counts_of(page) == {"Gaps with an action": "0 of 3", "Overdue": "0", "Done": "0"}
+    assert counts_of(page) == {
+        "Gaps and evidence to collect with an action": "0 of 3",
+        "Overdue": "0",
+        "Done": "0",
+    }
 
 
 def test_results_link_each_gap_and_the_plan(pages, assessment) -> None:
@@ -117,7 +122,7 @@ def test_save_an_action_and_see_it_on_the_plan(app, pages, assessment) -> None:
     assert "Ministry of Education" in item.text and "In progress" in item.text
     assert item.one("time")["datetime"] == "2027-06-30"
     assert "Fully in place" in item.text
-    assert counts_of(page)["Gaps with an action"] == "1 of 3"
+    assert counts_of(page)["Gaps and evidence to collect with an action"] == "1 of 3"
     # The form opens with the saved action; the results page says "Change the action".
     again = pages.get(f"{assessment}plan/{ELIGIBILITY}")
     assert again.h1 == "Change the action for 1.1.a"
@@ -250,7 +255,11 @@ def test_filters_and_counts(app, pages, assessment) -> None:
         data = TYPED | {"owner": owner, "status": status, "due": past}
         pages.post(f"{assessment}plan/{criterion_id}", form | data)
     page = pages.get(assessment + "plan")
-    assert counts_of(page) == {"Gaps with an action": "2 of 3", "Overdue": "1", "Done": "1"}
+    assert counts_of(page) == {
+        "Gaps and evidence to collect with an action": "2 of 3",
+        "Overdue": "1",
+        "Done": "1",
+    }
     assert page.one("li", id=f"Gap-{ELIGIBILITY}").find("strong", class_="tag-overdue")
     assert not page.one("li", id=f"Gap-{UPTAKE}").find("strong", class_="tag-overdue")
     owners = [o["value"] for o in page.one("select", id="owner").find_all("option")]
@@ -259,7 +268,7 @@ def test_filters_and_counts(app, pages, assessment) -> None:
     def shown(query: str) -> list[str]:
         page = pages.get(f"{assessment}plan?{query}")
         # Counts are of the whole plan, whatever the filter.
-        assert counts_of(page)["Gaps with an action"] == "2 of 3"
+        assert counts_of(page)["Gaps and evidence to collect with an action"] == "2 of 3"
         found = page.find("ol", class_="plan-list")
         return [li["id"][4:] for li in found.find_all("li", class_="gap")] if found else []
 
@@ -340,4 +349,4 @@ def test_an_action_on_a_gap_since_closed_is_kept_and_said(app, pages, assessment
     ]
     assert "1 action is recorded for criteria that are no longer gaps" in page.text
     assert ELIGIBILITY in saved_actions(app, assessment)
-    assert counts_of(page)["Gaps with an action"] == "0 of 2"
+    assert counts_of(page)["Gaps and evidence to collect with an action"] == "0 of 2"
