@@ -665,6 +665,13 @@ class _Renderer:
             self.item_list(box, block)
         elif isinstance(block, Table):
             self.table(box, block)
+        elif isinstance(block, Facts) and block.inline:  # one line: "Owner: X · Due: Y"
+            content: list[Inline] = []
+            for label, value in block.pairs:
+                if content:
+                    content.append(Text(" · "))
+                content += [Text(f"{label.strip().rstrip(':')}:", "label"), Text(" "), *value]
+            self.paragraph(box, "Normal", tuple(content))
         elif isinstance(block, Facts):
             for label, value in block.pairs:
                 label = label.strip()

@@ -823,3 +823,34 @@ def test_libreoffice_opens_the_longest_report(built: dict[str, Document], tmp_pa
     for heading in headings(document):
         assert normalise(heading_text(heading)) in flat, heading.text
     assert "(Working Session I)" in flat and "; page)" not in flat
+
+
+def test_inline_facts_are_one_line() -> None:
+    document = Document(
+        title="Plan",
+        kind="Gap analysis",
+        language="en",
+        author="Ministry",
+        subject="Plan",
+        created=GENERATED_ON,
+        generator="test",
+        sections=(
+            Section(
+                (
+                    Heading(1, "Action plan"),
+                    Facts(
+                        (
+                            ("Owner", inlines(Text("Бюро", "user"))),
+                            ("Due", inlines("31 January 2026", " ", Text("Overdue", "badge"))),
+                        ),
+                        inline=True,
+                    ),
+                )
+            ),
+        ),
+    )
+    word = docx.Document(io.BytesIO(render_docx(document)))
+    texts = [p.text for p in word.paragraphs if p.text]
+    assert "Owner: Бюро · Due: 31 January 2026 Overdue" in texts
+    line = paragraph_with(word, "Owner: Бюро · Due: 31 January 2026 Overdue")
+    assert [r.text for r in line.runs if r.bold][:2] == ["Owner:", "Due:"]
