@@ -1,0 +1,82 @@
+"""Reading the answers file out of a PDF: Assessor's own, other PDFs, damaged and hostile ones."""
+
+from __future__ import annotations
+
+import resource
+import time
+
+import pytest
+
+from assessor.answers import MAX_ANSWERS_FILE_BYTES, AnswersError
+from assessor.answers_pdf import answers_bytes, attached_answers, is_pdf
+from tests.support.pdf_files import (
+    pdf_bomb,
+    pdf_with_attachment,
+    pdf_with_stream,
+    pdf_without_attachments,
+)
+
+JSON = b'{"checklist": "school-meals-demo"}'
+
+
+def problems(raw: bytes, **options: int) -> str:
+    with pytest.raises(AnswersError) as caught:
+        answers_bytes(raw, **options)
+    return "; ".join(caught.value.problems)
+
+
+def test_json_passes_through_untouched():
+    assert answers_bytes(JSON) == JSON
+    assert answers_bytes(b"") == b""
+    assert not is_pdf(JSON)
+
+
+def test_the_attachment_is_read():
+    pdf = pdf_with_attachment("answers.json", JSON)
+    assert is_pdf(pdf)
+    assert answers_bytes(pdf) == JSON
+    # Stored uncompressed too.
+    assert attached_answers(pdf_with_stream("answers.json", JSON, compressed=False)) == JSON
+
+
+def test_a_pdf_without_the_attachment_is_explained():
+    for pdf in (pdf_without_attachments(), pdf_with_attachment("notes.txt", b"hello")):
+        message = problems(pdf)
+        assert "has no answers file attached" in message
+        assert "upload the answers file (JSON) instead" in message
+
+
+def test_a_damaged_pdf_is_explained():
+    good = pdf_with_attachment("answers.json", JSON)
+    for damaged in (
+        b"%PDF-1.7\n" + b"\x00garbage" * 100,
+        good[: len(good) // 2],
+        good.replace(b"/FlateDecode", b"/FlateDecode /DecodeParms << /Predictor 12 /Columns 0 >>"),
+        pdf_with_stream("answers.json", b"not deflate data", compressed=True),
+    ):
+        message = problems(damaged)
+        assert any(
+            words in message for words in ("could not be read", "has no answers", "damaged")
+        ), message
+
+
+def test_a_pdf_bomb_stops_at_the_limit():
+    bomb = pdf_bomb(200 * 1024 * 1024)
+    assert len(bomb) < 1024 * 1024  # small on the wire
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    message = problems(bomb)
+    assert "could not be read" in message or "too large" in message
+    assert time.monotonic() - started < 10
+    # Far less than the 200 MB it inflates to was ever held (ru_maxrss is in KiB on Linux).
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+
+
+def test_an_attachment_over_the_answers_limit_is_refused():
+    big = b"x" * (MAX_ANSWERS_FILE_BYTES + 10)
+    assert "too large" in problems(pdf_with_attachment("answers.json", big))
+
+
+def test_a_pdf_over_the_size_limit_is_refused_before_reading():
+    pdf = pdf_with_attachment("answers.json", JSON)
+    assert "the PDF is too large" in problems(pdf, max_pdf_bytes=len(pdf) - 1)
