@@ -1,4 +1,5 @@
-"""Database models: assessments, their answers and their action plan, kept apart from the checklist.
+"""Database models: assessments, their answers, action plan and comparisons, kept apart from the
+checklist.
 
 The checklist itself never enters the database: an assessment stores only the id and version
 of the checklist it answers, an answer only the criterion id, the level key and evidence, and
@@ -94,6 +95,9 @@ class Assessment(Base):
     actions: Mapped[list[Action]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
+    comparisons: Mapped[list[Comparison]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def token(self) -> str:
@@ -146,6 +150,27 @@ class Action(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="actions")
+
+
+class Comparison(Base):
+    """Another assessment kept beside this one, as the answers file it was when kept.
+
+    ``role`` is "baseline" (the assessment a follow-up started from) or "partner" (the one
+    the user chose to compare with, uploaded or as a PDF's answers): at most one of each per
+    assessment. ``answers_file`` holds the other side's answers file (JSON): a copy, so the
+    comparison stays as it was when made even if the other assessment changes or is deleted.
+    """
+
+    __tablename__ = "comparisons"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    answers_file: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="comparisons")
 
 
 class RateLimitCount(Base):

@@ -116,6 +116,7 @@ def overview(token: str) -> str:
         assessment=assessment,
         checklist=checklist,
         progress=progress(checklist, saved),
+        kept=store.comparison_roles(assessment),
     )
 
 
@@ -188,7 +189,8 @@ def render_theme(
     status: int = 200,
     notice: str | None = None,
 ) -> tuple[str, int]:
-    """A theme page with its form (and any errors or notice); progress counts what is saved."""
+    """A theme page with its form (and any errors or notice); progress counts what is saved.
+    A follow-up shows beside each criterion what its baseline said."""
     return render_template(
         "views/assessments/theme.html",
         assessment=assessment,
@@ -198,6 +200,7 @@ def render_theme(
         progress=progress(checklist, saved),
         error_items=form.error_items(),
         notice=notice,
+        baseline=store.load_comparison(assessment, store.BASELINE, checklist),
     ), status
 
 
