@@ -78,6 +78,25 @@ CHANGE_LABELS: Mapping[str, str] = {
     REMOVED: "No longer in the checklist",
 }
 
+#: How a change is said when the two sides are different organisations: "better" would take a
+#: side; the current side is the assessment the page or report is about.
+DIFFERENCE_LABELS: Mapping[str, str] = {
+    **CHANGE_LABELS,
+    BETTER: "Higher in this assessment",
+    WORSE: "Lower in this assessment",
+    CHANGED: "Different",
+}
+
+#: The counts of :meth:`Comparison.summary`, in order: (change, progress words, difference words).
+_SUMMARY_WORDS: tuple[tuple[Change, str, str], ...] = (
+    (BETTER, "better", "higher in this assessment"),
+    (WORSE, "worse", "lower in this assessment"),
+    (CHANGED, "changed without moving the score", "different without a difference in score"),
+    (SAME, "the same", "the same"),
+    (ADDED, "new in this version of the checklist", "new in this version of the checklist"),
+    (REMOVED, "no longer in the checklist", "no longer in the checklist"),
+)
+
 #: Steps on the scale from *Not in place* (0 points) to *Fully in place* (1 point).
 SCALE_STEPS = 3
 
@@ -234,6 +253,21 @@ class Comparison:
     def count(self, change: Change) -> int:
         """How many criteria changed this way."""
         return sum(1 for c in self.criteria if c.change == change)
+
+    def change_label(self, change: Change) -> str:
+        """A change as said in this case: "Better" over time, "Higher in this assessment"
+        between two organisations."""
+        return (CHANGE_LABELS if self.case == PROGRESS else DIFFERENCE_LABELS)[change]
+
+    @property
+    def summary(self) -> str:
+        """The criteria counted by change, in words, leaving out the kinds there are none of
+        ("3 better, 1 worse, 20 the same")."""
+        index = 1 if self.case == PROGRESS else 2
+        parts = [
+            f"{count} {words[index]}" for words in _SUMMARY_WORDS if (count := self.count(words[0]))
+        ]
+        return ", ".join(parts)
 
     def theme_criteria(self, theme_id: str) -> tuple[CriterionChange, ...]:
         """The criteria of one theme (of either version), in order."""

@@ -91,6 +91,8 @@ def test_progress_since_a_baseline(demo):
         "free-meals-nutrition",
         "monitoring-uptake",
     ]
+    assert result.summary == "2 better, 1 worse, 1 the same"
+    assert result.change_label(BETTER) == "Better"
 
 
 def test_a_government_and_an_ngo_differ(demo):
@@ -103,6 +105,10 @@ def test_a_government_and_an_ngo_differ(demo):
         ("free-meals-eligibility", 3),
         ("monitoring-uptake", 3),  # Don't know counts 0 points, as in scoring
     ]
+    # Between two organisations, no side is "better": the words say which is higher.
+    assert result.summary == "2 lower in this assessment, 2 the same"
+    assert result.change_label(WORSE) == "Lower in this assessment"
+    assert result.change_label(CHANGED) == "Different"
 
 
 def test_dont_know_and_not_applicable_are_explicit():

@@ -192,6 +192,8 @@ def test_an_uploaded_file_is_compared_and_not_stored(app, pages, start_data):
     # uptake: NGO not in place vs fully in place here: 3 steps, the furthest apart.
     assert first.get("id") == "Change-monitoring-uptake"
     assert "3 steps apart" in first.text and "No survey." in first.text
+    assert first.one("strong").text == "Higher in this assessment"
+    assert "Criteria: 3 higher in this assessment, 1 different without" in page.text
     assert counts(app) == (1, 0)
 
 
