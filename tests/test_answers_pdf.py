@@ -6,6 +6,8 @@ import resource
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessor.answers import MAX_ANSWERS_FILE_BYTES, AnswersError
 from assessor.answers_pdf import answers_bytes, attached_answers, is_pdf
@@ -80,3 +82,25 @@ def test_an_attachment_over_the_answers_limit_is_refused():
 def test_a_pdf_over_the_size_limit_is_refused_before_reading():
     pdf = pdf_with_attachment("answers.json", JSON)
     assert "the PDF is too large" in problems(pdf, max_pdf_bytes=len(pdf) - 1)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_pdfs_give_the_answers_or_a_clear_error(data):
+    """A valid PDF cut, with bytes flipped, or spliced: only ever bytes or AnswersError."""
+    pdf = bytearray(pdf_with_attachment("answers.json", JSON))
+    kind = data.draw(st.sampled_from(["cut", "flip", "splice"]))
+    at = data.draw(st.integers(0, len(pdf) - 1))
+    if kind == "cut":
+        pdf = pdf[:at]
+    elif kind == "flip":
+        for offset in data.draw(st.lists(st.integers(0, len(pdf) - 1), min_size=1, max_size=8)):
+            pdf[offset] = data.draw(st.integers(0, 255))
+    else:
+        pdf[at:at] = data.draw(st.binary(max_size=64))
+    try:
+        result = answers_bytes(bytes(pdf))
+    except AnswersError as exc:
+        assert exc.problems
+    else:
+        assert isinstance(result, bytes)

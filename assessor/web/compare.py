@@ -9,7 +9,8 @@ only when the user asks to keep it as the comparison partner. The comparison its
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
@@ -56,15 +57,26 @@ def follow_up(token: str) -> BaseResponse | tuple[str, int]:
 
 
 def render_follow_up(
-    assessment: models.Assessment, form: FollowUpForm, status: int
+    assessment: models.Assessment, form: FollowUpForm, status: int, notice: str | None = None
 ) -> tuple[str, int]:
-    """The follow-up page with its form (and any errors)."""
+    """The follow-up page with its form (and any errors or notice)."""
     return render_template(
         "views/compare/follow_up.html",
         assessment=assessment,
         form=form,
         error_items=error_items(form),
+        notice=notice,
     ), status
+
+
+def rerender_follow_up(token: str, notice: str) -> tuple[str, int] | None:
+    """The follow-up form again with what was typed, after a failed CSRF check (``None`` if
+    the link finds nothing: the plain page about the expired check)."""
+    try:
+        assessment, _ = load_or_404(token)
+    except NotFound:
+        return None
+    return render_follow_up(assessment, FollowUpForm(formdata=request.form), 400, notice)
 
 
 @bp.route("/a/<token:token>/compare", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from werkzeug.test import stream_encode_multipart
 
 from assessor import db, models, store
 from tests.support.data import ANSWERS_FILE, SCHOOL_MEALS
+from tests.support.html import Pages
 from tests.support.pdf_files import pdf_bomb, pdf_with_attachment, pdf_without_attachments
 from tests.web.test_flow import fill
 
@@ -322,4 +323,24 @@ def test_forgetting_needs_the_csrf_token(csrf_app, pages_for, start_data):
     page = pages.get(location)
     forget = page.find_all("form")[-1]
     assert pages.post(mine + "comparison/partner/forget", page.form_data(forget)) == mine
+    assert counts(csrf_app) == (1, 0)
+
+
+def test_a_follow_up_counts_as_a_creation(make_app, start_data):
+    app = make_app(CREATION_LIMIT="2 per hour")
+    pages = Pages(app.test_client())
+    baseline = answered(pages, start_data)  # the first creation
+    pages.post(baseline + "follow-up", {"title": "Second"})
+    page = pages.post(baseline + "follow-up", {"title": "Third"}, 429)
+    assert "No follow-up was started: too many assessments were started" in page.text
+    assert counts(app) == (2, 1)
+
+
+def test_an_expired_follow_up_form_keeps_the_title(csrf_app, pages_for, start_data):
+    pages = pages_for(csrf_app)
+    token = pages.get("/").form_data()["csrf_token"]
+    baseline = pages.post("/", {**start_data, "csrf_token": token})
+    page = pages.post(baseline + "follow-up", {"title": "Typed a year later"}, 400)
+    assert page.form_data()["title"] == "Typed a year later"
+    assert "this page was open so long that its security check expired" in page.text
     assert counts(csrf_app) == (1, 0)
