@@ -77,7 +77,12 @@ def _read_answers(
     ``versions`` (by id and version) supplies the checklist of the file's own version when the
     folder holds several; otherwise the folder's checklist of that id is used.
     """
-    from assessor.answers import MAX_ANSWERS_FILE_BYTES, AnswersError, parse_answers_file
+    from assessor.answers import (
+        MAX_ANSWERS_FILE_BYTES,
+        AnswersError,
+        parse_answers_file,
+        without_unknown_criteria,
+    )
     from assessor.answers_pdf import MAX_PDF_BYTES, answers_bytes
     from assessor.catalogue import load_catalogue
 
@@ -90,20 +95,31 @@ def _read_answers(
         return None
     catalogue = load_catalogue(directory)
     missing: list[str] = []
-    wanted: str | None = None
+    named: tuple[str, str] | None = None
 
     def find(checklist_id: str) -> Checklist | None:
-        found = (versions or {}).get((checklist_id, wanted or "")) or catalogue.get(checklist_id)
+        found = (versions or {}).get(named or ("", "")) or catalogue.get(checklist_id)
         if found is None:
             missing.append(checklist_id)
         return found
 
+    content: str | bytes = raw
     try:
         if from_pdf:
-            raw = answers_bytes(raw)
-        if versions:
-            wanted = _version_named(raw)
-        answers_file, checklist = parse_answers_file(raw, find)
+            content = answers_bytes(raw)
+        if versions is not None:
+            named = _named(content)
+            fallback = catalogue.get(named[0]) if named else None
+            if named not in versions and fallback is not None:
+                content, left_out = without_unknown_criteria(content, fallback)
+                if left_out:
+                    print(
+                        f"assessor: note: {path} answers {len(left_out)} criteria that version "
+                        f"{fallback.version} of {fallback.id} does not have; they are left "
+                        f"out: {', '.join(left_out)}",
+                        file=sys.stderr,
+                    )
+        answers_file, checklist = parse_answers_file(content, find)
     except AnswersError as exc:
         print(f"assessor: {path} is not a valid answers file:", file=sys.stderr)
         for problem in exc.problems:
@@ -124,19 +140,23 @@ def _read_answers(
     return answers_file, checklist
 
 
-def _version_named(raw: bytes) -> str | None:
-    """The checklist version an answers file names (``None`` if it cannot tell): a first look,
-    to pick that version's checklist; the file is checked in full afterwards."""
+def _named(raw: str | bytes) -> tuple[str, str] | None:
+    """The checklist id and version an answers file names (``None`` if it cannot tell): a
+    first look, to pick that version's checklist; the file is checked in full afterwards."""
     from assessor.answers import MAX_ANSWERS_FILE_BYTES
 
     if len(raw) > MAX_ANSWERS_FILE_BYTES:
         return None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
     except (ValueError, RecursionError):
         return None
-    version = data.get("checklist_version") if isinstance(data, dict) else None
-    return version if isinstance(version, str) else None
+    if not isinstance(data, dict):
+        return None
+    checklist_id, version = data.get("checklist"), data.get("checklist_version")
+    if isinstance(checklist_id, str) and isinstance(version, str):
+        return checklist_id, version
+    return None
 
 
 def cmd_score(args: argparse.Namespace) -> int:

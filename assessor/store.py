@@ -8,7 +8,6 @@ does not overwrite what someone else saved meanwhile: it reports the conflict in
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from assessor.answers import (
     action_fingerprint,
     fingerprint,
     parse_answers_file,
+    without_unknown_criteria,
 )
 from assessor.checklist import Checklist
 
@@ -414,25 +414,20 @@ def load_comparison(
     assessment: models.Assessment, role: str, checklist: Checklist
 ) -> AnswersFile | None:
     """The answers file kept in this role, read against the checklist as it is now (answers to
-    criteria it no longer has are left out); ``None`` if none is kept, or it cannot be read."""
+    criteria a newer version no longer has are left out); ``None`` if none is kept, or it
+    cannot be read."""
     stmt = sa.select(models.Comparison.answers_file).where(
         models.Comparison.assessment_id == assessment.id, models.Comparison.role == role
     )
     text = db.session().scalars(stmt).one_or_none()
     if text is None:
         return None
+    readable, _ = without_unknown_criteria(text, checklist)
     try:
-        data = json.loads(text)
-        data.pop("actions", None)
-        data["answers"] = {
-            cid: answer
-            for cid, answer in data.get("answers", {}).items()
-            if checklist.has_criterion(cid)
-        }
         other, _ = parse_answers_file(
-            json.dumps(data), lambda cid: checklist if cid == checklist.id else None
+            readable, lambda cid: checklist if cid == checklist.id else None
         )
-    except (AnswersError, ValueError, AttributeError, TypeError):
+    except AnswersError:
         log.warning("a kept comparison (%s) could not be read against %s", role, checklist.id)
         return None
     return other

@@ -244,3 +244,29 @@ def test_a_missing_file(capsys, tmp_path, checklist_dir):
     )
     assert status == 2
     assert "cannot read" in err
+
+
+def test_a_version_the_folder_lacks_is_compared_on_what_this_one_has(
+    capsys, tmp_path, checklist_dir
+):
+    older = dict(
+        BASELINE,
+        checklist_version="0.0.9",
+        answers={
+            **BASELINE["answers"],
+            "meals-dropped-since": {"level": "full", "evidence": ""},
+        },
+    )
+    status, data, err = compare(
+        capsys,
+        write(tmp_path, "old.json", older),
+        write(tmp_path, "c.json", CURRENT),
+        folder=checklist_dir,
+    )
+    assert status == 0
+    assert "answers 1 criteria that version 0.1 of school-meals-demo does not have" in err
+    assert "left out: meals-dropped-since" in err
+    # Scored against the version in the folder, as `assessor score` would, and said so.
+    assert "the answers were given for version 0.0.9 of school-meals-demo" in err
+    assert data["baseline"]["checklist_version"] == "0.1"
+    assert "meals-dropped-since" not in {c["criterion_id"] for c in data["criteria"]}

@@ -14,7 +14,13 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
-from assessor.answers import MAX_TITLE_CHARS, AnswersError, AnswersFile, parse_answers_file
+from assessor.answers import (
+    MAX_TITLE_CHARS,
+    AnswersError,
+    AnswersFile,
+    parse_answers_file,
+    without_unknown_criteria,
+)
 from assessor.answers_pdf import MAX_PDF_BYTES, answers_bytes
 from assessor.checklist import Checklist
 from assessor.compare import CHANGE_LABELS, Comparison, ComparisonError, Side, compare
@@ -92,7 +98,8 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
         )
     try:
         raw = answers_bytes(form.file.data.read(MAX_PDF_BYTES + 1))
-        other, other_checklist = parse_answers_file(raw, catalogue().get)
+        readable, left_out = without_unknown_criteria(raw, checklist)
+        other, other_checklist = parse_answers_file(readable, catalogue().get)
     except AnswersError as exc:
         return render_upload(assessment, form, list(exc.problems[: exc.count]), 422, exc.count)
     try:
@@ -100,6 +107,8 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
     except ComparisonError as exc:
         message = f"This file cannot be compared with this assessment: {exc}."
         return render_upload(assessment, form, [message], 422)
+    if left_out:
+        flash(left_out_notice(other.checklist_version, checklist, left_out))
     if form.keep.data == "yes":
         store.keep_comparison(assessment, store.PARTNER, other)
         flash(
@@ -108,6 +117,17 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
         )
         return redirect(url_for(".comparison", token=token, role=store.PARTNER))
     return render_comparison(assessment, comparison, None)
+
+
+def left_out_notice(version: str, checklist: Checklist, left_out: tuple[str, ...]) -> str:
+    """Say that a file of another checklist version had answers to criteria this one lacks."""
+    count = len(left_out)
+    return (
+        f"The file was made with version {version} of the checklist; this service has version "
+        f"{checklist.version}. {count} answer{'s' if count != 1 else ''} to criteria this "
+        f"version no longer has ({', '.join(left_out[:5])}{', …' if count > 5 else ''}) "
+        f"{'are' if count != 1 else 'is'} left out; the rest are compared criterion by criterion."
+    )
 
 
 def render_upload(

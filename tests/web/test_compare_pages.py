@@ -344,3 +344,16 @@ def test_an_expired_follow_up_form_keeps_the_title(csrf_app, pages_for, start_da
     assert page.form_data()["title"] == "Typed a year later"
     assert "this page was open so long that its security check expired" in page.text
     assert counts(csrf_app) == (1, 0)
+
+
+def test_a_file_of_an_older_version_is_compared_on_what_this_version_has(app, pages, start_data):
+    mine = answered(pages, start_data)
+    data = json.loads(ngo_file(checklist_version="0.0.9"))
+    data["answers"]["meals-dropped-since"] = {"level": "full", "evidence": ""}
+    page = upload(pages, mine, json.dumps(data).encode(), 200)
+    assert page.h1 == "Where the assessments differ"
+    assert (
+        "The file was made with version 0.0.9 of the checklist; this service has version 0.1. "
+        "1 answer to criteria this version no longer has (meals-dropped-since) is left out"
+    ) in page.text
+    assert counts(app) == (1, 0)
