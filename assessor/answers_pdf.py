@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 from assessor.answers import MAX_ANSWERS_FILE_BYTES, AnswersError
 
@@ -27,6 +28,10 @@ MAX_STREAM_BYTES = 8 * 1024 * 1024
 MAX_DECODING_WORK = 32 * 1024 * 1024
 #: The most elements an array or dictionary of a PDF may hold.
 MAX_ELEMENTS = 20_000
+#: The most objects a PDF may declare (its cross-reference size, an object stream's count):
+#: reading a PDF parses whole object streams, so this bounds the time. An Assessor report of
+#: the OSCE checklist has about 7,500.
+MAX_OBJECTS = 100_000
 ATTACHMENT_NAME = "answers.json"
 PDF_MAGIC = b"%PDF-"
 
@@ -78,6 +83,26 @@ def attached_answers(pdf: bytes, *, max_pdf_bytes: int = MAX_PDF_BYTES) -> bytes
     return found
 
 
+TOO_MANY_OBJECTS = (
+    f"the PDF could not be read (it holds more than {MAX_OBJECTS:,} objects, more than any "
+    "Assessor report); upload the answers file (JSON) instead"
+)
+
+
+def _check_object_counts(reader: Any) -> None:
+    """Refuse a PDF that declares more than :data:`MAX_OBJECTS` objects, in all or in one
+    object stream, before any object is parsed (reading one object of an object stream parses
+    all of them)."""
+    declared = reader.trailer.get("/Size", 0)
+    if len(reader.xref_objStm) > MAX_OBJECTS or not 0 <= int(declared) <= MAX_OBJECTS:
+        raise AnswersError([TOO_MANY_OBJECTS])
+    for number in {stream for stream, _ in reader.xref_objStm.values()}:
+        stream = reader.get_object(number)  # its dictionary: the data stays compressed
+        count = stream.get("/N", 0) if hasattr(stream, "get") else 0
+        if not 0 <= int(count) <= MAX_OBJECTS:
+            raise AnswersError([TOO_MANY_OBJECTS])
+
+
 def _read_attachment(pdf: bytes) -> bytes | None:
     """The first ``answers.json`` attachment, read under the limits; ``None`` if there is none."""
     from pypdf import PdfReader, apply_configuration
@@ -97,6 +122,7 @@ def _read_attachment(pdf: bytes) -> bytes | None:
         jbig2dec_binary=None,
     ):
         reader = PdfReader(io.BytesIO(pdf), strict=False)
+        _check_object_counts(reader)
         if reader.is_encrypted:
             raise AnswersError(["the PDF is encrypted; upload the answers file (JSON) instead"])
         for entry in reader.attachment_list:

@@ -70,3 +70,46 @@ def pdf_bomb(inflated_bytes: int = 200 * 1024 * 1024) -> bytes:
     parts = [compressor.compress(chunk) for _ in range(inflated_bytes // len(chunk))]
     parts.append(compressor.flush())
     return pdf_with_stream("answers.json", b"".join(parts), compressed=True)
+
+
+def pdf_with_object_stream(objects: int, listed: int | None = None) -> bytes:
+    """A PDF whose catalog is the first of ``objects`` objects in one object stream (as
+    WeasyPrint writes them), found through a cross-reference stream listing ``listed`` of them
+    (default: all): many objects cost a reader time, as the stream is parsed whole."""
+    listed = objects if listed is None else listed
+    parts = [b"<< /Type /Catalog /Pages 2 0 R >>"] + [b"null"] * (objects - 1)
+    header, body = bytearray(), bytearray()
+    for number, part in enumerate(parts, start=1):
+        header += b"%d %d " % (number, len(body))
+        body += part + b" "
+    packed = zlib.compress(bytes(header + body), 9)
+    stream_number = objects + 1
+    out = bytearray(b"%PDF-1.7\n")
+    stream_offset = len(out)
+    out += (
+        b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (stream_number, objects, len(header), len(packed))
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    entries = [
+        (0, 0, 65535),
+        *((2, stream_number, i) for i in range(listed)),
+        (1, stream_offset, 0),
+    ]
+    rows = zlib.compress(
+        b"".join(
+            bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(3, "big") for kind, a, b in entries
+        )
+    )
+    xref_offset = len(out)
+    size = listed + 2
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 3] /Index [0 %d %d 1] /Root 1 0 R"
+        b" /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (stream_number + 1, size, listed + 1, stream_number, len(rows))
+        + rows
+        + b"\nendstream\nendobj\n"
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % xref_offset
+    return bytes(out)
