@@ -598,3 +598,40 @@ def parse_answers_file(
         ),
         checklist,
     )
+
+
+def without_unknown_criteria(
+    raw: str | bytes, checklist: Checklist
+) -> tuple[str | bytes, tuple[str, ...]]:
+    """An answers file made with another version of ``checklist``, made readable against it:
+    its answers and actions to criteria this version does not have are left out.
+
+    Returns the file to parse and the criterion ids left out. A file of the same version, of
+    another checklist, or one that cannot be read is returned as given, with nothing left out:
+    :func:`parse_answers_file` then says what is wrong with it.
+    """
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_ANSWERS_FILE_BYTES:
+        return raw, ()
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        data = json.loads(text, object_pairs_hook=_JSONObject.from_pairs)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are both
+        return raw, ()
+    if (
+        not isinstance(data, dict)
+        or data.get("checklist") != checklist.id
+        or data.get("checklist_version") == checklist.version
+        or _duplicate_key_problems(data)
+    ):
+        return raw, ()
+    dropped: dict[str, None] = {}
+    for key in ("answers", "actions"):
+        section = data.get(key)
+        if isinstance(section, dict):
+            for crit_id in [c for c in section if not checklist.has_criterion(c)]:
+                del section[crit_id]
+                dropped[crit_id] = None
+    if not dropped:
+        return raw, ()
+    return json.dumps(data, ensure_ascii=False), tuple(dropped)

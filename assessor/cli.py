@@ -62,28 +62,65 @@ def _checklist_dir(args: argparse.Namespace) -> Path:
 
 def _load_answers(args: argparse.Namespace) -> tuple[AnswersFile, Checklist] | None:
     """Read and validate the answers file; print what is wrong and return None if it is bad."""
-    from assessor.answers import MAX_ANSWERS_FILE_BYTES, AnswersError, parse_answers_file
+    return _read_answers(args.answers, _checklist_dir(args))
+
+
+def _read_answers(
+    path: str,
+    directory: Path,
+    *,
+    from_pdf: bool = False,
+    versions: dict[tuple[str, str], Checklist] | None = None,
+) -> tuple[AnswersFile, Checklist] | None:
+    """Read and validate an answers file (or, ``from_pdf``, the one a PDF carries) against the
+    checklists in a folder; print what is wrong and return None if it is bad.
+
+    ``versions`` (by id and version) supplies the checklist of the file's own version when the
+    folder holds several; otherwise the folder's checklist of that id is used.
+    """
+    from assessor.answers import (
+        MAX_ANSWERS_FILE_BYTES,
+        AnswersError,
+        parse_answers_file,
+        without_unknown_criteria,
+    )
+    from assessor.answers_pdf import MAX_PDF_BYTES, answers_bytes
     from assessor.catalogue import load_catalogue
 
-    path = args.answers
+    limit = MAX_PDF_BYTES if from_pdf else MAX_ANSWERS_FILE_BYTES
     try:
         with open(path, "rb") as file:
-            raw = file.read(MAX_ANSWERS_FILE_BYTES + 1)  # enough to tell "too large"
+            raw = file.read(limit + 1)  # enough to tell "too large"
     except OSError as exc:
         print(f"assessor: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return None
-    directory = _checklist_dir(args)
     catalogue = load_catalogue(directory)
     missing: list[str] = []
+    named: tuple[str, str] | None = None
 
     def find(checklist_id: str) -> Checklist | None:
-        found = catalogue.get(checklist_id)
+        found = (versions or {}).get(named or ("", "")) or catalogue.get(checklist_id)
         if found is None:
             missing.append(checklist_id)
         return found
 
+    content: str | bytes = raw
     try:
-        answers_file, checklist = parse_answers_file(raw, find)
+        if from_pdf:
+            content = answers_bytes(raw)
+        if versions is not None:
+            named = _named(content)
+            fallback = catalogue.get(named[0]) if named else None
+            if named not in versions and fallback is not None:
+                content, left_out = without_unknown_criteria(content, fallback)
+                if left_out:
+                    print(
+                        f"assessor: note: {path} answers {len(left_out)} criteria that version "
+                        f"{fallback.version} of {fallback.id} does not have; they are left "
+                        f"out: {', '.join(left_out)}",
+                        file=sys.stderr,
+                    )
+        answers_file, checklist = parse_answers_file(content, find)
     except AnswersError as exc:
         print(f"assessor: {path} is not a valid answers file:", file=sys.stderr)
         for problem in exc.problems:
@@ -102,6 +139,25 @@ def _load_answers(args: argparse.Namespace) -> tuple[AnswersFile, Checklist] | N
             file=sys.stderr,
         )
     return answers_file, checklist
+
+
+def _named(raw: str | bytes) -> tuple[str, str] | None:
+    """The checklist id and version an answers file names (``None`` if it cannot tell): a
+    first look, to pick that version's checklist; the file is checked in full afterwards."""
+    from assessor.answers import MAX_ANSWERS_FILE_BYTES
+
+    if len(raw) > MAX_ANSWERS_FILE_BYTES:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    checklist_id, version = data.get("checklist"), data.get("checklist_version")
+    if isinstance(checklist_id, str) and isinstance(version, str):
+        return checklist_id, version
+    return None
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -202,6 +258,49 @@ def _output_and_format(
             return 2
         file_format = extension
     return output, file_format
+
+
+def _checklist_versions(directory: Path) -> dict[tuple[str, str], Checklist]:
+    """Every valid checklist in a folder by id and version, several versions of one id too
+    (the first file, by name, of an id and version wins)."""
+    versions: dict[tuple[str, str], Checklist] = {}
+    for file in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        try:
+            checklist = load_checklist(file)
+        except ChecklistError:
+            continue  # told by the catalogue, if the file is needed
+        versions.setdefault((checklist.id, checklist.version), checklist)
+    return versions
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Print the comparison of two answers files (or Assessor PDFs) as JSON.
+
+    Each side is scored on the checklist of its own version when the folder holds it (else on
+    the folder's checklist of that id), as ``assessor score`` would. Exit status 2 when either
+    file cannot be read or is invalid, or the two answer different checklists.
+    """
+    from assessor.compare import ComparisonError, Side, compare, comparison_to_dict
+
+    directory = _checklist_dir(args)
+    versions = _checklist_versions(directory)
+    sides: list[tuple[AnswersFile, Checklist]] = []
+    for path in (args.baseline, args.current):
+        loaded = _read_answers(path, directory, from_pdf=True, versions=versions)
+        if loaded is None:
+            return 2
+        sides.append(loaded)
+    (base_file, base_checklist), (cur_file, cur_checklist) = sides
+    try:
+        comparison = compare(
+            Side(base_file.assessment, base_checklist, base_file.answers),
+            Side(cur_file.assessment, cur_checklist, cur_file.answers),
+        )
+    except ComparisonError as exc:
+        print(f"assessor compare: cannot compare: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2))
+    return 0
 
 
 def _write_output(output: Path, data: bytes) -> int:
@@ -475,6 +574,26 @@ def build_parser() -> argparse.ArgumentParser:
                 default=None,
                 help="the format when -o names a folder or is left out (default: xlsx)",
             )
+
+    comparing = sub.add_parser(
+        "compare",
+        help="compare two answers files or Assessor PDFs (progress, or two views) as JSON",
+    )
+    comparing.add_argument(
+        "baseline", metavar="BASELINE", help="answers file (JSON) or PDF made by Assessor"
+    )
+    comparing.add_argument(
+        "current",
+        metavar="CURRENT",
+        help="answers file (JSON) or PDF made by Assessor, compared with BASELINE",
+    )
+    comparing.add_argument(
+        "--checklists",
+        metavar="DIR",
+        help="checklist folder (default: $CHECKLIST_DIR, else the project's checklists/); "
+        "it may hold several versions of a checklist",
+    )
+    comparing.set_defaults(func=cmd_compare)
 
     database = sub.add_parser("db", help="manage the database schema")
     db_sub = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -114,6 +114,22 @@ def none_if_empty(value: Any) -> Any:
     return value or None
 
 
+def _title_field(label: str, description: str) -> StringField:
+    """An assessment's title: required, one line, within the stored limit."""
+    return StringField(
+        label,
+        description=description,
+        filters=[strip_line],
+        validators=[
+            DataRequired("Enter a title for this assessment"),
+            Length(
+                max=MAX_TITLE_CHARS,
+                message=f"The title must be {MAX_TITLE_CHARS} characters or fewer",
+            ),
+        ],
+    )
+
+
 class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     """Start a new assessment: which checklist, and who assesses what."""
 
@@ -126,17 +142,8 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
         # `required` on a select whose first option is a real choice.
         render_kw={"required": False},
     )
-    title = StringField(
-        "Title of this assessment",
-        description="For example: “National integration strategy review, 2026”.",
-        filters=[strip_line],
-        validators=[
-            DataRequired("Enter a title for this assessment"),
-            Length(
-                max=MAX_TITLE_CHARS,
-                message=f"The title must be {MAX_TITLE_CHARS} characters or fewer",
-            ),
-        ],
+    title = _title_field(
+        "Title of this assessment", "For example: “National integration strategy review, 2026”."
     )
     organisation = StringField(
         "Organisation",
@@ -184,6 +191,42 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
     file = FileField(
         "Answers file (JSON)",
         description="A file downloaded from this service with “Download answers (JSON)”.",
+    )
+
+
+class FollowUpForm(FlaskForm):  # type: ignore[misc]
+    """Start a follow-up assessment: a new one that starts from this one's answers."""
+
+    title = _title_field(
+        "Title of the follow-up assessment",
+        "For example: “National integration strategy review, 2027”.",
+    )
+
+
+#: Whether an uploaded file is only compared, or kept as the comparison partner.
+KEEP_CHOICES: tuple[tuple[str, str], ...] = (
+    ("no", "Only show the comparison: nothing you upload is stored"),
+    ("yes", "Show it, and keep the file’s answers as this assessment’s comparison partner"),
+)
+
+
+class CompareForm(FlaskForm):  # type: ignore[misc]
+    """Upload another assessment (answers file or Assessor PDF) to compare this one with."""
+
+    file = FileField(
+        "Answers file (JSON) or PDF report made by Assessor",
+        description="Another assessment of the same checklist: its “Download answers (JSON)” "
+        "file, or a PDF report downloaded from Assessor (the answers travel inside it).",
+        render_kw={"accept": ".json,.pdf,application/json,application/pdf"},
+    )
+    keep = RadioField(
+        "Keep it?",
+        choices=[SelectChoice(key, label) for key, label in KEEP_CHOICES],
+        default="no",
+        validate_choice=False,
+        validators=[
+            one_of([key for key, _ in KEEP_CHOICES], "Choose whether to keep the file", True)
+        ],
     )
 
 

@@ -1,5 +1,5 @@
-"""Database models: assessments, their answers, action plan and key asks, kept apart from the
-checklist.
+"""Database models: assessments, their answers, action plan, key asks and comparisons, kept
+apart from the checklist.
 
 The checklist itself never enters the database: an assessment stores only the id and version
 of the checklist it answers, an answer only the criterion id, the level key and evidence, an
@@ -103,6 +103,9 @@ class Assessment(Base):
         passive_deletes=True,
         order_by="Ask.position",
     )
+    comparisons: Mapped[list[Comparison]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def token(self) -> str:
@@ -176,6 +179,27 @@ class Ask(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="asks")
+
+
+class Comparison(Base):
+    """Another assessment kept beside this one, as the answers file it was when kept.
+
+    ``role`` is "baseline" (the assessment a follow-up started from) or "partner" (the one
+    the user chose to compare with, uploaded or as a PDF's answers): at most one of each per
+    assessment. ``answers_file`` holds the other side's answers file (JSON): a copy, so the
+    comparison stays as it was when made even if the other assessment changes or is deleted.
+    """
+
+    __tablename__ = "comparisons"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    answers_file: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="comparisons")
 
 
 class RateLimitCount(Base):

@@ -10,6 +10,7 @@ does not overwrite what someone else saved meanwhile: it reports the conflict in
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -21,13 +22,24 @@ from assessor import db, models, tokens
 from assessor.answers import (
     Action,
     Answer,
+    AnswersError,
     AnswersFile,
     AssessmentInfo,
     action_fingerprint,
     fingerprint,
+    parse_answers_file,
+    without_unknown_criteria,
 )
 from assessor.asks import Ask, asks_fingerprint
 from assessor.checklist import Checklist
+
+log = logging.getLogger(__name__)
+
+#: A follow-up's baseline: the assessment it started from, as it was then.
+BASELINE = "baseline"
+#: The assessment a user chose to compare with (an uploaded answers file or PDF).
+PARTNER = "partner"
+COMPARISON_ROLES = (BASELINE, PARTNER)
 
 
 @dataclass(frozen=True)
@@ -76,9 +88,10 @@ def create_assessment(
     answers: Mapping[str, Answer] | None = None,
     actions: Mapping[str, Action] | None = None,
     asks: Sequence[Ask] = (),
+    baseline: AnswersFile | None = None,
 ) -> models.Assessment:
-    """Start a new assessment of a checklist (with answers, actions and asks, if any); return
-    it."""
+    """Start a new assessment of a checklist (with answers, actions and asks, if any, and the
+    baseline it follows up, if any); return it."""
     with db.write_transaction() as session:
         assessment = models.Assessment(
             token=tokens.new_token(),
@@ -99,6 +112,8 @@ def create_assessment(
         _write_asks(session, assessment.id, asks)
         if answers or actions or asks:
             assessment.revision = 1
+        if baseline is not None:
+            _write_comparison(session, assessment.id, BASELINE, baseline)
     return assessment
 
 
@@ -461,3 +476,79 @@ def import_answers_file(answers_file: AnswersFile, checklist: Checklist) -> mode
         answers_file.actions,
         answers_file.asks,
     )
+
+
+# -- comparisons ------------------------------------------------------------------------------
+
+
+def create_follow_up(
+    baseline: models.Assessment, checklist: Checklist, title: str
+) -> models.Assessment:
+    """A new assessment (its own private link) that starts from another's answers and evidence
+    and keeps it, as it is now, as its baseline. The action plan is not copied: a follow-up
+    plans afresh from what it finds."""
+    before = to_answers_file(baseline, checklist)
+    info = replace(before.assessment, title=title)
+    return create_assessment(info, checklist, before.answers, baseline=before)
+
+
+def _write_comparison(session: Any, assessment_id: int, role: str, other: AnswersFile) -> None:
+    """Insert or replace an assessment's comparison of this role, in one statement."""
+    insert = _dialect_insert(session.get_bind().dialect.name)
+    values = {"answers_file": other.to_json(), "created_at": models.utcnow()}
+    stmt = insert(models.Comparison).values(assessment_id=assessment_id, role=role, **values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["assessment_id", "role"],
+        set_={name: getattr(stmt.excluded, name) for name in values},
+    )
+    session.execute(stmt)
+
+
+def keep_comparison(assessment: models.Assessment, role: str, other: AnswersFile) -> None:
+    """Keep another assessment's answers file beside this one (replacing any kept in the role)."""
+    if role not in COMPARISON_ROLES:
+        raise ValueError(f"unknown comparison role {role!r}")
+    with db.write_transaction() as session:
+        _write_comparison(session, assessment.id, role, other)
+
+
+def forget_comparison(assessment: models.Assessment, role: str) -> bool:
+    """Stop keeping the comparison of this role; whether there was one."""
+    with db.write_transaction() as session:
+        result = session.execute(
+            sa.delete(models.Comparison).where(
+                models.Comparison.assessment_id == assessment.id,
+                models.Comparison.role == role,
+            )
+        )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def comparison_roles(assessment: models.Assessment) -> tuple[str, ...]:
+    """The roles of the comparisons this assessment keeps, in :data:`COMPARISON_ROLES` order."""
+    stmt = sa.select(models.Comparison.role).where(models.Comparison.assessment_id == assessment.id)
+    kept = set(db.session().scalars(stmt))
+    return tuple(role for role in COMPARISON_ROLES if role in kept)
+
+
+def load_comparison(
+    assessment: models.Assessment, role: str, checklist: Checklist
+) -> AnswersFile | None:
+    """The answers file kept in this role, read against the checklist as it is now (answers to
+    criteria a newer version no longer has are left out); ``None`` if none is kept, or it
+    cannot be read."""
+    stmt = sa.select(models.Comparison.answers_file).where(
+        models.Comparison.assessment_id == assessment.id, models.Comparison.role == role
+    )
+    text = db.session().scalars(stmt).one_or_none()
+    if text is None:
+        return None
+    readable, _ = without_unknown_criteria(text, checklist)
+    try:
+        other, _ = parse_answers_file(
+            readable, lambda cid: checklist if cid == checklist.id else None
+        )
+    except AnswersError:
+        log.warning("a kept comparison (%s) could not be read against %s", role, checklist.id)
+        return None
+    return other

@@ -13,6 +13,7 @@ from assessor.answers import (
     Answer,
     AnswersError,
     parse_answers_file,
+    without_unknown_criteria,
 )
 from assessor.checklist import load_checklist
 from assessor.text import MAX_LINES, MAX_UNBROKEN_CHARS
@@ -357,3 +358,34 @@ def test_the_target_may_be_any_scored_level_in_a_file(find):
         data = valid() | {"actions": {"monitoring-uptake": {"action": "x", "target_level": target}}}
         parsed, _ = parse_answers_file(json.dumps(data), find)
         assert parsed.actions["monitoring-uptake"].target_level == target
+
+
+def test_a_file_of_another_version_is_made_readable(checklist):
+    older = {
+        "checklist": checklist.id,
+        "checklist_version": "0.0.9",
+        "assessment": {
+            "title": "Old",
+            "organisation": "NGO",
+            "country": "Austria",
+            "respondent": "ngo",
+        },
+        "answers": {
+            "free-meals-eligibility": {"level": "full", "evidence": "Kept"},
+            "meals-dropped-since": {"level": "partial", "evidence": ""},
+        },
+        "actions": {"meals-dropped-since": {"action": "Gone"}},
+    }
+    raw = json.dumps(older).encode()
+    readable, left_out = without_unknown_criteria(raw, checklist)
+    assert left_out == ("meals-dropped-since",)
+    parsed, _ = parse_answers_file(readable, {checklist.id: checklist}.get)
+    assert dict(parsed.answers) == {"free-meals-eligibility": Answer("full", "Kept")}
+    assert parsed.checklist_version == "0.0.9"
+    # Left as given (the parser then says what is wrong): the same version, another checklist,
+    # duplicate keys, something that is not JSON.
+    same = json.dumps({**older, "checklist_version": checklist.version})
+    other = json.dumps({**older, "checklist": "other"})
+    twice = raw.replace(b'"answers": {', b'"answers": {"x": 1, "x": 2, ', 1)
+    for given in (same, other, twice, b"\xff not JSON", b"[" * 100_000):
+        assert without_unknown_criteria(given, checklist) == (given, ())

@@ -30,7 +30,15 @@ def loaded_after(code: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "module",
-    ["assessor", "assessor.scoring", "assessor.cli", "assessor.report.pdf", "assessor.report.jobs"],
+    [
+        "assessor",
+        "assessor.scoring",
+        "assessor.compare",
+        "assessor.answers_pdf",
+        "assessor.cli",
+        "assessor.report.pdf",
+        "assessor.report.jobs",
+    ],
 )
 def test_importing_loads_no_web_framework(module: str) -> None:
     assert loaded_after(f"import {module}") == []

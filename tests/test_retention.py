@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from assessor import db
-from assessor.models import Action, Answer, Ask, Assessment
+from assessor.models import Action, Answer, Ask, Assessment, Comparison
 from assessor.retention import expire_untouched
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -41,6 +41,11 @@ def _add(engine: sa.Engine, title: str, updated: datetime, answers: int) -> None
             )
             .returning(Assessment.id)
         ).scalar_one()
+        connection.execute(
+            sa.insert(Comparison).values(
+                assessment_id=assessment_id, role="baseline", answers_file="{}", created_at=updated
+            )
+        )
         for number in range(answers):
             connection.execute(
                 sa.insert(Answer).values(
@@ -96,6 +101,8 @@ def test_only_assessments_untouched_for_the_period_are_deleted(engine: sa.Engine
         # The actions went with their assessment (SQLite without foreign keys as well).
         assert connection.execute(sa.select(sa.func.count()).select_from(Action)).scalar() == 3
         assert connection.execute(sa.select(sa.func.count()).select_from(Ask)).scalar() == 3
+        # And the comparisons they kept.
+        assert connection.execute(sa.select(sa.func.count()).select_from(Comparison)).scalar() == 2
 
 
 def test_a_period_of_zero_days_is_refused(engine: sa.Engine) -> None:

@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     """Add the URL converters and every blueprint."""
     from assessor.web.asks import bp as asks
     from assessor.web.assessments import bp as assessments
+    from assessor.web.compare import bp as compare
     from assessor.web.health import bp as health
     from assessor.web.plan import bp as plan
     from assessor.web.results import bp as results
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["token"] = TokenConverter
     app.register_blueprint(assessments)
     app.register_blueprint(asks)
+    app.register_blueprint(compare)
     app.register_blueprint(health)
     app.register_blueprint(plan)
     app.register_blueprint(results)

@@ -116,6 +116,7 @@ def overview(token: str) -> str:
         assessment=assessment,
         checklist=checklist,
         progress=progress(checklist, saved),
+        kept=store.comparison_roles(assessment),
     )
 
 
@@ -188,7 +189,8 @@ def render_theme(
     status: int = 200,
     notice: str | None = None,
 ) -> tuple[str, int]:
-    """A theme page with its form (and any errors or notice); progress counts what is saved."""
+    """A theme page with its form (and any errors or notice); progress counts what is saved.
+    A follow-up shows beside each criterion what its baseline said."""
     return render_template(
         "views/assessments/theme.html",
         assessment=assessment,
@@ -198,6 +200,7 @@ def render_theme(
         progress=progress(checklist, saved),
         error_items=form.error_items(),
         notice=notice,
+        baseline=store.load_comparison(assessment, store.BASELINE, checklist),
     ), status
 
 
@@ -281,6 +284,7 @@ EXPIRED = (
     "Nothing was saved: this page was open so long that its security check expired "
     "(or your browser was restarted)."
 )
+TYPED_BELOW = "What you typed is below: check it and submit again."
 
 
 def rerender_after_csrf_error() -> tuple[str, int] | None:
@@ -300,9 +304,12 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
         from assessor.web.plan import rerender_after_csrf_error as rerender_action
 
         return rerender_action(args.get("token", ""), args.get("criterion_id", ""))
+    if request.endpoint == "compare.follow_up":
+        from assessor.web.compare import rerender_follow_up
+
+        return rerender_follow_up(args.get("token", ""), f"{EXPIRED} {TYPED_BELOW}")
     if request.endpoint == "assessments.start":
         form = StartForm(formdata=request.form)
         form.set_checklists(catalogue().checklists)
-        notice = f"{EXPIRED} What you typed is below: check it and submit again."
-        return render_start(form, 400, notice)
+        return render_start(form, 400, f"{EXPIRED} {TYPED_BELOW}")
     return None

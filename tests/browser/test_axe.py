@@ -14,6 +14,8 @@ STATUS = {
     "theme-errors": 422,
     "import-errors": 422,
     "action-errors": 422,
+    "follow-up-errors": 422,
+    "compare-errors": 422,
     "error-400": 400,
     "error-404": 404,
     "error-413": 413,

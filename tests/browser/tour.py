@@ -17,6 +17,7 @@ from actions import (
     OSCE,
     START,
     answer_theme,
+    answers_file,
     click_button,
     click_link,
     fill_start_form,
@@ -26,6 +27,8 @@ from actions import (
     planned_answers,
     upload_answers,
 )
+
+from tests.support.pdf_files import pdf_without_attachments
 
 #: Every kind of page the tour shows, in order (names are stable: tests and files use them).
 KINDS = (
@@ -48,6 +51,13 @@ KINDS = (
     "plan",
     "asks-suggested",
     "asks-saved",
+    "follow-up",
+    "follow-up-errors",
+    "theme-follow-up",
+    "comparison-progress",
+    "compare",
+    "compare-errors",
+    "comparison-differences",
     "report-preparing",
     "report-ready",
     "error-400",
@@ -123,6 +133,44 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
     # The key asks of the advocacy brief: suggested from the top gaps, then saved.
     yield _visit("asks-suggested", goto(page, base + complete + "asks"))
     yield _visit("asks-saved", click_button(page, "Save these suggestions"))
+    # A follow-up of the complete assessment (once refused), with one answer raised since.
+    goto(page, base + complete)
+    yield _visit("follow-up", click_link(page, "Start a follow-up assessment"))
+    title_field = page.get_by_label("Title of the follow-up assessment")
+    title_field.fill("")
+    yield _visit("follow-up-errors", click_button(page, "Start the follow-up"))
+    title_field = page.get_by_label("Title of the follow-up assessment")
+    title_field.fill("Integration framework assessment 2027")
+    click_button(page, "Start the follow-up")
+    follow_up = page.url.removeprefix(base)
+    yield _visit("theme-follow-up", goto(page, f"{base}{follow_up}theme/{first.id}"))
+    raised = page.locator(f"fieldset#{first.criteria[0].id}")
+    raised.get_by_role("radio", name="Fully in place", exact=True).check()
+    click_button(page, "Save and continue")
+    yield _visit("comparison-progress", goto(page, base + follow_up + "comparison/baseline"))
+
+    # Compared with another's view: first a PDF that carries no answers, then an NGO's file.
+    yield _visit("compare", goto(page, base + complete + "compare"))
+    chooser = page.get_by_label("Answers file (JSON) or PDF report made by Assessor")
+    chooser.set_input_files(
+        {"name": "printed.pdf", "mimeType": "application/pdf", "buffer": pdf_without_attachments()}
+    )
+    yield _visit("compare-errors", click_button(page, "Compare"))
+    shadow = answers_file(
+        {cid: {**a, "level": "not_in_place"} for cid, a in list(answers.items())[::4]},
+        title="Shadow assessment 2026",
+    )
+    shadow["assessment"]["organisation"] = "Migrant Rights Forum"
+    shadow["assessment"]["respondent"] = "ngo"
+    chooser = page.get_by_label("Answers file (JSON) or PDF report made by Assessor")
+    chooser.set_input_files(
+        {
+            "name": "shadow.json",
+            "mimeType": "application/json",
+            "buffer": json.dumps(shadow, ensure_ascii=False).encode(),
+        }
+    )
+    yield _visit("comparison-differences", click_button(page, "Compare"))
 
     # The PDF is made in the background: a page says so, checks until it is ready (a script,
     # not a reload), then starts the download by itself and stays on screen.
