@@ -21,6 +21,7 @@ import logging
 import re
 import string
 import sys
+from typing import Any
 
 from assessor.tokens import TOKEN_LIKE_PATTERN
 
@@ -98,9 +99,27 @@ def add_redacting_filter(target: logging.Logger | logging.Handler) -> None:
         target.addFilter(RedactingFilter())
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler that writes to whatever ``sys.stderr`` is when a record is emitted, not the
+    stream it was when the handler was made (which may since have been replaced and closed:
+    a command run in-process by a test, a daemonising wrapper)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> Any:
+        """The current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """Ignored: the stream is always the current standard error."""
+
+
 def configure_production_logging(level: str = "INFO") -> None:
     """Log to standard error, one line per event, with tokens redacted (``assessor serve``)."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     add_redacting_filter(handler)
     root = logging.getLogger()

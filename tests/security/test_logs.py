@@ -214,3 +214,20 @@ def test_development_server_log_never_holds_an_escaped_link(
     for message in requests:
         assert "/a/<token>/" in message
         assert token not in message and token[:20] not in message
+
+
+def test_the_production_handler_writes_to_the_current_stderr(monkeypatch):
+    import io
+    import logging
+
+    from assessor.logs import StderrHandler
+
+    handler = StderrHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", first)
+    handler.emit(logging.makeLogRecord({"msg": "one"}))
+    first.close()  # the stream it was made with is gone: no "Logging error", no traceback
+    monkeypatch.setattr("sys.stderr", second)
+    handler.emit(logging.makeLogRecord({"msg": "two"}))
+    assert second.getvalue() == "two\n"
