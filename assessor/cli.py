@@ -200,6 +200,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     answers_file, checklist = loaded
+    compared = None
+    if args.compare_with:
+        other = _read_answers(args.compare_with, _checklist_dir(args), from_pdf=True)
+        if other is None:
+            return 2
+        compared, other_checklist = other
+        if other_checklist.id != checklist.id:
+            print(
+                f"assessor report: cannot compare: {args.compare_with} answers the checklist "
+                f"{other_checklist.id!r}, {args.answers} answers {checklist.id!r}",
+                file=sys.stderr,
+            )
+            return 2
     today = date.today()
     if output.name == _UNNAMED:
         name = report_filename(
@@ -213,6 +226,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             audience=args.audience,
             fmt=file_format,
             generated_on=today,
+            compared=compared,
         )
     except ReportError as exc:
         print(f"assessor: could not render the report: {exc}", file=sys.stderr)
@@ -546,6 +560,12 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="PATH",
                 help="REPORT.pdf or REPORT.docx (the extension picks the format), or existing "
                 "folder (DIR/), to write (default: reports/<title>-<audience>-<date>.pdf)",
+            )
+            command.add_argument(
+                "--compare-with",
+                metavar="OTHER",
+                help="another answers file or Assessor PDF of the same checklist (last year's, "
+                "or another organisation's) to set this one beside, in a chapter of its own",
             )
             command.add_argument(
                 "--format",

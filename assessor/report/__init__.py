@@ -111,25 +111,47 @@ def build_document(
     audience: str = DEFAULT_AUDIENCE,
     generated_on: date,
     generator: str = "Assessor",
+    compared: AnswersFile | None = None,
 ) -> Document:
     """The report's content for an audience, as a document (``ValueError`` for an unknown
-    audience or answers made for another checklist)."""
+    audience or answers made for another checklist). ``compared``: another assessment of the
+    same checklist (a baseline, or another organisation's view) to set this one beside, in a
+    chapter of its own (and, in the brief, beside each ask)."""
     if answers_file.checklist_id != analysis.checklist.id:
         raise ValueError(
             f"the answers are for checklist {answers_file.checklist_id!r}, "
             f"the analysis for {analysis.checklist.id!r}"
         )
+    comparison = None
+    if compared is not None:
+        from assessor.compare import ComparisonError, Side, compare
+
+        try:
+            comparison = compare(
+                Side(compared.assessment, analysis.checklist, compared.answers),
+                Side(answers_file.assessment, analysis.checklist, answers_file.answers),
+            )
+        except ComparisonError as exc:
+            raise ValueError(str(exc)) from exc
     if audience == "government":
         from assessor.report.gap_analysis import build_gap_analysis
 
         document = build_gap_analysis(
-            analysis, answers_file, generated_on=generated_on, generator=generator
+            analysis,
+            answers_file,
+            generated_on=generated_on,
+            generator=generator,
+            comparison=comparison,
         )
     elif audience == "ngo":
         from assessor.report.brief import build_brief
 
         document = build_brief(
-            analysis, answers_file, generated_on=generated_on, generator=generator
+            analysis,
+            answers_file,
+            generated_on=generated_on,
+            generator=generator,
+            comparison=comparison,
         )
     else:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
@@ -145,22 +167,32 @@ def render_report(
     audience: str = DEFAULT_AUDIENCE,
     fmt: str = DEFAULT_FORMAT,
     generated_on: date | None = None,
+    compared: AnswersFile | None = None,
 ) -> bytes:
     """A report for an audience (see :data:`AUDIENCE_TABLE`) in a format (see
-    :data:`FORMAT_TABLE`) as bytes."""
+    :data:`FORMAT_TABLE`) as bytes; ``compared``: see :func:`build_document`."""
     if audience not in AUDIENCES:
         raise ReportError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     if fmt not in FORMATS:
         raise ReportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "docx":
-        return _render_docx(analysis, answers_file, audience=audience, generated_on=generated_on)
+        return _render_docx(
+            analysis, answers_file, audience=audience, generated_on=generated_on, compared=compared
+        )
     from assessor.report.pdf import render
 
-    return render(analysis, answers_file, audience=audience, generated_on=generated_on)
+    return render(
+        analysis, answers_file, audience=audience, generated_on=generated_on, compared=compared
+    )
 
 
 def _render_docx(
-    analysis: GapAnalysis, answers_file: AnswersFile, *, audience: str, generated_on: date | None
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    audience: str,
+    generated_on: date | None,
+    compared: AnswersFile | None,
 ) -> bytes:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -177,6 +209,7 @@ def _render_docx(
             audience=audience,
             generated_on=generated_on or date.today(),
             generator=generator,
+            compared=compared,
         )
         return render_docx(document)
     except ValueError as exc:
@@ -193,8 +226,14 @@ def render_pdf(
     *,
     audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
+    compared: AnswersFile | None = None,
 ) -> bytes:
     """The report for an audience as PDF bytes (:func:`render_report` in PDF)."""
     return render_report(
-        analysis, answers_file, audience=audience, fmt="pdf", generated_on=generated_on
+        analysis,
+        answers_file,
+        audience=audience,
+        fmt="pdf",
+        generated_on=generated_on,
+        compared=compared,
     )

@@ -22,8 +22,10 @@ from datetime import date
 from assessor.answers import AnswersFile
 from assessor.asks import Ask, suggest_asks
 from assessor.checklist import Commitment, GoodPractice
+from assessor.compare import Comparison
 from assessor.levels import FULL, LEVELS, NOT_IN_PLACE, PARTIAL, PLANNED, label_of
 from assessor.practices import split_practices
+from assessor.report.comparison import comparison_section, other_view
 from assessor.report.content import (
     Anchors,
     commitment_ref,
@@ -133,6 +135,7 @@ def _ask_block(
     analysis: GapAnalysis,
     country: str,
     cited: dict[str, GoodPractice],
+    comparison: Comparison | None = None,
 ) -> Group:
     checklist = analysis.checklist
     results = {r.criterion.id: r for r in analysis.criteria}
@@ -168,6 +171,9 @@ def _ask_block(
         elif result.to_collect:
             parts.append(" Evidence still to collect.")
         evidence.append(para(*parts, style="ask-evidence"))
+        other = other_view(comparison, crit_id) if comparison is not None else None
+        if other is not None:  # where the government's self-assessment differs: evidence too
+            evidence.append(para(*other, style="ask-evidence other-view"))
     if evidence:
         blocks.append(para(Text("The evidence", "label"), style="ask-label"))
         blocks += evidence
@@ -224,6 +230,7 @@ def _asks_section(
     answers_file: AnswersFile,
     asks: Sequence[Ask],
     cited: dict[str, GoodPractice],
+    comparison: Comparison | None,
 ) -> Section:
     info = answers_file.assessment
     blocks: list[Block] = [
@@ -246,7 +253,7 @@ def _asks_section(
             )
         )
     for number, ask in enumerate(asks, start=1):
-        blocks.append(_ask_block(number, ask, analysis, info.country, cited))
+        blocks.append(_ask_block(number, ask, analysis, info.country, cited, comparison))
     return Section(tuple(blocks), anchor="asks", style="brief-first", running="Key asks", flow=True)
 
 
@@ -324,7 +331,7 @@ def _findings_section(analysis: GapAnalysis) -> Section:
     return Section(tuple(blocks), anchor="findings-part", running="Findings", flow=True)
 
 
-def _status_matrix(analysis: GapAnalysis) -> Section:
+def _status_matrix(analysis: GapAnalysis, kicker: str) -> Section:
     rows: list[Row] = []
     for rs in analysis.recommendations:
         rec = rs.recommendation
@@ -370,7 +377,7 @@ def _status_matrix(analysis: GapAnalysis) -> Section:
         )
     return Section(
         (
-            Heading(1, "Status matrix", kicker="Annex 1", anchor="status-matrix"),
+            Heading(1, "Status matrix", kicker=kicker, anchor="status-matrix"),
             para(
                 "One row per recommendation: our assessment of its implementation (with its score "
                 "out of 100), each criterion's level, and the OSCE commitments behind it. "
@@ -389,7 +396,7 @@ def _status_matrix(analysis: GapAnalysis) -> Section:
         anchor="matrix",
         role="annex",
         style="matrix-annex",
-        running="Annex 1 · Status matrix",
+        running=f"{kicker} · Status matrix",
     )
 
 
@@ -397,6 +404,7 @@ def _about(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
     *,
+    kicker: str,
     saved: bool,
     generated_on: date,
     generator: str,
@@ -413,7 +421,7 @@ def _about(
     if answers_file.checklist_version != checklist.version:
         version += f" (answers given for version {answers_file.checklist_version})"
     blocks: list[Block] = [
-        Heading(1, "About this brief", kicker="Annex 4", anchor="methodology"),
+        Heading(1, "About this brief", kicker=kicker, anchor="methodology"),
         para(
             "A self-assessment by ",
             Text(info.organisation, "user"),
@@ -442,19 +450,70 @@ def _about(
         ),
     ]
     return Section(
-        tuple(blocks), anchor="about", role="annex", running="Annex 4 · About", flow=True
+        tuple(blocks), anchor="about", role="annex", running=f"{kicker} · About", flow=True
     )
 
 
+def _annex_kickers(comparison: Comparison | None) -> list[str]:
+    """The annexes' labels in order: status matrix, [comparison], commitments, practices,
+    about this brief."""
+    count = 5 if comparison is not None else 4
+    return [f"Annex {n}" for n in range(1, count + 1)]
+
+
+def _annexes(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    cited: dict[str, GoodPractice],
+    comparison: Comparison | None,
+    generated_on: date,
+    generator: str,
+) -> list[Section]:
+    """The annexes, numbered in order (the comparison, when there is one, second)."""
+    kickers = iter(_annex_kickers(comparison))
+    checklist = analysis.checklist
+    annexes = [_status_matrix(analysis, next(kickers))]
+    if comparison is not None:
+        annexes.append(comparison_section(comparison, kicker=next(kickers), role="annex"))
+    annexes += [
+        commitments_annex(analysis, kicker=next(kickers), kind=KIND, quoted=False),
+        practices_annex(
+            checklist,
+            [p for p in checklist.good_practices if p.id in cited],
+            kicker=next(kickers),
+            intro=(
+                "The good practices the key asks cite, as presented in the source, with the "
+                "country, the actor and where in the source they were presented."
+            ),
+        ),
+        _about(
+            analysis,
+            answers_file,
+            kicker=next(kickers),
+            saved=bool(answers_file.asks),
+            generated_on=generated_on,
+            generator=generator,
+        ),
+    ]
+    return annexes
+
+
 def build_brief(
-    analysis: GapAnalysis, answers_file: AnswersFile, *, generated_on: date, generator: str
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    generated_on: date,
+    generator: str,
+    comparison: Comparison | None = None,
 ) -> Document:
-    """The advocacy brief of an assessment as a document."""
+    """The advocacy brief of an assessment as a document; with ``comparison`` (another
+    organisation's view, or a baseline), each ask says what the other side answered where it
+    differs, and an annex sets the two side by side."""
     checklist = analysis.checklist
     info = answers_file.assessment
     asks = brief_asks(analysis, answers_file, generated_on)
     cited: dict[str, GoodPractice] = {}
-    asks_section = _asks_section(analysis, answers_file, asks, cited)
+    asks_section = _asks_section(analysis, answers_file, asks, cited, comparison)
     headline = _headline(analysis, answers_file, asks)
     sections = [
         cover(
@@ -464,30 +523,13 @@ def build_brief(
             title=info.title,
             subtitle=f"What we ask of the authorities of {info.country or 'the State'}",
             generated_on=generated_on,
-            methods="Annex 4",
+            methods=_annex_kickers(comparison)[-1],
             headline=(para(headline, style="headline-text"),),
             compact=True,
         ),
         asks_section,
         _findings_section(analysis),
-        _status_matrix(analysis),
-        commitments_annex(analysis, kicker="Annex 2", kind=KIND, quoted=False),
-        practices_annex(
-            checklist,
-            [p for p in checklist.good_practices if p.id in cited],
-            kicker="Annex 3",
-            intro=(
-                "The good practices the key asks cite, as presented in the source, with the "
-                "country, the actor and where in the source they were presented."
-            ),
-        ),
-        _about(
-            analysis,
-            answers_file,
-            saved=bool(answers_file.asks),
-            generated_on=generated_on,
-            generator=generator,
-        ),
+        *_annexes(analysis, answers_file, cited, comparison, generated_on, generator),
     ]
     about = (
         f"{KIND} on {info.country} against the checklist {checklist.title} "

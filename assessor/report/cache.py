@@ -73,12 +73,16 @@ def cache_key(
     audience: str,
     generated_on: date,
     fmt: str = DEFAULT_FORMAT,
+    compared_json: str = "",
 ) -> str:
-    """The key of a report: a SHA-256 of everything it is made from, and its format."""
+    """The key of a report: a SHA-256 of everything it is made from (the answers, and those of
+    the assessment it is compared with, if any), and its format."""
     digest = hashlib.sha256()
     for part in (code_version(), checklist_digest, audience, fmt, generated_on.isoformat()):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(answers_json.encode("utf-8"))
+    if compared_json:
+        digest.update(b"\0compared\0" + compared_json.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -88,9 +92,18 @@ def report_key(
     audience: str,
     generated_on: date,
     fmt: str = DEFAULT_FORMAT,
+    compared: AnswersFile | None = None,
 ) -> str:
-    """The cache key of the report of ``analysis`` (the gap analysis of ``answers_file``)."""
-    return cache_key(analysis.checklist.digest, answers_file.to_json(), audience, generated_on, fmt)
+    """The cache key of the report of ``analysis`` (the gap analysis of ``answers_file``),
+    set beside ``compared`` if given."""
+    return cache_key(
+        analysis.checklist.digest,
+        answers_file.to_json(),
+        audience,
+        generated_on,
+        fmt,
+        compared.to_json() if compared is not None else "",
+    )
 
 
 def _usable_folder(directory: Path | None) -> Path | None:
@@ -237,17 +250,23 @@ def render_pdf_cached(
     audience: str = DEFAULT_AUDIENCE,
     fmt: str = DEFAULT_FORMAT,
     generated_on: date | None = None,
+    compared: AnswersFile | None = None,
 ) -> bytes:
     """:func:`assessor.report.render_report` (a PDF unless ``fmt`` says otherwise), answered
     from ``cache`` when the content is unchanged."""
     from assessor import report
 
     generated_on = generated_on or date.today()
-    key = report_key(analysis, answers_file, audience, generated_on, fmt)
+    key = report_key(analysis, answers_file, audience, generated_on, fmt, compared)
     data = cache.get(key)
     if data is None:
         data = report.render_report(
-            analysis, answers_file, audience=audience, fmt=fmt, generated_on=generated_on
+            analysis,
+            answers_file,
+            audience=audience,
+            fmt=fmt,
+            generated_on=generated_on,
+            compared=compared,
         )
         cache.put(key, data)
     return data

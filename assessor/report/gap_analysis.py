@@ -12,8 +12,11 @@ from __future__ import annotations
 from datetime import date
 
 from assessor.answers import AnswersFile
+from assessor.compare import Comparison
 from assessor.plan import ActionPlan, PlanRow, action_plan
 from assessor.practices import split_practices
+from assessor.report.comparison import ANCHOR as COMPARISON_ANCHOR
+from assessor.report.comparison import comparison_section
 from assessor.report.content import (
     Anchors,
     commitment_ref,
@@ -511,9 +514,15 @@ def _theme_chapter(
 
 
 def build_gap_analysis(
-    analysis: GapAnalysis, answers_file: AnswersFile, *, generated_on: date, generator: str
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    generated_on: date,
+    generator: str,
+    comparison: Comparison | None = None,
 ) -> Document:
-    """The gap analysis of an assessment as a document."""
+    """The gap analysis of an assessment as a document; with ``comparison``, a chapter setting
+    it beside the other assessment, after the action plan."""
     checklist = analysis.checklist
     info = answers_file.assessment
     # Overdue as of the date printed on the report (part of its cache key).
@@ -523,6 +532,8 @@ def build_gap_analysis(
         ("summary", "Summary", "part"),
         ("action-plan", "Action plan", "part" if plan.has_actions else "sub"),
     ]
+    if comparison is not None:
+        entries.append((COMPARISON_ANCHOR, comparison.heading, "part"))
     for ts in analysis.themes:
         entries.append((Anchors.theme(ts.theme), f"{ts.theme.code}. {ts.theme.title}", "part"))
         for rs in ts.recommendations:
@@ -548,6 +559,8 @@ def build_gap_analysis(
     ]
     if plan.has_actions:
         sections.append(_plan_chapter(analysis, plan))
+    if comparison is not None:
+        sections.append(comparison_section(comparison, kicker=KIND))
     sections += [_theme_chapter(ts, analysis, plan, info.country) for ts in analysis.themes]
     sections += [
         practices_annex(

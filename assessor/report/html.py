@@ -201,12 +201,18 @@ def render_html(
     audience: str = "government",
     generated_on: date,
     generator: str = "Assessor",
+    compared: AnswersFile | None = None,
 ) -> str:
     """The report's HTML for an audience: its document (see
     :func:`assessor.report.build_document`) rendered by :func:`render_document`."""
     from assessor.report import build_document
 
     document = build_document(
-        analysis, answers_file, audience=audience, generated_on=generated_on, generator=generator
+        analysis,
+        answers_file,
+        audience=audience,
+        generated_on=generated_on,
+        generator=generator,
+        compared=compared,
     )
     return render_document(document)

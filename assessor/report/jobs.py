@@ -153,6 +153,7 @@ def _render(
     audience: str,
     generated_on: str,
     fmt: str = "pdf",
+    compared: dict[str, Any] | None = None,
 ) -> bytes:  # pragma: no cover - runs in the child process (tested through the web view)
     """Make one report in the child process: load, score, render."""
     import json
@@ -166,6 +167,9 @@ def _render(
     if checklist.digest != checklist_digest:
         raise ReportError("the checklist file changed while the report was being made")
     answers_file, _ = parse_answers_file(json.dumps(answers), lambda _id: checklist)
+    other = None
+    if compared is not None:
+        other, _ = parse_answers_file(json.dumps(compared), lambda _id: checklist)
     analysis = score(checklist, answers_file.answers)
     return render_report(
         analysis,
@@ -173,6 +177,7 @@ def _render(
         audience=audience,
         fmt=fmt,
         generated_on=date.fromisoformat(generated_on),
+        compared=other,
     )
 
 
@@ -182,7 +187,7 @@ def _render(
 @dataclass
 class _Job:
     key: str
-    args: tuple[str, str, dict[str, Any], str, str, str]
+    args: tuple[str, str, dict[str, Any], str, str, str, dict[str, Any] | None]
     owners: frozenset[str]
     attempts: int = 0
 
@@ -380,6 +385,7 @@ class Renderer:
         audience: str,
         generated_on: date,
         fmt: str = "pdf",
+        compared: AnswersFile | None = None,
         owners: Mapping[str, int] | None = None,
     ) -> State:
         """Where the report with this key stands; starts making it if nobody is.
@@ -423,6 +429,7 @@ class Renderer:
                     audience,
                     generated_on.isoformat(),
                     fmt,
+                    compared.to_dict() if compared is not None else None,
                 ),
                 frozenset(owners),
             )

@@ -115,6 +115,7 @@ def render(
     *,
     audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
+    compared: AnswersFile | None = None,
 ) -> bytes:
     """The report as PDF bytes; any failure is raised as :class:`ReportError`."""
     generated_on = generated_on or date.today()
@@ -125,6 +126,7 @@ def render(
             audience=audience,
             generated_on=generated_on,
             generator=generator_name(),
+            compared=compared,
         )
         created = datetime.combine(generated_on, time(), tzinfo=UTC)
         return html_to_pdf(html, answers_file.to_json(), created=created)

@@ -55,8 +55,10 @@ def results(token: str) -> str:
     """Scores per theme as bars, the ranked gaps with their good practices and a link to plan
     an action for each, and the PDF."""
     assessment, checklist, answers_file, analysis = analyse(token)
+    compared = compared_with(assessment, checklist)
     return render_template(
         "views/results/results.html",
+        compared=compared,
         assessment=assessment,
         checklist=checklist,
         analysis=analysis,
@@ -71,7 +73,7 @@ def results(token: str) -> str:
         split_practices=lambda practices: split_practices(practices, assessment.country),
         cited_practices=cited_practices(analysis),
         brief_words=build_document(
-            analysis, answers_file, audience="ngo", generated_on=date.today()
+            analysis, answers_file, audience="ngo", generated_on=date.today(), compared=compared
         ).figures,
         upr_words=(UPR_WORDS_SINGLE, UPR_WORDS_JOINT),
         # An NGO gets its brief chosen; everyone else the gap analysis.
@@ -95,6 +97,17 @@ def _audience() -> str:
     return audience
 
 
+def compared_with(assessment: models.Assessment, checklist: Checklist) -> AnswersFile | None:
+    """The assessment the reports set this one beside: the comparison partner the user kept,
+    else the baseline a follow-up started from, else none."""
+    for role in (store.PARTNER, store.BASELINE):
+        if role in store.comparison_roles(assessment):
+            other = store.load_comparison(assessment, role, checklist)
+            if other is not None:
+                return other
+    return None
+
+
 def _format() -> str:
     fmt = request.args.get("format", DEFAULT_FORMAT)
     if fmt not in FORMATS:
@@ -110,11 +123,12 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     background while :func:`report_status` shows progress (or here, when not in background).
     """
     audience = _audience()
-    assessment, _, answers_file, analysis = analyse(token)
+    assessment, checklist, answers_file, analysis = analyse(token)
+    compared = compared_with(assessment, checklist)
     today = date.today()
     cache = report_jobs.renderer().cache
     if report_jobs.in_background():
-        data = cache.get(report_key(analysis, answers_file, audience, today, fmt))
+        data = cache.get(report_key(analysis, answers_file, audience, today, fmt, compared))
         if data is None:
             return redirect(
                 url_for(".report_status", token=token, audience=audience, format=fmt), 303
@@ -122,7 +136,13 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     else:
         try:  # the same cached render as the command line's benchmarks measure
             data = render_pdf_cached(
-                cache, analysis, answers_file, audience=audience, fmt=fmt, generated_on=today
+                cache,
+                analysis,
+                answers_file,
+                audience=audience,
+                fmt=fmt,
+                generated_on=today,
+                compared=compared,
             )
         except ReportError:
             log.exception("the report of an assessment could not be rendered")
@@ -144,8 +164,9 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     if not report_jobs.in_background():
         return redirect(pdf_url, 303)
     assessment, checklist, answers_file, analysis = analyse(token)
+    compared = compared_with(assessment, checklist)
     today = date.today()
-    key = report_key(analysis, answers_file, audience, today, fmt)
+    key = report_key(analysis, answers_file, audience, today, fmt, compared)
     state = report_jobs.renderer().state(
         key,
         checklist,
@@ -153,6 +174,7 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         audience=audience,
         generated_on=today,
         fmt=fmt,
+        compared=compared,
         owners=report_jobs.owners(assessment.id),
     )
     if state == "failed":

@@ -253,3 +253,29 @@ def test_a_download_made_in_the_request_is_the_cached_render(make_app, monkeypat
     assert first.status_code == again.status_code == 200
     assert first.data == again.data
     assert calls == ["ngo", "ngo"]  # the function the benchmarks measure, each time
+
+
+def test_a_kept_comparison_is_made_in_the_background_and_changes_the_key(
+    app, pages, started, school_meals
+):
+    import io
+    import json
+
+    import docx
+
+    from assessor.answers import parse_answers_file
+    from tests.support.data import ANSWERS_FILE
+
+    status = f"{started}report?audience=ngo&format=docx"
+    wait_until_ready(pages, status)  # made without a comparison first
+    shadow, _ = parse_answers_file(json.dumps(ANSWERS_FILE), {school_meals.id: school_meals}.get)
+    token = started.strip("/").split("/")[1]
+    with app.app_context():
+        store.keep_comparison(store.get_by_token(token), store.PARTNER, shadow)
+    # The comparison is part of what the document is made from: not the cached one.
+    assert pages.client.get(f"{started}report.docx?audience=ngo").status_code == 303
+    wait_until_ready(pages, status)
+    download = pages.client.get(f"{started}report.docx?audience=ngo")
+    assert download.status_code == 200
+    headings = [p.text for p in docx.Document(io.BytesIO(download.data)).paragraphs]
+    assert "Annex 2. Where the assessments differ" in headings

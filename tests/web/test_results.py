@@ -249,3 +249,25 @@ def test_an_ngo_gets_its_brief_chosen_and_its_word_count(pages, start_data):
         words = re.search(r"Its main part is about ([\d,]+) words \(([\d,]+) with", page.text)
         assert words and 0 < int(words[1].replace(",", "")) < int(words[2].replace(",", ""))
         assert "at most 2,815 words from one organisation, 5,630 from a joint one" in page.text
+
+
+def test_a_kept_comparison_goes_into_both_reports(app, pages, answered, school_meals):
+    import docx
+
+    from assessor.answers import parse_answers_file
+    from tests.support.data import ANSWERS_FILE
+
+    shadow, _ = parse_answers_file(json.dumps(ANSWERS_FILE), {school_meals.id: school_meals}.get)
+    token = answered.strip("/").split("/")[1]
+    with app.app_context():
+        store.keep_comparison(store.get_by_token(token), store.PARTNER, shadow)
+    page = pages.get(f"{answered}results")
+    assert "Both documents set this assessment beside Imported review (NGO Forum)" in (
+        page.one(id="ReportsCompare").text
+    )
+    pdf = pages.client.get(f"{answered}report.pdf?audience=government")
+    text = pypdf.PdfReader(io.BytesIO(pdf.data)).pages
+    assert any("Where the assessments differ" in p.extract_text() for p in text)
+    word = pages.client.get(f"{answered}report.docx?audience=ngo")
+    headings = [p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs]
+    assert "Annex 2. Where the assessments differ" in headings
