@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_from_directory
+from flask import Blueprint, Response, abort, current_app
 
 from assessor.files import slug
 from assessor.report import ReportError, format_for
@@ -26,6 +28,7 @@ NOT_MADE = (
     "failing, tell the service's administrators."
 )
 ICON_MAX_AGE = 7 * 24 * 3600
+ICON_TYPE = "image/vnd.microsoft.icon"
 
 
 @bp.get("/questionnaire/<checklist_id>.<any(pdf, docx):fmt>")
@@ -52,11 +55,11 @@ def download(checklist_id: str, fmt: str) -> Response:
 @bp.get("/favicon.ico")
 def favicon() -> Response:
     """The site's icon where browsers look for it first (pages also link the SVG one)."""
-    response = send_from_directory(
-        current_app.static_folder or "static",
-        "favicon.ico",
-        mimetype="image/vnd.microsoft.icon",
-        max_age=ICON_MAX_AGE,
-    )
+    response = Response(_icon(current_app.static_folder or "static"), mimetype=ICON_TYPE)
     response.headers["Cache-Control"] = f"public, max-age={ICON_MAX_AGE}"
     return response
+
+
+@lru_cache(maxsize=1)
+def _icon(folder: str) -> bytes:
+    return (Path(folder) / "favicon.ico").read_bytes()
