@@ -83,14 +83,18 @@ class Size:
     def duration(self) -> str:
         """The time range in words: "about 1 to 3 hours", "about 20 to 60 minutes"."""
         low, high = self.minutes_low, self.minutes_high
+        if low == high:
+            return f"about {low} minutes"
         if high <= 90:
             return f"about {low} to {high} minutes"
         return f"about {_hours(low)} to {_hours(high)} hours"
 
 
 def _hours(minutes: int) -> str:
+    """Minutes as hours to the nearest half: "1", "1½", "½"."""
     half_hours = max(1, round(minutes / 30))
-    return f"{half_hours // 2}" + ("½" if half_hours % 2 else "") if half_hours > 1 else "½"
+    whole, half = divmod(half_hours, 2)
+    return (str(whole) if whole else "") + ("½" if half else "")
 
 
 def size(checklist: Checklist) -> Size:
