@@ -114,6 +114,13 @@ def _how_to_answer(checklist: Checklist) -> Section:
     return Section(tuple(blocks), anchor="how-to-answer-part", running="How to answer")
 
 
+def tick_boxes() -> str:
+    """The scale as a line of tick boxes: "☐ Not in place  ☐ Planned ...", each level's box
+    and label kept together on a line (no-break spaces), an em space between levels."""
+    nbsp = "\u00a0"
+    return "\u2003".join(f"{TICK_BOX}{nbsp}{level.label.replace(' ', nbsp)}" for level in LEVELS)
+
+
 def _question(crit: Criterion) -> Group:
     blocks: list[Block] = [
         para(Text(crit.code, "num"), " ", crit.text, style="crit-text", anchor=Anchors.crit(crit))
@@ -122,8 +129,7 @@ def _question(crit: Criterion) -> Group:
         blocks.append(
             para(Text("Evidence that shows it: ", "label"), crit.guidance, style="guidance")
         )
-    boxes = "   ".join(f"{TICK_BOX} {level.label}" for level in LEVELS)
-    blocks.append(para(boxes, style="tick-boxes"))
+    blocks.append(para(tick_boxes(), style="tick-boxes"))
     blocks.append(para(Text("Evidence:", "label"), style="evidence-label"))
     blocks += [Paragraph((), style="write-line") for _ in range(EVIDENCE_LINES)]
     return Group(tuple(blocks), style="keep question")
