@@ -234,6 +234,43 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _write_output(output, data)
 
 
+def cmd_questionnaire(args: argparse.Namespace) -> int:
+    """Write the blank questionnaire of a checklist (PDF or Word, from ``--format`` or the
+    output's extension); print its path. Exit status 2 for an output naming no known format, 1
+    for a checklist the folder does not hold, a questionnaire that cannot be made or a file that
+    cannot be written."""
+    from assessor.catalogue import load_catalogue
+    from assessor.files import slug
+    from assessor.report import FORMATS, ReportError, format_for
+    from assessor.report.questionnaire import render_questionnaire
+
+    chosen = _output_and_format(args, FORMATS, "questionnaire")
+    if isinstance(chosen, int):
+        return chosen
+    output, file_format = chosen
+    directory = _checklist_dir(args)
+    catalogue = load_catalogue(directory)
+    checklist = catalogue.get(args.checklist_id)
+    if checklist is None:
+        offered = ", ".join(c.id for c in catalogue.checklists) or "none"
+        print(
+            f"assessor questionnaire: no valid checklist {args.checklist_id!r} in {directory} "
+            f"(offered: {offered})",
+            file=sys.stderr,
+        )
+        return 1
+    if output.name == _UNNAMED:
+        extension = format_for(file_format).extension
+        name = f"questionnaire-{slug(checklist.id)}-{slug(checklist.version, 'v')}.{extension}"
+        output = output.with_name(name)
+    try:
+        data = render_questionnaire(checklist, file_format, date.today())
+    except ReportError as exc:
+        print(f"assessor: could not make the questionnaire: {exc}", file=sys.stderr)
+        return 1
+    return _write_output(output, data)
+
+
 # The default output name needs the assessment's title, read later; until then a name no
 # argument can hold.
 _UNNAMED = "\0"
@@ -594,6 +631,32 @@ def build_parser() -> argparse.ArgumentParser:
                 default=None,
                 help="the format when -o names a folder or is left out (default: xlsx)",
             )
+
+    blank = sub.add_parser(
+        "questionnaire",
+        help="write the blank questionnaire of a checklist (every criterion, its guidance and "
+        "the scale as tick boxes) as PDF or Word",
+    )
+    blank.add_argument("checklist_id", metavar="CHECKLIST_ID", help="the checklist's id")
+    blank.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="FILE.pdf or FILE.docx (the extension picks the format), or existing folder "
+        "(DIR/), to write (default: reports/questionnaire-<checklist>-<version>.pdf)",
+    )
+    blank.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default=None,
+        help="pdf or docx (Word); default: the output's extension, else pdf",
+    )
+    blank.add_argument(
+        "--checklists",
+        metavar="DIR",
+        help="checklist folder (default: $CHECKLIST_DIR, else the project's checklists/)",
+    )
+    blank.set_defaults(func=cmd_questionnaire)
 
     comparing = sub.add_parser(
         "compare",

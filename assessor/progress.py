@@ -64,3 +64,42 @@ def progress(checklist: Checklist, answers: Mapping[str, Answer]) -> Progress:
         total = len(theme.criteria)
         themes.append(ThemeProgress(theme, total - len(unanswered), total, unanswered))
     return Progress(tuple(themes))
+
+
+#: Minutes per criterion, from quick (the answer is known) to slow (the evidence is looked up
+#: and noted): an estimate from reading, choosing and typing a line, not a measurement.
+MINUTES_PER_CRITERION = (1.0, 3.0)
+
+
+@dataclass(frozen=True)
+class Size:
+    """How big a checklist is to answer, and roughly how long answering takes (a range)."""
+
+    criteria: int
+    themes: int
+    minutes_low: int
+    minutes_high: int
+
+    def duration(self) -> str:
+        """The time range in words: "about 1 to 3 hours", "about 20 to 60 minutes"."""
+        low, high = self.minutes_low, self.minutes_high
+        if low == high:
+            return f"about {low} minutes"
+        if high <= 90:
+            return f"about {low} to {high} minutes"
+        return f"about {_hours(low)} to {_hours(high)} hours"
+
+
+def _hours(minutes: int) -> str:
+    """Minutes as hours to the nearest half: "1", "1½", "½"."""
+    half_hours = max(1, round(minutes / 30))
+    whole, half = divmod(half_hours, 2)
+    return (str(whole) if whole else "") + ("½" if half else "")
+
+
+def size(checklist: Checklist) -> Size:
+    """The checklist's numbers of criteria and themes, and the time answering takes: from
+    :data:`MINUTES_PER_CRITERION` per criterion, rounded to 5 minutes."""
+    count = len(checklist.criteria)
+    low, high = (max(5, round(count * rate / 5) * 5) for rate in MINUTES_PER_CRITERION)
+    return Size(count, len(checklist.themes), low, high)

@@ -684,9 +684,9 @@ class _Renderer:
             self.group(box, block)
 
     def group(self, box: _Box, group: Group) -> None:
-        """A group's blocks; kept on one page with the next when its style is "keep"."""
+        """A group's blocks; kept on one page with the next when its style has "keep"."""
         self.expect(group.anchor)
-        if group.style != "keep":
+        if "keep" not in group.style.split():
             self.blocks(box, group.content)
             return
         kept: list[WordParagraph] = []

@@ -78,8 +78,9 @@ def _styles() -> tuple[FontConfiguration, weasyprint.CSS]:
     return font_config, css
 
 
-def html_to_pdf(html: str, answers_json: str, *, created: datetime | None = None) -> bytes:
-    """Render report HTML into PDF bytes, with ``answers_json`` attached as answers.json.
+def html_to_pdf(html: str, answers_json: str | None, *, created: datetime | None = None) -> bytes:
+    """Render report HTML into PDF bytes, with ``answers_json`` attached as answers.json
+    (``None``: nothing attached, as for the blank questionnaire).
 
     ``created`` dates the attachment; with it fixed, the same HTML gives the same bytes.
     """
@@ -87,20 +88,25 @@ def html_to_pdf(html: str, answers_json: str, *, created: datetime | None = None
     with _LOCK:
         font_config, css = _styles()
         document = weasyprint.HTML(string=html, base_url=STATIC_URL, url_fetcher=fetcher)
-        attachment = weasyprint.Attachment(
-            string=answers_json.encode("utf-8"),
-            url_fetcher=fetcher,
-            name="answers.json",
-            description="The answers this report was made from (Assessor answers file, JSON)",
-            relationship="Data",
-            created=created,
-            modified=created,
-        )
+        attachments = []
+        if answers_json is not None:
+            attachments.append(
+                weasyprint.Attachment(
+                    string=answers_json.encode("utf-8"),
+                    url_fetcher=fetcher,
+                    name="answers.json",
+                    description="The answers this report was made from (Assessor answers file, "
+                    "JSON)",
+                    relationship="Data",
+                    created=created,
+                    modified=created,
+                )
+            )
         pdf = document.write_pdf(
             stylesheets=[css],
             font_config=font_config,
             pdf_variant="pdf/ua-1",
-            attachments=[attachment],
+            attachments=attachments,
         )
     if fetcher.refused:
         LOG.warning("the report asked for resources it may not fetch: %s", fetcher.refused)

@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from assessor.web.compare import bp as compare
     from assessor.web.health import bp as health
     from assessor.web.plan import bp as plan
+    from assessor.web.questionnaire import bp as questionnaire
     from assessor.web.results import bp as results
 
     app.url_map.converters["token"] = TokenConverter
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(compare)
     app.register_blueprint(health)
     app.register_blueprint(plan)
+    app.register_blueprint(questionnaire)
     app.register_blueprint(results)
 
 

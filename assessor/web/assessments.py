@@ -28,11 +28,13 @@ from assessor.checklist import Checklist, Theme
 from assessor.files import answers_filename
 from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, theme_form
 from assessor.levels import label_of
-from assessor.progress import progress
+from assessor.progress import progress, size
 from assessor.web import ratelimit
 from assessor.web.lookup import catalogue, load_or_404, theme_or_404
+from assessor.web.returns import return_path
 
 bp = Blueprint("assessments", __name__)
+bp.add_app_template_global(return_path, "return_path")
 
 MAX_PROBLEMS_SHOWN = 20
 CONFLICT_EVIDENCE_CHARS = 300
@@ -97,6 +99,7 @@ def render_start(form: StartForm, status: int, notice: str | None = None) -> tup
     return render_template(
         "views/assessments/start.html",
         form=form,
+        offered=[(checklist, size(checklist)) for checklist in catalogue().checklists],
         has_checklists=bool(form.checklist.choices),
         error_items=error_items(form),
         notice=notice,
@@ -157,7 +160,11 @@ def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
 
 
 def next_location(token: str, checklist: Checklist, current: Theme) -> str:
-    """Where "Save and continue" goes: the next theme, or the review after the last."""
+    """Where "Save and continue" goes: back where the page was opened from (a safe ``next``,
+    such as the check-your-answers page), else the next theme, or the review after the last."""
+    back = return_path(token)
+    if back is not None:
+        return back
     index = checklist.themes.index(current)
     if index + 1 < len(checklist.themes):
         return url_for(".theme", token=token, theme_id=checklist.themes[index + 1].id)
@@ -206,13 +213,17 @@ def render_theme(
 
 @bp.get("/a/<token:token>/review")
 def review(token: str) -> str:
-    """What is left to answer, theme by theme, each with a link to answer it."""
+    """Check your answers: every criterion with its level and evidence, theme by theme and
+    recommendation by recommendation, the unanswered marked, each with a link to change it
+    that comes back here after saving. Prints as it reads."""
     assessment, checklist = load_or_404(token)
+    saved = store.load_answers(assessment)
     return render_template(
         "views/assessments/review.html",
         assessment=assessment,
         checklist=checklist,
-        progress=progress(checklist, store.load_answers(assessment)),
+        answers=saved,
+        progress=progress(checklist, saved),
     )
 
 

@@ -117,9 +117,9 @@ def test_keyboard_only_journey(page: Any, live_server: str) -> None:
     assert "3 of 58 answered" in main_text(page)
     expect(page.get_by_role("status")).to_contain_text("are saved")
 
-    keys.tab_to("Review answers")
+    keys.tab_to("Check your answers")
     keys.enter()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Review your answers")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     assert "55 of 58 criteria have no level chosen yet" in main_text(page)
 
     # The results, and the PDF for an NGO: the audience chosen with an arrow key.

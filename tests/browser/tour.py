@@ -39,6 +39,8 @@ KINDS = (
     "theme-errors",
     "overview-in-progress",
     "review-incomplete",
+    "theme-change",
+    "review-after-change",
     "import",
     "import-errors",
     "overview-complete",
@@ -106,6 +108,10 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
         evidence.fill(answers[criterion_id]["evidence"])
     yield _visit("overview-in-progress", click_button(page, "Save and come back later"))
     yield _visit("review-incomplete", goto(page, base + token_path + "review"))
+    # "Change" on the check-your-answers page: the criterion on its theme page, then back.
+    change = page.get_by_role("link", name=re.compile("^Change the answer to")).nth(6)
+    yield _visit("theme-change", load(page, change.click))
+    yield _visit("review-after-change", click_button(page, "Save and go back to your answers"))
 
     yield _visit("import", goto(page, base + "/import"))
     wrong = {"checklist": OSCE.id, "assessment": {"title": ""}, "answers": {"nope": {}}}
