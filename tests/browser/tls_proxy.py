@@ -104,11 +104,14 @@ def tls_proxy(upstream: str, folder: Path) -> Iterator[Proxy]:
         stop = asyncio.Event()
         server = await asyncio.start_server(handle, sock=listener, ssl=context, limit=MAX_HEAD)
         started.set()
-        async with server:
-            await stop.wait()
-            for task in list(handlers):  # connections the browser keeps open, idle
-                task.cancel()
-            await asyncio.gather(*handlers, return_exceptions=True)
+        await stop.wait()
+        server.close()  # no new connections; then end every one still open (idle keep-alives,
+        await server.wait_closed()  # handshakes under way), so no transport is left to the GC
+        current = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()
