@@ -3,22 +3,12 @@ automatic save stores one criterion through the same conflict-checked save."""
 
 from __future__ import annotations
 
-from flask import Flask
-
-from assessor import store
 from assessor.answers import MAX_EVIDENCE_CHARS, Answer, fingerprint
+from tests.web.test_theme_pages import saved_answers
 
 PATH = "theme/provision"
 ELIGIBILITY = "free-meals-eligibility"
 NUTRITION = "free-meals-nutrition"
-
-
-def saved_answers(app: Flask, path: str) -> dict[str, Answer]:
-    token = path.strip("/").split("/")[1]
-    with app.app_context():
-        assessment = store.get_by_token(token)
-        assert assessment is not None
-        return store.load_answers(assessment)
 
 
 def autosave_url(started: str, criterion_id: str, theme: str = "provision") -> str:
