@@ -21,6 +21,7 @@
   var AUTOSAVE_MS = Number(form.getAttribute("data-autosave-ms")) || 3000;
   var DRAFT_MS = 300;
   var MAX = Number(form.getAttribute("data-max-evidence")) || 5000;
+  var posted = form.hasAttribute("data-posted"); // the server's answer to this form
   var draftKey = "assessor-draft:" + form.getAttribute("data-draft-key");
   var storage = null;
   try {
@@ -126,9 +127,10 @@
         if (!c || !entry || same(entry, values(c))) {
           return; // nothing to bring back (kept below if still unsaved)
         }
-        // A submitted draft whose answer has changed on the server since was saved (or shown
-        // as a conflict, which wrote a new draft): nothing to restore.
-        if (entry.submitted && entry.base !== c.saved.value) {
+        // A submitted draft is on this page already when the page is the answer to it (as
+        // the server cleaned it), and was saved when the answer changed on the server since
+        // (a conflict or an error would have been shown, writing a new draft).
+        if (entry.submitted && (posted || entry.base !== c.saved.value)) {
           return;
         }
         c.restoredFrom = { values: values(c), saved: c.saved.value };
