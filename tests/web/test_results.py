@@ -120,6 +120,16 @@ def test_a_criterion_has_one_code_on_its_theme_page_the_results_and_the_pdf(
     (quality,) = results.one("ul", class_="evidence-list").find_all("li")
     assert quality.one("span", class_="code").text == "2.1.b"
     assert report.one(id="crit-monitoring-quality").one("span", class_="num").text == "2.1.b"
+    # The PDF's own text (as a reader's tools extract it) names each gap by the same code.
+    pdf = pages.client.get(f"{answered}report.pdf?audience=government")
+    assert pdf.mimetype == "application/pdf"
+    pdf_text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages
+    )
+    for criterion_id, code in seen:
+        text = school_meals.criterion(criterion_id).text
+        assert f"{code} {text[:20]}" in pdf_text or f"{code}. {text[:20]}" in pdf_text, code
     # The action plan, on its page and in its spreadsheet, gives each gap the same code.
     codes = dict(seen)
     plan = pages.get(f"{answered}plan")
