@@ -355,7 +355,8 @@
   if (hint) {
     hint.textContent =
       "Every question is optional. An answer you change is saved a few seconds after you stop " +
-      "typing, and when you press a save button; until then it is kept in this browser.";
+      "typing, and when you press a save button" +
+      (storage ? "; until then it is kept in this browser." : ".");
   }
 
   restoreDraft();
