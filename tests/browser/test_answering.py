@@ -244,3 +244,25 @@ def test_the_evidence_counter_counts_and_speaks_only_at_thresholds(
     )
     field.fill("Short again")
     expect(spoken).to_have_text("The evidence is within the limit again.")
+
+
+def test_without_javascript_the_page_saves_what_is_valid_and_keeps_the_rest(
+    browser: Any, live_server: str
+) -> None:
+    context = new_context(browser, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        link = open_theme(page, live_server)
+        expect(page.locator(".char-count")).to_have_count(0)
+        evidence(page, FIRST).fill("Valid evidence.")
+        evidence(page, SECOND).fill("Too long. " * 600)
+        assert click_button(page, "Save and continue").status == 422
+        notice = page.locator(".notice-warning")
+        expect(notice).to_contain_text(f"Saved: {FIRST.code}.")
+        expect(notice).to_contain_text(
+            f"Not saved, because of an error (marked below): {SECOND.code}."
+        )
+        expect(evidence(page, SECOND)).to_have_value(("Too long. " * 600).strip())
+        assert saved(context, link) == {FIRST.id: {"level": None, "evidence": "Valid evidence."}}
+    finally:
+        context.close()
