@@ -324,6 +324,13 @@ class ThemeFormBase(FlaskForm):  # type: ignore[misc]
             if ids is None or criterion.id in ids:
                 self[saved_field_name(criterion)].data = fingerprint(saved.get(criterion.id))
 
+    def shows_unsaved(self, criterion: Criterion) -> bool:
+        """Whether the page shows an answer to this criterion other than the one it started
+        from: typed and not saved (refused, in conflict, or the security check expired)."""
+        level, evidence = self.criterion_fields(criterion)
+        shown = Answer(level=level.data or None, evidence=evidence.data or "")
+        return bool(fingerprint(shown) != self.saved_field(criterion).data)
+
     def invalid_criteria(self) -> list[str]:
         """The ids of the criteria with an error after validation, in page order."""
         return [

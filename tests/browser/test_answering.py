@@ -266,3 +266,22 @@ def test_without_javascript_the_page_saves_what_is_valid_and_keeps_the_rest(
         assert saved(context, link) == {FIRST.id: {"level": None, "evidence": "Valid evidence."}}
     finally:
         context.close()
+
+
+def test_after_an_expired_security_check_what_was_typed_stays_in_a_draft(
+    context: Any, live_server: str
+) -> None:
+    page = context.new_page()
+    link = open_theme(page, live_server)
+    offline_autosave(page)
+    context.clear_cookies()  # the session the page's security token belongs to is gone
+    evidence(page, FIRST).fill("Typed before the check expired.")
+    assert click_button(page, "Save and continue").status == 400
+    expect(evidence(page, FIRST)).to_have_value("Typed before the check expired.")
+    draft_written(page)
+    page.close()  # closed without saving: the draft brings it back
+    page = context.new_page()
+    goto(page, link + f"theme/{THEME.id}")
+    expect(page.locator("#DraftNotice")).to_contain_text(FIRST.code)
+    expect(evidence(page, FIRST)).to_have_value("Typed before the check expired.")
+    assert saved(context, link) == {}

@@ -169,3 +169,36 @@ def test_theme_page_carries_what_its_script_needs(pages, started):
     assert form["data-draft-key"].endswith(":provision")
     scripts = page.find_all("script")
     assert [(s["src"], s.get("defer")) for s in scripts] == [("/static/js/answering.js", "")]
+
+
+def unsaved(page) -> list[str]:
+    return [box["data-criterion"] for box in page.find_all("div", data_unsaved=True)]
+
+
+def test_the_page_marks_what_it_shows_unsaved(app, pages, started):
+    """The page's script keeps a draft of (and warns before leaving) what the server marks as
+    shown but not saved: nothing on a fresh page, the refused criterion after a partial save."""
+    page = pages.get(started + PATH)
+    assert unsaved(page) == []
+    data = page.form_data() | {
+        f"{ELIGIBILITY}-level": "full",
+        f"{NUTRITION}-evidence": "x" * (MAX_EVIDENCE_CHARS + 1),
+    }
+    page = pages.post(started + PATH, data, expected_status=422)
+    assert unsaved(page) == [NUTRITION]
+    assert page.one("form", id="ThemeForm").get("data-posted") == ""
+    assert unsaved(pages.get(started + PATH)) == []
+
+
+def test_after_an_expired_security_check_everything_typed_is_marked_unsaved(
+    csrf_app, pages_for, start_data
+):
+    pages = pages_for(csrf_app)
+    started = pages.post("/", start_data | {"csrf_token": pages.get("/").form_data()["csrf_token"]})
+    data = pages.get(started + PATH).form_data() | {
+        f"{ELIGIBILITY}-level": "full",
+        "csrf_token": "expired",
+    }
+    page = pages.post(started + PATH, data, expected_status=400)
+    assert unsaved(page) == [ELIGIBILITY]
+    assert saved_answers(csrf_app, started) == {}

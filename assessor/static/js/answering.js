@@ -304,7 +304,7 @@
       radios: box.querySelectorAll("input[type=radio]"),
       evidence: box.querySelector("textarea"),
       saved: form.elements[id + "-saved"],
-      unsaved: box.classList.contains("criterion-error"),
+      unsaved: box.hasAttribute("data-unsaved") || box.classList.contains("criterion-error"),
       timer: null,
       inFlight: null,
       again: false,
