@@ -59,12 +59,19 @@ def offline_autosave(page: Any) -> None:
     page.route("**/criterion/**", lambda route: route.abort())
 
 
+def offline_theme(context: Any, base: str) -> tuple[Any, str]:
+    """A new tab on a new assessment's first theme, whose automatic save cannot reach the
+    server; and the private link."""
+    page = context.new_page()
+    link = open_theme(page, base)
+    offline_autosave(page)
+    return page, link
+
+
 def test_a_draft_comes_back_after_a_reload_and_a_crash_and_can_be_discarded(
     context: Any, live_server: str
 ) -> None:
-    page = context.new_page()
-    link = open_theme(page, live_server)
-    offline_autosave(page)
+    page, link = offline_theme(context, live_server)
     evidence(page, FIRST).fill("Decree 12/2025, typed but not saved.")
     radio(page, SECOND, "Partially in place").check()
     draft_written(page)
@@ -102,9 +109,7 @@ def test_a_draft_comes_back_after_a_reload_and_a_crash_and_can_be_discarded(
 
 
 def test_a_draft_is_cleared_once_saved(context: Any, live_server: str) -> None:
-    page = context.new_page()
-    link = open_theme(page, live_server)
-    offline_autosave(page)
+    page, link = offline_theme(context, live_server)
     evidence(page, FIRST).fill("Saved with the button.")
     draft_written(page)
     click_button(page, "Save and continue")
@@ -116,9 +121,7 @@ def test_a_draft_is_cleared_once_saved(context: Any, live_server: str) -> None:
 
 
 def test_leaving_with_unsaved_changes_asks_first(context: Any, live_server: str) -> None:
-    page = context.new_page()
-    link = open_theme(page, live_server)
-    offline_autosave(page)
+    page, link = offline_theme(context, live_server)
     asked = []
 
     def stay(dialog: Any) -> None:
@@ -271,9 +274,7 @@ def test_without_javascript_the_page_saves_what_is_valid_and_keeps_the_rest(
 def test_after_an_expired_security_check_what_was_typed_stays_in_a_draft(
     context: Any, live_server: str
 ) -> None:
-    page = context.new_page()
-    link = open_theme(page, live_server)
-    offline_autosave(page)
+    page, link = offline_theme(context, live_server)
     context.clear_cookies()  # the session the page's security token belongs to is gone
     evidence(page, FIRST).fill("Typed before the check expired.")
     assert click_button(page, "Save and continue").status == 400
