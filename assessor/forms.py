@@ -315,10 +315,29 @@ class ThemeFormBase(FlaskForm):  # type: ignore[misc]
             if started.get(cid) != fingerprint(answer)
         }
 
-    def restart_from(self, saved: Mapping[str, Answer]) -> None:
-        """Take these saved answers as the new starting point (after a conflict)."""
+    def restart_from(self, saved: Mapping[str, Answer], only: Iterable[str] | None = None) -> None:
+        """Take these saved answers as the new starting point (after a conflict or a partial
+        save), for the criteria ``only`` (default: all). A criterion left out keeps the
+        starting point the page had, so saving it later is still checked against that."""
+        ids = None if only is None else set(only)
         for criterion in self.theme.criteria:
-            self[saved_field_name(criterion)].data = fingerprint(saved.get(criterion.id))
+            if ids is None or criterion.id in ids:
+                self[saved_field_name(criterion)].data = fingerprint(saved.get(criterion.id))
+
+    def shows_unsaved(self, criterion: Criterion) -> bool:
+        """Whether the page shows an answer to this criterion other than the one it started
+        from: typed and not saved (refused, in conflict, or the security check expired)."""
+        level, evidence = self.criterion_fields(criterion)
+        shown = Answer(level=level.data or None, evidence=evidence.data or "")
+        return bool(fingerprint(shown) != self.saved_field(criterion).data)
+
+    def invalid_criteria(self) -> list[str]:
+        """The ids of the criteria with an error after validation, in page order."""
+        return [
+            criterion.id
+            for criterion in self.theme.criteria
+            if any(field.errors for field in self.criterion_fields(criterion))
+        ]
 
     def add_conflict(self, criterion_id: str, message: str) -> None:
         """Flag a criterion someone else changed at the same time."""

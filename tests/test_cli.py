@@ -526,17 +526,17 @@ def test_plan_writes_an_xlsx(capsys, tmp_path, planned_path, checklist_dir):
     )
     sheet = openpyxl.load_workbook(output)["Action plan"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("rank", "criterion_id", "criterion")
+    assert rows[0][:4] == ("rank", "code", "criterion_id", "criterion")
     # Gaps in priority order: nutrition (planned, weight 2), eligibility, quality.
-    assert [r[1] for r in rows[1:]] == [
+    assert [r[2] for r in rows[1:]] == [
         "free-meals-nutrition",
         "free-meals-eligibility",
         "monitoring-quality",
     ]
     first = rows[1]
-    assert first[8].startswith("=HYPERLINK") and first[9] == "Агентство по питанию"
-    assert first[10] == datetime(2027, 6, 30) and first[11] == "In progress"
-    assert sheet["I2"].data_type == "s"
+    assert first[9].startswith("=HYPERLINK") and first[10] == "Агентство по питанию"
+    assert first[11] == datetime(2027, 6, 30) and first[12] == "In progress"
+    assert sheet["J2"].data_type == "s"
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == ["PLAN.xlsx"]
 
 
@@ -550,8 +550,8 @@ def test_plan_writes_a_csv_by_extension(capsys, tmp_path, planned_path, checklis
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
     assert rows[0][-1] == "good_practices" and len(rows) == 4
-    assert rows[1][8] == "'" + ACTIONS["free-meals-nutrition"]["action"]  # defused
-    assert rows[1][10] == "2027-06-30"
+    assert rows[1][9] == "'" + ACTIONS["free-meals-nutrition"]["action"]  # defused
+    assert rows[1][11] == "2027-06-30"
 
 
 def test_plan_default_path_and_folders(capsys, tmp_path, monkeypatch, answers_path, checklist_dir):

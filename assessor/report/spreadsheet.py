@@ -2,7 +2,8 @@
 
 Beside the PDF renderer and fed by the same plan (:mod:`assessor.plan`), so the spreadsheet, the
 PDF's action-plan chapter and the app's page list the same rows in the same order. One row per
-gap, in priority order, with the columns of :data:`COLUMNS`.
+gap, in priority order, with the columns of :data:`COLUMNS`; ``code`` is the criterion's display
+code ("2.1.a"), as on every page and in the PDF.
 
 What makes it safe and pleasant to open:
 
@@ -37,6 +38,7 @@ from assessor.plan import ActionPlan, PlanRow
 #: The columns, in order, with their width in the XLSX (in characters).
 COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
     ("rank", 6),
+    ("code", 8),
     ("criterion_id", 22),
     ("criterion", 48),
     ("recommendation_id", 20),
@@ -64,6 +66,7 @@ def plan_cells(row: PlanRow) -> tuple[Cell, ...]:
     action = row.action
     return (
         row.rank,
+        row.criterion.code,
         row.criterion.id,
         row.criterion.text,
         row.recommendation.id,

@@ -6,6 +6,8 @@ redirects. An assessment is reached only through its private link (``/a/<token>/
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 
 from flask import (
@@ -14,6 +16,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,7 +26,14 @@ from werkzeug.exceptions import NotFound, TooManyRequests
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
-from assessor.answers import Answer, AnswersError, AssessmentInfo, parse_answers_file
+from assessor.answers import (
+    MAX_EVIDENCE_CHARS,
+    Answer,
+    AnswersError,
+    AssessmentInfo,
+    fingerprint,
+    parse_answers_file,
+)
 from assessor.checklist import Checklist, Theme
 from assessor.files import answers_filename
 from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, theme_form
@@ -134,21 +144,25 @@ def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
         return render_theme(assessment, checklist, current, form, saved)
 
     form = theme_form(current, request.form, saved)
-    if not form.validate():
-        return render_theme(assessment, checklist, current, form, saved, status=422)
-    changed = form.changed_answers()
+    form.validate()
+    # A field with an error never blocks the others: the valid changes are saved, the invalid
+    # criteria are kept as typed with their errors, and the page says which is which.
+    invalid = form.invalid_criteria()
+    changed = {cid: a for cid, a in form.changed_answers().items() if cid not in invalid}
+    conflicts: Mapping[str, Answer | None] = {}
     if changed:
-        result = store.save_answers(assessment, changed, checklist, form.started_from())
-        if result.conflicts:
-            saved = store.load_answers(assessment)
-            form.restart_from(saved)
-            for criterion_id, theirs in result.conflicts.items():
-                form.add_conflict(criterion_id, conflict_message(theirs))
-            notice = (
-                "Someone else saved answers on this page while you had it open. Your other "
-                "answers are saved; the ones marked below are not yet."
-            )
-            return render_theme(assessment, checklist, current, form, saved, 409, notice)
+        conflicts = store.save_answers(
+            assessment, changed, checklist, form.started_from()
+        ).conflicts
+    if invalid or conflicts:
+        stored = [cid for cid in changed if cid not in conflicts]
+        saved = store.load_answers(assessment)
+        form.restart_from(saved, [*stored, *conflicts])
+        for criterion_id, theirs in conflicts.items():
+            form.add_conflict(criterion_id, conflict_message(theirs))
+        notice = partial_save_notice(checklist, stored, invalid, list(conflicts))
+        status = 409 if conflicts and not invalid else 422
+        return render_theme(assessment, checklist, current, form, saved, status, notice)
     if request.form.get("action") == "later":
         flash(
             f"Your answers to “{current.title}” are saved. To come back to them later, "
@@ -157,6 +171,31 @@ def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
         return redirect(url_for(".overview", token=token))
     flash(f"Your answers to “{current.title}” are saved.")
     return redirect(next_location(token, checklist, current))
+
+
+def partial_save_notice(
+    checklist: Checklist, stored: list[str], invalid: list[str], conflicts: list[str]
+) -> str:
+    """Say exactly which criteria of a page were saved and which were not, and why."""
+
+    def codes(ids: list[str]) -> str:
+        return ", ".join(checklist.code(cid) for cid in ids)
+
+    parts = []
+    if conflicts and not invalid:
+        parts.append("Someone else saved answers on this page while you had it open.")
+    if stored:
+        parts.append(f"Saved: {codes(stored)}.")
+    else:
+        parts.append("Nothing on this page was saved this time.")
+    if invalid:
+        parts.append(f"Not saved, because of an error (marked below): {codes(invalid)}.")
+    if conflicts:
+        parts.append(
+            f"Not saved yet, because someone else changed them (marked below): {codes(conflicts)}."
+        )
+    parts.append("What you typed is kept below: check it and save again.")
+    return " ".join(parts)
 
 
 def next_location(token: str, checklist: Checklist, current: Theme) -> str:
@@ -208,7 +247,54 @@ def render_theme(
         error_items=form.error_items(),
         notice=notice,
         baseline=store.load_comparison(assessment, store.BASELINE, checklist),
+        draft_key=draft_key(assessment.token),
+        max_evidence_chars=MAX_EVIDENCE_CHARS,
     ), status
+
+
+@bp.post("/a/<token:token>/theme/<theme_id>/criterion/<criterion_id>")
+def save_criterion(token: str, theme_id: str, criterion_id: str) -> tuple[Response, int]:
+    """Save one criterion of a theme page (the page's autosave, a few seconds after typing
+    stops), through the same conflict-checked save as the page's form.
+
+    The request carries the criterion's fields as the form names them, with the fingerprint
+    of the answer the page started from. The answer is JSON: 200 with the new fingerprint,
+    409 with a message if someone else changed the answer meanwhile (nothing is saved), 422
+    with the messages if the answer is not valid (nothing is saved).
+    """
+    assessment, checklist = load_or_404(token)
+    current = theme_or_404(checklist, theme_id)
+    criterion = next((c for c in current.criteria if c.id == criterion_id), None)
+    if criterion is None:
+        abort(404)
+    saved = store.load_answers(assessment)
+    form = theme_form(current, request.form, saved)
+    form.validate()
+    level, evidence = form.criterion_fields(criterion)
+    errors = [str(message) for field in (level, evidence) for message in field.errors]
+    if errors:
+        return jsonify(status="invalid", code=criterion.code, errors=errors), 422
+    mine = form.answers()[criterion.id]
+    started = form.started_from()[criterion.id]
+    result = store.save_answers(
+        assessment, {criterion.id: mine}, checklist, {criterion.id: started}
+    )
+    if criterion.id in result.conflicts:
+        theirs = result.conflicts[criterion.id]
+        return jsonify(
+            status="conflict",
+            code=criterion.code,
+            message=conflict_message(theirs).replace("below", "on this page"),
+            fingerprint=fingerprint(theirs),
+        ), 409
+    return jsonify(status="saved", code=criterion.code, fingerprint=fingerprint(mine)), 200
+
+
+def draft_key(token: str) -> str:
+    """The key under which a browser keeps unsaved input of an assessment (never the private
+    token itself: a keyed digest of it, which says nothing about the token)."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, b"draft:" + token.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
 @bp.get("/a/<token:token>/review")

@@ -36,6 +36,7 @@ KINDS = (
     "start-errors",
     "overview-new",
     "theme-empty",
+    "theme-restored",
     "theme-errors",
     "overview-in-progress",
     "review-incomplete",
@@ -96,6 +97,22 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
     yield _visit("overview-new", click_button(page, "Start the assessment"))
     token_path = page.url.removeprefix(base)
     yield _visit("theme-empty", click_link(page, "Start answering"))
+
+    # Typed while the service cannot be reached (the automatic save says so, and one evidence
+    # is over its limit), then reloaded: the draft kept in the browser comes back.
+    page.route("**/criterion/**", lambda route: route.abort())
+    page.locator(f"textarea[name='{first.criteria[0].id}-evidence']").fill("Typed, not saved.")
+    page.locator(f"textarea[name='{first.criteria[2].id}-evidence']").fill("Long. " * 1000)
+    page.locator(f"#{first.criteria[0].id}-autosave").filter(has_text="Not saved").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    restored = page.reload()
+    page.locator(f"textarea[name='{first.criteria[1].id}-evidence']").fill("Typed after.")
+    page.locator(f"#{first.criteria[1].id}-autosave").filter(has_text="Not saved").wait_for()
+    page.locator("#DraftNotice").wait_for()
+    yield _visit("theme-restored", restored)
+    page.unroute("**/criterion/**")
+    page.locator(f"textarea[name='{first.criteria[1].id}-evidence']").fill("")
+    page.get_by_role("button", name="Discard what was restored").click()
 
     answer_theme(page, first, {c.id: answers[c.id] for c in first.criteria[:6]})
     too_long = [first.criteria[1].id, first.criteria[4].id]

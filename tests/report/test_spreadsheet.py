@@ -18,6 +18,7 @@ from tests.support.office import convert
 TODAY = date(2026, 3, 14)
 HEADER = [
     "rank",
+    "code",
     "criterion_id",
     "criterion",
     "recommendation_id",
@@ -71,11 +72,11 @@ def test_xlsx_header_frozen_filtered_and_bold(sheet, plan):
     assert list(rows[0]) == HEADER
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:N{len(plan.rows) + 1}"
+    assert sheet.auto_filter.ref == f"A1:O{len(plan.rows) + 1}"
     # Wide text columns, narrow rank and date columns; text wrapped.
     widths = {HEADER[i]: sheet.column_dimensions[chr(65 + i)].width for i in range(len(HEADER))}
     assert widths["rank"] < widths["due"] < widths["owner"] < widths["criterion"]
-    assert sheet["C2"].alignment.wrap_text and sheet["I2"].alignment.wrap_text
+    assert sheet["D2"].alignment.wrap_text and sheet["J2"].alignment.wrap_text
 
 
 def test_xlsx_rows_in_priority_order_with_their_actions(sheet, plan):
@@ -105,7 +106,7 @@ def test_xlsx_rows_in_priority_order_with_their_actions(sheet, plan):
 
 
 def test_xlsx_due_is_a_real_date(sheet):
-    due = next(c for c in sheet["K"][1:] if c.value is not None)
+    due = next(c for c in sheet["L"][1:] if c.value is not None)
     assert due.is_date and due.number_format == "yyyy-mm-dd"
     assert isinstance(due.value, datetime)
 
@@ -147,7 +148,7 @@ def test_csv_columns_order_and_text(plan):
 
 
 def test_csv_defuses_formulas(plan):
-    by_id = {r[1]: dict(zip(HEADER, r, strict=True)) for r in read_csv(to_csv(plan))[1:]}
+    by_id = {r[2]: dict(zip(HEADER, r, strict=True)) for r in read_csv(to_csv(plan))[1:]}
     survey = by_id["languages-survey"]
     assert survey["action"] == "'=cmd|' /C calc'!A0"
     assert (survey["owner"], survey["budget"]) == ("'+Owner", "'-5")
@@ -163,7 +164,7 @@ def test_an_empty_plan_is_a_header_only(analysis):
     assert read_csv(to_csv(empty)) == [HEADER]
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(empty))).active
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [HEADER]
-    assert sheet.auto_filter.ref == "A1:N1" and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:O1" and sheet.freeze_panes == "A2"
 
 
 def test_libreoffice_opens_the_xlsx_as_written(plan: ActionPlan, tmp_path) -> None:
@@ -182,11 +183,11 @@ def test_libreoffice_opens_the_xlsx_as_written(plan: ActionPlan, tmp_path) -> No
     assert rows[0] == HEADER
     expected = list(csv.reader(io.StringIO(to_csv(plan).decode("utf-8-sig"))))
     assert len(rows) == len(expected)
-    by_id = {row[1]: row for row in rows[1:]}
+    by_id = {row[2]: row for row in rows[1:]}
     evening = by_id["hours-evening"]
-    assert evening[9] == CYRILLIC
-    assert ROMANIAN in evening[8]
-    assert evening[10] == "2027-06-30"
+    assert evening[10] == CYRILLIC
+    assert ROMANIAN in evening[9]
+    assert evening[11] == "2027-06-30"
     # Text that looks like a formula is shown as typed, never computed.
-    assert by_id["languages-survey"][8] == "=cmd|' /C calc'!A0"
-    assert by_id["languages-books"][8] == "@SUM(A1)"
+    assert by_id["languages-survey"][9] == "=cmd|' /C calc'!A0"
+    assert by_id["languages-books"][9] == "@SUM(A1)"

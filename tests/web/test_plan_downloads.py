@@ -56,13 +56,13 @@ def test_xlsx_download(client, pages, started) -> None:
     assert workbook.properties.title == "Action plan: School meals review 2026"
     sheet = workbook["Action plan"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert [r[1] for r in rows[1:]] == [UPTAKE, ELIGIBILITY, "monitoring-quality"]
+    assert [r[2] for r in rows[1:]] == [UPTAKE, ELIGIBILITY, "monitoring-quality"]
     eligibility = dict(zip(rows[0], rows[2], strict=True))
-    assert eligibility["action"] == TYPED["action"] and sheet["I3"].data_type == "s"
+    assert eligibility["action"] == TYPED["action"] and sheet["J3"].data_type == "s"
     assert eligibility["owner"] == TYPED["owner"]
     assert eligibility["due"] == datetime(2027, 6, 30)
     assert (eligibility["status"], eligibility["target_level"]) == ("In progress", "Fully in place")
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N4"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:O4"
 
 
 def test_csv_download(client, pages, started) -> None:
@@ -75,9 +75,9 @@ def test_csv_download(client, pages, started) -> None:
     )
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
-    assert rows[0][:2] == ["rank", "criterion_id"] and len(rows) == 4
-    assert rows[2][8] == "'" + TYPED["action"] and rows[2][9] == TYPED["owner"]
-    assert rows[1][8] == "" and rows[1][11] == ""  # the first gap has no action yet
+    assert rows[0][:3] == ["rank", "code", "criterion_id"] and len(rows) == 4
+    assert rows[2][9] == "'" + TYPED["action"] and rows[2][10] == TYPED["owner"]
+    assert rows[1][9] == "" and rows[1][12] == ""  # the first gap has no action yet
 
 
 def test_downloads_of_an_unknown_link_are_404(client) -> None:

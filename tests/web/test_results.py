@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -119,6 +120,26 @@ def test_a_criterion_has_one_code_on_its_theme_page_the_results_and_the_pdf(
     (quality,) = results.one("ul", class_="evidence-list").find_all("li")
     assert quality.one("span", class_="code").text == "2.1.b"
     assert report.one(id="crit-monitoring-quality").one("span", class_="num").text == "2.1.b"
+    # The PDF's own text (as a reader's tools extract it) names each gap by the same code.
+    pdf = pages.client.get(f"{answered}report.pdf?audience=government")
+    assert pdf.mimetype == "application/pdf"
+    pdf_text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages
+    )
+    for criterion_id, code in seen:
+        text = school_meals.criterion(criterion_id).text
+        assert f"{code} {text[:20]}" in pdf_text or f"{code}. {text[:20]}" in pdf_text, code
+    # The action plan, on its page and in its spreadsheet, gives each gap the same code.
+    codes = dict(seen)
+    plan = pages.get(f"{answered}plan")
+    plan_codes = [s.text for h in plan.find_all("h3") for s in h.find_all("span", class_="code")]
+    assert set(codes.values()) <= set(plan_codes)
+    text = pages.client.get(f"{answered}plan.csv").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    by_id = {row[2]: row[1] for row in rows[1:]}
+    for criterion_id, code in codes.items():
+        assert by_id[criterion_id] == code
 
 
 def test_results_offer_the_pdf_for_each_audience(pages, answered):

@@ -106,9 +106,13 @@ def test_evidence_over_the_limit_is_refused_and_kept(app, pages, started) -> Non
     assert href == "#free-meals-nutrition-evidence"
     assert f"{MAX_EVIDENCE_CHARS + 1:,} characters" in text
     assert f"{MAX_EVIDENCE_CHARS:,} characters or fewer" in text
-    # The summary comes first in <main>; the message is also next to the field.
-    main = page.one("main")
-    assert main.find("div")["class"] == "error-summary"
+    # The page says what was saved and what was not; the summary comes before the form; the
+    # message is also next to the field.
+    notice = page.one("div", class_="notice-warning").text
+    assert "Saved: 1.1.a." in notice
+    assert "Not saved, because of an error (marked below): 1.1.b." in notice
+    html = page.html
+    assert html.index('class="error-summary"') < html.index("<form")
     textarea = page.one("textarea", id="free-meals-nutrition-evidence")
     assert textarea["aria-invalid"] == "true"
     assert "free-meals-nutrition-evidence-error" in textarea["aria-describedby"]
@@ -122,8 +126,10 @@ def test_evidence_over_the_limit_is_refused_and_kept(app, pages, started) -> Non
         "free-meals-nutrition-evidence",
     ):
         assert kept[name] == data[name]
-    # Nothing was saved.
-    assert saved_answers(app, started) == {}
+    # The valid criterion was saved; the invalid one was not.
+    assert saved_answers(app, started) == {
+        "free-meals-eligibility": Answer("full", "Published in the gazette.")
+    }
     # Evidence at exactly the limit is fine.
     at_limit = ("x" * 99 + " ") * (MAX_EVIDENCE_CHARS // 100 - 1) + "x" * 100
     assert len(at_limit) == MAX_EVIDENCE_CHARS
