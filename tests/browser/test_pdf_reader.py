@@ -79,7 +79,9 @@ def test_tagged_titled_and_paged(report: Report) -> None:
     assert info["Tagged"] == "yes"
     assert info["Title"] == f"{KIND[report.audience]}: {START['title']}"
     reader = PdfReader(io.BytesIO(report.data))
-    assert int(info["Pages"]) == len(reader.pages) >= 10
+    # The gap analysis runs to tens of pages; the brief is a few (issue 13: at most 10).
+    least = 10 if report.audience == "government" else 4
+    assert int(info["Pages"]) == len(reader.pages) >= least
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
@@ -149,6 +151,16 @@ def test_text_in_reading_order(report: Report) -> None:
     _in_order(flat, markers)
 
 
+def _without_running_heads(text: str) -> list[str]:
+    """Each page's text without its running header (two lines) and page number (last line),
+    so that a paragraph broken across pages reads on."""
+    pages = []
+    for page in text.split("\f"):
+        lines = [line for line in page.splitlines() if line.strip()]
+        pages.append("\n".join(lines[2:-1]))
+    return pages
+
+
 def _in_order(flat: str, markers: list[str]) -> None:
     positions: list[int] = []
     for marker in markers:
@@ -168,7 +180,10 @@ def test_gaps_and_good_practices_are_in_the_text(report: Report) -> None:
         # (status matrix), by code; practices and evidence only where an ask cites them.
         missing = [c for c in gap_criteria if answers[c.id]["level"] in ("not_in_place", "planned")]
         assert missing
-        assert [c.text for c in missing if letters(c.text.rstrip(".")) not in text] == []
+        body = letters(
+            " ".join(_without_running_heads(poppler("pdftotext", str(report.path), "-")))
+        )
+        assert [c.text for c in missing if letters(c.text.rstrip(".")) not in body] == []
         raw = poppler("pdftotext", "-enc", "UTF-8", str(report.path), "-")
         matrix = raw[raw.index("Status matrix") :]
         assert [r.code for r in OSCE.recommendations if f"{r.code} " not in matrix] == []

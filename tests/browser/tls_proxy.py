@@ -112,6 +112,13 @@ def tls_proxy(upstream: str, folder: Path) -> Iterator[Proxy]:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+        # A connection still in its TLS handshake has no task to cancel (the browser opens
+        # spare ones): abort every socket the loop still holds. ``_transports`` is the selector
+        # loop's own table of them (asyncio has no public way before Server.close_clients, 3.13).
+        for transport in list(getattr(loop, "_transports", {}).values()):
+            if transport is not None:
+                transport.abort()
+        await asyncio.sleep(0.05)  # let their connection_lost callbacks run
 
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()
