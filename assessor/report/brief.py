@@ -28,6 +28,7 @@ from assessor.practices import split_practices
 from assessor.report.comparison import comparison_section, other_view
 from assessor.report.content import (
     Anchors,
+    checklist_version_line,
     commitment_ref,
     commitments_annex,
     cover,
@@ -35,6 +36,7 @@ from assessor.report.content import (
     plural,
     practice_ref,
     practices_annex,
+    report_document,
     score,
     to,
     truncate_words,
@@ -417,9 +419,7 @@ def _about(
         else "The key asks were drafted by Assessor from the top gaps (at most one per "
         "recommendation; never from “Don't know”)."
     )
-    version = f"Checklist {checklist.id}, version {checklist.version}"
-    if answers_file.checklist_version != checklist.version:
-        version += f" (answers given for version {answers_file.checklist_version})"
+    version = checklist_version_line(checklist, answers_file, "Checklist")
     blocks: list[Block] = [
         Heading(1, "About this brief", kicker=kicker, anchor="methodology"),
         para(
@@ -531,19 +531,13 @@ def build_brief(
         _findings_section(analysis),
         *_annexes(analysis, answers_file, cited, comparison, generated_on, generator),
     ]
-    about = (
-        f"{KIND} on {info.country} against the checklist {checklist.title} "
-        f"(version {checklist.version})"
-    )
-    return Document(
-        title=f"{KIND}: {info.title}",
-        kind=KIND,
-        language=checklist.language,
-        author=info.organisation,
-        subject=about,
-        created=generated_on,
+    return report_document(
+        KIND,
+        answers_file,
+        checklist,
+        sections,
+        generated_on=generated_on,
         generator=generator,
-        sections=tuple(sections),
-        keywords=(checklist.id, info.country, KIND.lower()),
+        preposition="on",
         description=headline,
     )

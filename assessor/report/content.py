@@ -27,6 +27,7 @@ from assessor.report.chart import format_score, theme_chart_svg
 from assessor.report.model import (
     Block,
     Cell,
+    Document,
     Facts,
     Figure,
     Group,
@@ -473,6 +474,46 @@ def commitments_annex(
     )
 
 
+def checklist_version_line(checklist: Checklist, answers_file: AnswersFile, lead: str) -> str:
+    """ "<lead> <id>, version <v>", with the version the answers were given for if it differs."""
+    line = f"{lead} {checklist.id}, version {checklist.version}"
+    if answers_file.checklist_version != checklist.version:
+        line += f" (answers given for version {answers_file.checklist_version})"
+    return line
+
+
+def report_document(
+    kind: str,
+    answers_file: AnswersFile,
+    checklist: Checklist,
+    sections: Sequence[Section],
+    *,
+    generated_on: date,
+    generator: str,
+    preposition: str,
+    description: str = "",
+) -> Document:
+    """A report's document with its metadata: title, author, subject ("<kind> <preposition>
+    <country> against the checklist ..."), keywords; ``description`` defaults to the subject."""
+    info = answers_file.assessment
+    about = (
+        f"{kind} {preposition} {info.country} against the checklist {checklist.title} "
+        f"(version {checklist.version})"
+    )
+    return Document(
+        title=f"{kind}: {info.title}",
+        kind=kind,
+        language=checklist.language,
+        author=info.organisation,
+        subject=about,
+        created=generated_on,
+        generator=generator,
+        sections=tuple(sections),
+        keywords=(checklist.id, info.country, kind.lower()),
+        description=description or about,
+    )
+
+
 def methodology_annex(
     analysis: GapAnalysis,
     answers_file: AnswersFile,
@@ -538,9 +579,7 @@ def methodology_annex(
         ]
     else:
         weighted.append(para("Every recommendation and criterion of this checklist weighs 1."))
-    version = f"Checklist: {checklist.id}, version {checklist.version}"
-    if answers_file.checklist_version != checklist.version:
-        version += f" (answers given for version {answers_file.checklist_version})"
+    version = checklist_version_line(checklist, answers_file, "Checklist:")
     blocks: list[Block] = [
         Heading(1, "Methodology", kicker=kicker),
         Heading(2, "Source and status"),

@@ -29,6 +29,7 @@ from assessor.report.content import (
     plural,
     practice_ref,
     practices_annex,
+    report_document,
     score,
     theme_chart,
     to,
@@ -584,19 +585,12 @@ def build_gap_analysis(
             generator=generator,
         ),
     ]
-    about = (
-        f"{KIND} of {info.country} against the checklist {checklist.title} "
-        f"(version {checklist.version})"
-    )
-    return Document(
-        title=f"{KIND}: {info.title}",
-        kind=KIND,
-        language=checklist.language,
-        author=info.organisation,
-        subject=about,
-        created=generated_on,
+    return report_document(
+        KIND,
+        answers_file,
+        checklist,
+        sections,
+        generated_on=generated_on,
         generator=generator,
-        sections=tuple(sections),
-        keywords=(checklist.id, info.country, KIND.lower()),
-        description=about,
+        preposition="of",
     )
