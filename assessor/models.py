@@ -24,6 +24,8 @@ from assessor.answers import (
 from assessor.asks import MAX_ASK_TITLE_CHARS, MAX_BY_WHEN_CHARS, MAX_DUTY_BEARER_CHARS
 from assessor.tokens import DIGEST_CHARS, hash_token
 
+#: The longest name of a private link ("Ministry of Education", "Legal Centre for Advocacy").
+MAX_LINK_NAME_CHARS = 120
 ID_CHARS = 80  # checklist ids (assessor/schema/checklist.schema.json)
 VERSION_CHARS = 40
 
@@ -105,6 +107,15 @@ class Assessment(Base):
     )
     comparisons: Mapped[list[Comparison]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
+    links: Mapped[list[Link]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Version.number",
     )
 
     @property
@@ -200,6 +211,49 @@ class Comparison(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="comparisons")
+
+
+class Link(Base):
+    """One private link to an assessment, with its role (see :mod:`assessor.access`).
+
+    Only the token's digest is stored (:func:`assessor.tokens.hash_token`). ``scope`` holds the
+    theme ids a contributor may answer, separated by spaces (``None``: every theme). A revoked
+    link (``revoked_at`` set) finds nothing, like a wrong one.
+    """
+
+    __tablename__ = "links"
+    __table_args__ = (sa.UniqueConstraint("token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(DIGEST_CHARS))
+    name: Mapped[str] = mapped_column(sa.String(MAX_LINK_NAME_CHARS))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    scope: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assessment: Mapped[Assessment] = relationship(back_populates="links")
+
+
+class Version(Base):
+    """A signed-off version of an assessment: its answers file (JSON: answers, evidence,
+    actions, asks) frozen when the owner signed it off. The assessment is read-only while its
+    latest version is not re-opened (``reopened_at`` is ``None``)."""
+
+    __tablename__ = "versions"
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(sa.Integer)
+    signed_off_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    signed_off_by: Mapped[str] = mapped_column(sa.String(MAX_LINK_NAME_CHARS))
+    answers_file: Mapped[str] = mapped_column(sa.Text)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assessment: Mapped[Assessment] = relationship(back_populates="versions")
 
 
 class RateLimitCount(Base):

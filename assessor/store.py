@@ -42,6 +42,17 @@ PARTNER = "partner"
 COMPARISON_ROLES = (BASELINE, PARTNER)
 
 
+class SignedOff(Exception):
+    """Raised by a write to an assessment that is signed off (read-only until re-opened)."""
+
+    def __init__(self) -> None:
+        super().__init__("this assessment is signed off: re-open it to change it")
+
+
+#: The name of the link an assessment is created with.
+OWNER_LINK_NAME = "Owner"
+
+
 @dataclass(frozen=True)
 class SaveResult:
     """What a save did: the assessment's new revision, and the answers it did not overwrite.
@@ -92,9 +103,10 @@ def create_assessment(
 ) -> models.Assessment:
     """Start a new assessment of a checklist (with answers, actions and asks, if any, and the
     baseline it follows up, if any); return it."""
+    token = tokens.new_token()
     with db.write_transaction() as session:
         assessment = models.Assessment(
-            token=tokens.new_token(),
+            token=token,
             checklist_id=checklist.id,
             checklist_version=checklist.version,
             title=info.title,
@@ -104,6 +116,14 @@ def create_assessment(
         )
         session.add(assessment)
         session.flush()
+        session.add(
+            models.Link(
+                assessment_id=assessment.id,
+                token_hash=assessment.token_hash,
+                name=OWNER_LINK_NAME,
+                role="owner",
+            )
+        )
         if answers:
             _upsert(session, assessment.id, answers)
         if actions:
@@ -118,7 +138,15 @@ def create_assessment(
 
 
 def get_by_token(token: str) -> models.Assessment | None:
-    """The assessment with this private-link token, or ``None`` (also for a malformed one).
+    """The assessment one of whose links (not revoked) has this token, or ``None`` (also for a
+    malformed one)."""
+    found = find_link(token)
+    return None if found is None else found[0]
+
+
+def find_link(token: str) -> tuple[models.Assessment, models.Link] | None:
+    """The assessment and the link (not revoked) with this private-link token, or ``None``
+    (also for a malformed token).
 
     Only the token's SHA-256 digest is stored and looked up, so the database compares digests,
     never the secret itself; the digest found is compared again in constant time.
@@ -126,12 +154,31 @@ def get_by_token(token: str) -> models.Assessment | None:
     if not tokens.is_token(token):
         return None
     wanted = tokens.hash_token(token)
-    stmt = sa.select(models.Assessment).where(models.Assessment.token_hash == wanted)
-    assessment = db.session().scalars(stmt).one_or_none()
-    if assessment is None or not tokens.same_digest(assessment.token_hash, wanted):
+    stmt = sa.select(models.Link).where(
+        models.Link.token_hash == wanted, models.Link.revoked_at.is_(None)
+    )
+    link = db.session().scalars(stmt).one_or_none()
+    if link is None or not tokens.same_digest(link.token_hash, wanted):
         return None
+    assessment = link.assessment
     assessment.token = token  # not stored: known to this request only
-    return assessment
+    return assessment, link
+
+
+def is_signed_off(assessment: models.Assessment, session: Any = None) -> bool:
+    """Whether the assessment is signed off: its latest version is not re-opened."""
+    stmt = (
+        sa.select(models.Version.id)
+        .where(models.Version.assessment_id == assessment.id, models.Version.reopened_at.is_(None))
+        .limit(1)
+    )
+    return (session or db.session()).scalars(stmt).first() is not None
+
+
+def check_not_signed_off(session: Any, assessment: models.Assessment) -> None:
+    """Refuse (:class:`SignedOff`) a write to a signed-off assessment, inside its transaction."""
+    if is_signed_off(assessment, session):
+        raise SignedOff()
 
 
 def count_assessments() -> int:
@@ -253,6 +300,7 @@ def _bump_revision(session: Any, assessment: models.Assessment, version: str) ->
         )
         .returning(models.Assessment.revision)
     ).scalar_one()
+    check_not_signed_off(session, assessment)
     return revision
 
 
@@ -509,12 +557,14 @@ def keep_comparison(assessment: models.Assessment, role: str, other: AnswersFile
     if role not in COMPARISON_ROLES:
         raise ValueError(f"unknown comparison role {role!r}")
     with db.write_transaction() as session:
+        check_not_signed_off(session, assessment)
         _write_comparison(session, assessment.id, role, other)
 
 
 def forget_comparison(assessment: models.Assessment, role: str) -> bool:
     """Stop keeping the comparison of this role; whether there was one."""
     with db.write_transaction() as session:
+        check_not_signed_off(session, assessment)
         result = session.execute(
             sa.delete(models.Comparison).where(
                 models.Comparison.assessment_id == assessment.id,

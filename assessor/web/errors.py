@@ -6,7 +6,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-PAGES = {400: "400", 404: "404", 405: "405", 413: "413", 429: "429"}
+PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429"}
 
 
 def register_error_handlers(app: Flask) -> None:
