@@ -269,3 +269,49 @@ class RateLimitCount(Base):
     count: Mapped[int] = mapped_column(sa.Integer)
     # Epoch seconds at which the current window ends.
     expires_at: Mapped[float] = mapped_column(sa.Float)
+
+
+class Comment(Base):
+    """A comment on one criterion of an assessment, by the link that wrote it (its name kept
+    as it was then, so a renamed or revoked link's comments still say who wrote them).
+
+    ``resolved_at`` and ``resolved_by`` are set when the owner or the comment's author marks
+    it resolved (see :mod:`assessor.comments_store`).
+    """
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    criterion_id: Mapped[str] = mapped_column(sa.String(ID_CHARS))
+    author: Mapped[str] = mapped_column(sa.String(MAX_LINK_NAME_CHARS))
+    link_id: Mapped[int | None] = mapped_column(sa.Integer)
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(sa.String(MAX_LINK_NAME_CHARS))
+
+
+class HistoryEntry(Base):
+    """One recorded change to an assessment (see :mod:`assessor.history`): append-only.
+
+    Migration 0008 adds triggers that refuse to update a row, or to delete one while its
+    assessment exists: rows go only with their assessment (ON DELETE CASCADE).
+    """
+
+    __tablename__ = "history"
+    __table_args__ = (sa.Index("ix_history_assessment_criterion", "assessment_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(sa.String(MAX_LINK_NAME_CHARS))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    criterion_id: Mapped[str | None] = mapped_column(sa.String(ID_CHARS))
+    field: Mapped[str] = mapped_column(sa.String(40))
+    old_value: Mapped[str | None] = mapped_column(sa.Text)
+    new_value: Mapped[str | None] = mapped_column(sa.Text)
