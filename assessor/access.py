@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+#: The longest name of a private link ("Ministry of Education", "Legal Centre for Advocacy").
+MAX_LINK_NAME_CHARS = 120
+
 
 class Role(StrEnum):
     """The role of a private link."""
@@ -121,10 +124,13 @@ ENDPOINT_ACTIONS: Mapping[tuple[str, str], Rule] = MappingProxyType(
         ("compare.forget_partner", "POST"): Rule(Action.EDIT),
         ("access.links", "POST"): Rule(Action.MANAGE),
         ("access.revoke", "POST"): Rule(Action.MANAGE),
-        ("access.details", "POST"): Rule(Action.MANAGE),
+        # Details change the assessment: refused while it is signed off, like answers.
+        ("access.details", "POST"): Rule(Action.EDIT),
         ("access.delete", "POST"): Rule(Action.MANAGE),
         ("access.sign_off", "POST"): Rule(Action.MANAGE),
         ("access.reopen", "POST"): Rule(Action.MANAGE),
+        ("comments.add", "POST"): Rule(Action.COMMENT),
+        ("comments.resolve", "POST"): Rule(Action.COMMENT),
     }
 )
 

@@ -12,13 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import DateInput
 
+from assessor.access import MAX_LINK_NAME_CHARS
 from assessor.answers import (
     ACTION_STATUSES,
     MAX_ACTION_CHARS,
@@ -183,6 +193,15 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     def set_checklists(self, checklists: Iterable[Checklist]) -> None:
         """Offer these checklists."""
         self.checklist.choices = [SelectChoice(c.id, c.title) for c in checklists]
+
+
+class DetailsForm(FlaskForm):  # type: ignore[misc]
+    """Change an assessment's details: the start page's fields, checked the same way."""
+
+    title = StartForm.title
+    organisation = StartForm.organisation
+    country = StartForm.country
+    respondent = StartForm.respondent
 
 
 class ImportForm(FlaskForm):  # type: ignore[misc]
@@ -550,3 +569,82 @@ def action_form(
     form = ActionForm(formdata=formdata, data=data if formdata is None else None)
     form.set_current_level(current_level)
     return form
+
+
+# -- sharing, signing off, deleting -----------------------------------------------------------
+
+#: The roles a new link can have, as the form offers them.
+ROLE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("contributor", lazy_gettext("Contributor: answers the themes you choose below")),
+    ("reviewer", lazy_gettext("Reviewer: reads everything and comments, changes nothing")),
+    ("viewer", lazy_gettext("Viewer: reads everything, results and downloads too")),
+)
+
+
+class LinkForm(FlaskForm):  # type: ignore[misc]
+    """Make a new named private link with a role (and, for a contributor, its themes)."""
+
+    name = StringField(
+        lazy_gettext("Who is it for?"),
+        description=lazy_gettext(
+            "For example: “Ministry of Education” or “Legal Centre for Advocacy”. "
+            "Their changes and comments are shown under this name."
+        ),
+        filters=[strip_line],
+        validators=[
+            DataRequired(lazy_gettext("Enter who the link is for")),
+            Length(
+                max=MAX_LINK_NAME_CHARS,
+                message=lazy_gettext(
+                    "The name must be %(limit)s characters or fewer", limit=MAX_LINK_NAME_CHARS
+                ),
+            ),
+        ],
+    )
+    role = RadioField(
+        lazy_gettext("What may they do?"),
+        choices=[SelectChoice(key, label) for key, label in ROLE_CHOICES],
+        validate_choice=False,
+        validators=[
+            one_of(
+                [key for key, _ in ROLE_CHOICES],
+                lazy_gettext("Choose what the link lets them do"),
+                required=True,
+            )
+        ],
+    )
+    themes = SelectMultipleField(lazy_gettext("Themes a contributor answers"), choices=[])
+
+    def set_themes(self, checklist: Checklist) -> None:
+        """Offer the checklist's themes."""
+        self.themes.choices = [SelectChoice(t.id, f"{t.code} {t.title}") for t in checklist.themes]
+
+    def validate_themes(self, field: Field) -> None:
+        """A contributor answers at least one theme."""
+        if self.role.data == "contributor" and not field.data:
+            raise ValidationError(lazy_gettext("Choose the themes the contributor answers"))
+
+
+class SignOffForm(FlaskForm):  # type: ignore[misc]
+    """Sign an assessment off as final: who signs it off."""
+
+    by = StringField(
+        lazy_gettext("Signed off by"),
+        description=lazy_gettext(
+            "The name printed on the results and downloads: “Final, signed off on … by …”."
+        ),
+        filters=[strip_line],
+        validators=[
+            DataRequired(lazy_gettext("Enter who signs the assessment off")),
+            Length(
+                max=MAX_LINK_NAME_CHARS,
+                message=lazy_gettext(
+                    "The name must be %(limit)s characters or fewer", limit=MAX_LINK_NAME_CHARS
+                ),
+            ),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):  # type: ignore[misc]
+    """A button that only confirms (revoking a link, re-opening, deleting): its CSRF token."""

@@ -231,6 +231,22 @@ class PDFCache:
                 path.unlink()
             total -= size
 
+    def discard(self, key: str) -> bool:
+        """Forget the PDF stored under ``key`` (memory and file); whether there was one."""
+        with self._lock:
+            pdf = self._memory.pop(key, None)
+            if pdf is not None:
+                self._memory_used -= len(pdf)
+        found = pdf is not None
+        path = self._path(key)
+        if path is not None:
+            try:
+                path.unlink()
+                found = True
+            except OSError:
+                pass
+        return found
+
     def clear(self) -> None:
         """Forget everything (memory and files)."""
         with self._lock:

@@ -201,6 +201,8 @@ def cover(
         ("Country", inlines(info.country)),
         ("Date", inlines(longdate(generated_on))),
     )
+    if answers_file.signed_off is not None:
+        pairs += (("Status", inlines(answers_file.signed_off.line())),)
     if not compact:
         pairs += (
             ("Checklist", inlines(f"{checklist.title}, version {checklist.version}")),

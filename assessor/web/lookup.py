@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from assessor import db, models, store
@@ -193,6 +193,15 @@ def _check_access() -> None:
 def init_app(app: Flask) -> None:
     """Check every request against the access rules (after the CSRF check)."""
     app.before_request(_check_access)
+
+    @app.errorhandler(store.SignedOff)
+    def _signed_off(_error: store.SignedOff) -> tuple[str, int]:
+        # The store's own check: a change that got past the rules (a sign-off in between).
+        message = _(
+            "This assessment is signed off, so it cannot be changed. Its owner can re-open it "
+            "for changes."
+        )
+        return render_template("views/errors/403.html", custom=message), 403
 
     @app.context_processor
     def _access_helpers() -> dict[str, object]:
