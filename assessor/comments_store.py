@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from assessor import db, models
 from assessor.history_store import actor_name
+from assessor.report.review import ReviewComment, ReviewComments
 from assessor.text import clean_text, limit_problems
 
 #: The longest comment.
@@ -146,3 +147,19 @@ def by_criterion(comments: Sequence[Comment]) -> dict[str, list[Comment]]:
     for comment in comments:
         grouped.setdefault(comment.criterion_id, []).append(comment)
     return grouped
+
+
+def review_comments(assessment: models.Assessment) -> ReviewComments:
+    """Every comment of an assessment, open and resolved, for its internal-review edition."""
+    return ReviewComments(
+        tuple(
+            ReviewComment(
+                criterion_id=c.criterion_id,
+                author=c.author,
+                created_at=c.created_at,
+                body=c.body,
+                resolved_by=c.resolved_by,
+            )
+            for c in load_comments(assessment)
+        )
+    )

@@ -12,12 +12,14 @@ so importing this package (or :mod:`assessor.report.chart`) stays cheap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
     from assessor.report.model import Document
+    from assessor.report.review import ReviewComments
     from assessor.scoring import GapAnalysis
 
 
@@ -112,11 +114,15 @@ def build_document(
     generated_on: date,
     generator: str = "Assessor",
     compared: AnswersFile | None = None,
+    review: ReviewComments | None = None,
 ) -> Document:
     """The report's content for an audience, as a document (``ValueError`` for an unknown
     audience or answers made for another checklist). ``compared``: another assessment of the
     same checklist (a baseline, or another organisation's view) to set this one beside, in a
-    chapter of its own (and, in the brief, beside each ask)."""
+    chapter of its own (and, in the brief, beside each ask). ``review``: the comments of the
+    internal-review edition (gap analysis only; :mod:`assessor.report.review`)."""
+    if review is not None and audience != "government":
+        raise ValueError("the internal-review edition is an edition of the gap analysis")
     if answers_file.checklist_id != analysis.checklist.id:
         raise ValueError(
             f"the answers are for checklist {answers_file.checklist_id!r}, "
@@ -142,6 +148,7 @@ def build_document(
             generated_on=generated_on,
             generator=generator,
             comparison=comparison,
+            review=review,
         )
     elif audience == "ngo":
         from assessor.report.brief import build_brief
@@ -168,21 +175,24 @@ def render_report(
     fmt: str = DEFAULT_FORMAT,
     generated_on: date | None = None,
     compared: AnswersFile | None = None,
+    review: ReviewComments | None = None,
 ) -> bytes:
     """A report for an audience (see :data:`AUDIENCE_TABLE`) in a format (see
-    :data:`FORMAT_TABLE`) as bytes; ``compared``: see :func:`build_document`."""
+    :data:`FORMAT_TABLE`) as bytes; ``compared`` and ``review``: see :func:`build_document`."""
     if audience not in AUDIENCES:
         raise ReportError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
     if fmt not in FORMATS:
         raise ReportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if fmt == "docx":
-        return _render_docx(
-            analysis, answers_file, audience=audience, generated_on=generated_on, compared=compared
-        )
-    from assessor.report.pdf import render
-
+    render: Callable[..., bytes] = _render_docx
+    if fmt == "pdf":
+        from assessor.report.pdf import render
     return render(
-        analysis, answers_file, audience=audience, generated_on=generated_on, compared=compared
+        analysis,
+        answers_file,
+        audience=audience,
+        generated_on=generated_on,
+        compared=compared,
+        review=review,
     )
 
 
@@ -193,6 +203,7 @@ def _render_docx(
     audience: str,
     generated_on: date | None,
     compared: AnswersFile | None,
+    review: ReviewComments | None = None,
 ) -> bytes:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -210,6 +221,7 @@ def _render_docx(
             generated_on=generated_on or date.today(),
             generator=generator,
             compared=compared,
+            review=review,
         )
         return render_docx(document)
     except ValueError as exc:

@@ -37,6 +37,7 @@ from assessor.report import DEFAULT_AUDIENCE, DEFAULT_FORMAT
 
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
+    from assessor.report.review import ReviewComments
     from assessor.scoring import GapAnalysis
 
 LOG = logging.getLogger(__name__)
@@ -74,15 +75,19 @@ def cache_key(
     generated_on: date,
     fmt: str = DEFAULT_FORMAT,
     compared_json: str = "",
+    review_json: str = "",
 ) -> str:
-    """The key of a report: a SHA-256 of everything it is made from (the answers, and those of
-    the assessment it is compared with, if any), and its format."""
+    """The key of a report: a SHA-256 of everything it is made from (the answers, those of
+    the assessment it is compared with, if any, and the comments of an internal-review
+    edition), and its format."""
     digest = hashlib.sha256()
     for part in (code_version(), checklist_digest, audience, fmt, generated_on.isoformat()):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(answers_json.encode("utf-8"))
     if compared_json:
         digest.update(b"\0compared\0" + compared_json.encode("utf-8"))
+    if review_json:
+        digest.update(b"\0internal-review\0" + review_json.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -93,9 +98,10 @@ def report_key(
     generated_on: date,
     fmt: str = DEFAULT_FORMAT,
     compared: AnswersFile | None = None,
+    review: ReviewComments | None = None,
 ) -> str:
     """The cache key of the report of ``analysis`` (the gap analysis of ``answers_file``),
-    set beside ``compared`` if given."""
+    set beside ``compared`` if given, in the internal-review edition if ``review`` is given."""
     return cache_key(
         analysis.checklist.digest,
         answers_file.to_json(),
@@ -103,6 +109,7 @@ def report_key(
         generated_on,
         fmt,
         compared.to_json() if compared is not None else "",
+        review.to_json() if review is not None else "",
     )
 
 
@@ -267,13 +274,14 @@ def render_pdf_cached(
     fmt: str = DEFAULT_FORMAT,
     generated_on: date | None = None,
     compared: AnswersFile | None = None,
+    review: ReviewComments | None = None,
 ) -> bytes:
     """:func:`assessor.report.render_report` (a PDF unless ``fmt`` says otherwise), answered
     from ``cache`` when the content is unchanged."""
     from assessor import report
 
     generated_on = generated_on or date.today()
-    key = report_key(analysis, answers_file, audience, generated_on, fmt, compared)
+    key = report_key(analysis, answers_file, audience, generated_on, fmt, compared, review)
     data = cache.get(key)
     if data is None:
         data = report.render_report(
@@ -283,6 +291,7 @@ def render_pdf_cached(
             fmt=fmt,
             generated_on=generated_on,
             compared=compared,
+            review=review,
         )
         cache.put(key, data)
     return data

@@ -61,6 +61,10 @@ from assessor.report.model import (
     item,
     para,
 )
+from assessor.report.review import ANCHOR as REVIEW_ANCHOR
+from assessor.report.review import COVER_NOTE as REVIEW_COVER_NOTE
+from assessor.report.review import TITLE as REVIEW_TITLE
+from assessor.report.review import ReviewComments, review_section
 from assessor.scoring import (
     CLAIMED_WITHOUT_EVIDENCE,
     FLAG_LABELS,
@@ -521,9 +525,12 @@ def build_gap_analysis(
     generated_on: date,
     generator: str,
     comparison: Comparison | None = None,
+    review: ReviewComments | None = None,
 ) -> Document:
     """The gap analysis of an assessment as a document; with ``comparison``, a chapter setting
-    it beside the other assessment, after the action plan."""
+    it beside the other assessment, after the action plan; with ``review`` (the internal-review
+    edition), a chapter of the comments made on it, after the theme chapters, and a cover that
+    says the edition is not for circulation."""
     checklist = analysis.checklist
     info = answers_file.assessment
     # Overdue as of the date printed on the report (part of its cache key).
@@ -540,6 +547,8 @@ def build_gap_analysis(
         for rs in ts.recommendations:
             rec = rs.recommendation
             entries.append((Anchors.rec(rec), f"{rec.code} {truncate_words(rec.text, 78)}", "sub"))
+    if review is not None:
+        entries.append((REVIEW_ANCHOR, REVIEW_TITLE, "part"))
     entries += [
         ("practices", "Annex A. Good practices", "part"),
         ("commitments", "Annex B. Commitments and where the State stands", "part"),
@@ -554,6 +563,7 @@ def build_gap_analysis(
             subtitle=f"{info.country}: where policy stands against {n_recs} recommendations",
             generated_on=generated_on,
             methods="Annex C",
+            headline=() if review is None else (para(REVIEW_COVER_NOTE, style="edition-note"),),
         ),
         contents(entries),
         _summary(analysis, answers_file, plan),
@@ -563,6 +573,8 @@ def build_gap_analysis(
     if comparison is not None:
         sections.append(comparison_section(comparison, kicker=KIND))
     sections += [_theme_chapter(ts, analysis, plan, info.country) for ts in analysis.themes]
+    if review is not None:
+        sections.append(review_section(checklist, review, kicker=KIND))
     sections += [
         practices_annex(
             checklist,

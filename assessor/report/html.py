@@ -37,6 +37,7 @@ from assessor.report.model import (
     Table,
     Text,
 )
+from assessor.report.review import ReviewComments
 from assessor.scoring import GapAnalysis
 from assessor.text import breakable
 
@@ -202,6 +203,7 @@ def render_html(
     generated_on: date,
     generator: str = "Assessor",
     compared: AnswersFile | None = None,
+    review: ReviewComments | None = None,
 ) -> str:
     """The report's HTML for an audience: its document (see
     :func:`assessor.report.build_document`) rendered by :func:`render_document`."""
@@ -214,5 +216,6 @@ def render_html(
         generated_on=generated_on,
         generator=generator,
         compared=compared,
+        review=review,
     )
     return render_document(document)

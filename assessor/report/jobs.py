@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
     from assessor.answers import AnswersFile
     from assessor.checklist import Checklist
+    from assessor.report.review import ReviewComments
 
 LOG = logging.getLogger(__name__)
 PENDING_TIMEOUT = 60.0  # a pending marker not touched this long: its worker is gone
@@ -154,6 +155,7 @@ def _render(
     generated_on: str,
     fmt: str = "pdf",
     compared: dict[str, Any] | None = None,
+    review: list[dict[str, Any]] | None = None,
 ) -> bytes:  # pragma: no cover - runs in the child process (tested through the web view)
     """Make one report in the child process: load, score, render."""
     import json
@@ -161,6 +163,7 @@ def _render(
     from assessor.answers import parse_answers_file
     from assessor.checklist import load_checklist
     from assessor.report import ReportError, render_report
+    from assessor.report.review import ReviewComments
     from assessor.scoring import score
 
     checklist = load_checklist(checklist_path)
@@ -178,6 +181,7 @@ def _render(
         fmt=fmt,
         generated_on=date.fromisoformat(generated_on),
         compared=other,
+        review=None if review is None else ReviewComments.from_list(review),
     )
 
 
@@ -187,7 +191,9 @@ def _render(
 @dataclass
 class _Job:
     key: str
-    args: tuple[str, str, dict[str, Any], str, str, str, dict[str, Any] | None]
+    args: tuple[
+        str, str, dict[str, Any], str, str, str, dict[str, Any] | None, list[dict[str, Any]] | None
+    ]
     owners: frozenset[str]
     attempts: int = 0
 
@@ -387,6 +393,7 @@ class Renderer:
         fmt: str = "pdf",
         compared: AnswersFile | None = None,
         owners: Mapping[str, int] | None = None,
+        review: ReviewComments | None = None,
     ) -> State:
         """Where the report with this key stands; starts making it if nobody is.
 
@@ -430,6 +437,7 @@ class Renderer:
                     generated_on.isoformat(),
                     fmt,
                     compared.to_dict() if compared is not None else None,
+                    review.to_list() if review is not None else None,
                 ),
                 frozenset(owners),
             )

@@ -21,6 +21,7 @@ from assessor.answers import AnswersFile
 from assessor.report import DEFAULT_AUDIENCE, ReportError
 from assessor.report.fetcher import STATIC_DIR, StaticOnlyFetcher
 from assessor.report.html import render_html
+from assessor.report.review import ReviewComments
 from assessor.scoring import GapAnalysis
 
 LOG = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def render(
     audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
     compared: AnswersFile | None = None,
+    review: ReviewComments | None = None,
 ) -> bytes:
     """The report as PDF bytes; any failure is raised as :class:`ReportError`."""
     generated_on = generated_on or date.today()
@@ -133,6 +135,7 @@ def render(
             generated_on=generated_on,
             generator=generator_name(),
             compared=compared,
+            review=review,
         )
         created = datetime.combine(generated_on, time(), tzinfo=UTC)
         return html_to_pdf(html, answers_file.to_json(), created=created)

@@ -46,7 +46,7 @@ from assessor.asks import (
 from assessor.checklist import Checklist, Recommendation
 from assessor.forms import max_chars, strip_line, strip_text, within_text_limits
 from assessor.scoring import CriterionResult, GapAnalysis, score
-from assessor.web.lookup import load_or_404
+from assessor.web.lookup import actor, load_or_404
 
 bp = Blueprint("asks", __name__)
 
@@ -434,7 +434,9 @@ def handle_post(
     if not forms.error_items:
         change = make(saved, typed)
         try:
-            result = store.change_asks(assessment, change.apply, checklist, started_from)
+            result = store.change_asks(
+                assessment, change.apply, checklist, started_from, actor=actor()
+            )
         except LimitReached as exc:
             forms.error_items = [(exc.anchor, exc.message)]
         else:

@@ -40,7 +40,7 @@ from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, th
 from assessor.levels import label_of
 from assessor.progress import progress, size
 from assessor.web import ratelimit
-from assessor.web.lookup import catalogue, load_or_404, theme_or_404
+from assessor.web.lookup import actor, catalogue, load_or_404, theme_or_404
 from assessor.web.returns import return_path
 
 bp = Blueprint("assessments", __name__)
@@ -152,7 +152,7 @@ def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
     conflicts: Mapping[str, Answer | None] = {}
     if changed:
         conflicts = store.save_answers(
-            assessment, changed, checklist, form.started_from()
+            assessment, changed, checklist, form.started_from(), actor=actor()
         ).conflicts
     if invalid or conflicts:
         stored = [cid for cid in changed if cid not in conflicts]
@@ -277,7 +277,7 @@ def save_criterion(token: str, theme_id: str, criterion_id: str) -> tuple[Respon
     mine = form.answers()[criterion.id]
     started = form.started_from()[criterion.id]
     result = store.save_answers(
-        assessment, {criterion.id: mine}, checklist, {criterion.id: started}
+        assessment, {criterion.id: mine}, checklist, {criterion.id: started}, actor=actor()
     )
     if criterion.id in result.conflicts:
         theirs = result.conflicts[criterion.id]
@@ -315,9 +315,11 @@ def review(token: str) -> str:
 
 @bp.get("/a/<token:token>/answers.json")
 def export(token: str) -> Response:
-    """Download the assessment as an answers file (JSON)."""
+    """Download the assessment as an answers file (JSON); with ``?history=1``, its history too
+    (who changed what, when: off by default, as it names the people who worked on it)."""
     assessment, checklist = load_or_404(token)
-    text = store.to_answers_file(assessment, checklist).to_json()
+    with_history = request.args.get("history") == "1"
+    text = store.to_answers_file(assessment, checklist, with_history=with_history).to_json()
     response = Response(text, mimetype="application/json")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{answers_filename(assessment.title)}"'
@@ -348,7 +350,7 @@ def import_answers() -> BaseResponse | tuple[str, int]:
         raise TooManyCreations(
             f"Your answers file was not imported: {too_many_creations(wait, then)}", wait
         )
-    assessment = store.import_answers_file(answers_file, checklist)
+    assessment = store.import_answers_file(answers_file, checklist, actor=store.OWNER_LINK_NAME)
     answered = sum(1 for a in answers_file.answers.values() if a.is_answered)
     flash(
         f"Imported “{assessment.title}” as a new assessment, with {answered} of "

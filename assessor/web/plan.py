@@ -27,7 +27,7 @@ from assessor.forms import ActionForm, action_form, error_items
 from assessor.levels import label_of
 from assessor.plan import STATUS_FILTERS, PlanFilterError, action_plan, status_label
 from assessor.scoring import Gap, GapAnalysis, score
-from assessor.web.lookup import load_or_404
+from assessor.web.lookup import actor, load_or_404
 
 bp = Blueprint("plan", __name__)
 
@@ -126,6 +126,7 @@ def action(token: str, criterion_id: str) -> BaseResponse | tuple[str, int]:
         None if remove else form.to_action(),
         checklist,
         form.started_from(),
+        actor=actor(),
     )
     if not result.saved:  # theirs is the new starting point: saving again keeps mine
         form.saved.data = action_fingerprint(result.theirs)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from assessor import models, store
+from assessor import comments_store, models, store
+from assessor.access import Action
 from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
 from assessor.commitments_view import commitment_standing
@@ -35,9 +37,10 @@ from assessor.report import (
 from assessor.report.brief import UPR_WORDS_JOINT, UPR_WORDS_SINGLE
 from assessor.report.cache import render_pdf_cached, report_key
 from assessor.report.chart import chart_rows, format_score, score_bar_svg
+from assessor.report.review import EDITION, ReviewComments
 from assessor.scoring import FLAG_LABELS, GapAnalysis, score
 from assessor.web import report_jobs
-from assessor.web.lookup import load_or_404
+from assessor.web.lookup import load_or_404, require
 
 bp = Blueprint("results", __name__)
 log = logging.getLogger(__name__)
@@ -108,6 +111,28 @@ def compared_with(assessment: models.Assessment, checklist: Checklist) -> Answer
     return None
 
 
+def _review(assessment: models.Assessment, audience: str) -> ReviewComments | None:
+    """The comments for the internal-review edition (``?edition=internal-review``: the owner's
+    gap analysis with its comments), or ``None`` for the ordinary report."""
+    edition = request.args.get("edition", "")
+    if not edition:
+        return None
+    if edition != EDITION or audience != "government":
+        abort(
+            400,
+            description=(
+                "The only other edition is the internal review of the gap analysis "
+                "(edition=internal-review, audience=government)."
+            ),
+        )
+    require(Action.MANAGE)  # the owner's only: the comments stay among those who review
+    return comments_store.review_comments(assessment)
+
+
+def _edition_args(review: ReviewComments | None) -> dict[str, Any]:
+    return {} if review is None else {"edition": EDITION}
+
+
 def _format() -> str:
     fmt = request.args.get("format", DEFAULT_FORMAT)
     if fmt not in FORMATS:
@@ -124,14 +149,22 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     """
     audience = _audience()
     assessment, checklist, answers_file, analysis = analyse(token)
+    review = _review(assessment, audience)
     compared = compared_with(assessment, checklist)
     today = date.today()
     cache = report_jobs.renderer().cache
     if report_jobs.in_background():
-        data = cache.get(report_key(analysis, answers_file, audience, today, fmt, compared))
+        data = cache.get(report_key(analysis, answers_file, audience, today, fmt, compared, review))
         if data is None:
             return redirect(
-                url_for(".report_status", token=token, audience=audience, format=fmt), 303
+                url_for(
+                    ".report_status",
+                    token=token,
+                    audience=audience,
+                    format=fmt,
+                    **_edition_args(review),
+                ),
+                303,
             )
     else:
         try:  # the same cached render as the command line's benchmarks measure
@@ -143,12 +176,18 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
                 fmt=fmt,
                 generated_on=today,
                 compared=compared,
+                review=review,
             )
         except ReportError:
             log.exception("the report of an assessment could not be rendered")
             abort(503, description=NOT_MADE)
     file_format = format_for(fmt)
-    filename = report_filename(assessment.title, audience, today, extension=file_format.extension)
+    filename = report_filename(
+        assessment.title,
+        audience if review is None else f"{audience}-{EDITION}",
+        today,
+        extension=file_format.extension,
+    )
     response = Response(data, mimetype=file_format.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -160,13 +199,15 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     the download starts (``?format=docx``: a Word document)."""
     audience = _audience()
     fmt = _format()
-    pdf_url = url_for(".report_pdf", token=token, audience=audience, fmt=fmt)
+    edition: dict[str, Any] = {"edition": EDITION} if request.args.get("edition") else {}
+    pdf_url = url_for(".report_pdf", token=token, audience=audience, fmt=fmt, **edition)
     if not report_jobs.in_background():
         return redirect(pdf_url, 303)
     assessment, checklist, answers_file, analysis = analyse(token)
+    review = _review(assessment, audience)
     compared = compared_with(assessment, checklist)
     today = date.today()
-    key = report_key(analysis, answers_file, audience, today, fmt, compared)
+    key = report_key(analysis, answers_file, audience, today, fmt, compared, review)
     state = report_jobs.renderer().state(
         key,
         checklist,
@@ -176,6 +217,7 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         fmt=fmt,
         compared=compared,
         owners=report_jobs.owners(assessment.id),
+        review=review,
     )
     if state == "failed":
         abort(503, description=NOT_MADE)
@@ -187,7 +229,7 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         kind=kind,
         file_label=format_for(fmt).label,
         pdf_url=pdf_url,
-        status_url=url_for(".report_status", token=token, audience=audience, format=fmt),
+        status_url=url_for(".report_status", token=token, audience=audience, format=fmt, **edition),
         refresh_seconds=REFRESH_SECONDS,
         retry_seconds=BUSY_RETRY_SECONDS,
     )
