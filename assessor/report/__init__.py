@@ -239,6 +239,7 @@ def render_pdf(
     audience: str = DEFAULT_AUDIENCE,
     generated_on: date | None = None,
     compared: AnswersFile | None = None,
+    review: ReviewComments | None = None,
 ) -> bytes:
     """The report for an audience as PDF bytes (:func:`render_report` in PDF)."""
     return render_report(
@@ -248,4 +249,5 @@ def render_pdf(
         fmt="pdf",
         generated_on=generated_on,
         compared=compared,
+        review=review,
     )

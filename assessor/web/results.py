@@ -111,12 +111,12 @@ def compared_with(assessment: models.Assessment, checklist: Checklist) -> Answer
     return None
 
 
-def _review(assessment: models.Assessment, audience: str) -> ReviewComments | None:
-    """The comments for the internal-review edition (``?edition=internal-review``: the owner's
-    gap analysis with its comments), or ``None`` for the ordinary report."""
+def _edition(audience: str) -> dict[str, Any]:
+    """The edition asked for, as URL arguments: ``{}`` for the ordinary report, or the
+    internal review of the gap analysis (the owner's only: 403 for anyone else)."""
     edition = request.args.get("edition", "")
     if not edition:
-        return None
+        return {}
     if edition != EDITION or audience != "government":
         abort(
             400,
@@ -125,12 +125,13 @@ def _review(assessment: models.Assessment, audience: str) -> ReviewComments | No
                 "(edition=internal-review, audience=government)."
             ),
         )
-    require(Action.MANAGE)  # the owner's only: the comments stay among those who review
-    return comments_store.review_comments(assessment)
+    require(Action.MANAGE)  # the comments stay among those who review the assessment
+    return {"edition": EDITION}
 
 
-def _edition_args(review: ReviewComments | None) -> dict[str, Any]:
-    return {} if review is None else {"edition": EDITION}
+def _review(assessment: models.Assessment, edition: dict[str, Any]) -> ReviewComments | None:
+    """The comments for the internal-review edition, or ``None`` for the ordinary report."""
+    return comments_store.review_comments(assessment) if edition else None
 
 
 def _format() -> str:
@@ -148,8 +149,9 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     background while :func:`report_status` shows progress (or here, when not in background).
     """
     audience = _audience()
+    edition = _edition(audience)
     assessment, checklist, answers_file, analysis = analyse(token)
-    review = _review(assessment, audience)
+    review = _review(assessment, edition)
     compared = compared_with(assessment, checklist)
     today = date.today()
     cache = report_jobs.renderer().cache
@@ -162,7 +164,7 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
                     token=token,
                     audience=audience,
                     format=fmt,
-                    **_edition_args(review),
+                    **edition,
                 ),
                 303,
             )
@@ -199,12 +201,12 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     the download starts (``?format=docx``: a Word document)."""
     audience = _audience()
     fmt = _format()
-    edition: dict[str, Any] = {"edition": EDITION} if request.args.get("edition") else {}
+    edition = _edition(audience)
     pdf_url = url_for(".report_pdf", token=token, audience=audience, fmt=fmt, **edition)
     if not report_jobs.in_background():
         return redirect(pdf_url, 303)
     assessment, checklist, answers_file, analysis = analyse(token)
-    review = _review(assessment, audience)
+    review = _review(assessment, edition)
     compared = compared_with(assessment, checklist)
     today = date.today()
     key = report_key(analysis, answers_file, audience, today, fmt, compared, review)

@@ -70,3 +70,38 @@ def test_error_summary_is_announced_and_focused(pages) -> None:
     assert summary["role"] == "alert"
     assert "autofocus" in summary.attrs
     assert summary["tabindex"] == "-1"
+
+
+def test_comment_and_history_pages_are_accessible(pages, started) -> None:
+    criterion = "free-meals-eligibility"
+    check_page(pages.post(started + f"comments/{criterion}", {}, expected_status=422))
+    pages.post(started + f"comments/{criterion}", {f"comment-{criterion}": "Which decree?"}, 303)
+    theme = pages.get(started + "theme/provision")
+    check_page(theme)
+    data = theme.form_data() | {f"{criterion}-level": "planned", "action": "continue"}
+    pages.post(started + "theme/provision", data)
+    check_page(pages.get(started + "comments"))
+    check_page(pages.get(started + "history"))
+    check_page(pages.get(started + f"history/{criterion}"))
+
+
+def test_sharing_pages_are_accessible(pages, started) -> None:
+    check_page(pages.get(started + "access"))
+    check_page(pages.post(started + "access", {"role": "contributor"}, expected_status=422))
+    made = pages.post(
+        started + "access", {"name": "Ministry of Health", "role": "viewer"}, expected_status=200
+    )
+    check_page(made)
+    viewer = made.one("input", id="NewLink")["value"]
+    viewer_path = viewer[viewer.index("/a/") :]
+    check_page(pages.get(viewer_path + "theme/provision"))
+    check_page(pages.get(viewer_path + "access", expected_status=403))
+    check_page(pages.get(started + "details"))
+    check_page(pages.post(started + "details", {"title": ""}, expected_status=422))
+    check_page(pages.get(started + "versions"))
+    pages.post(started + "sign-off", {"by": "Minister"}, 302)
+    check_page(pages.get(started + "versions"))
+    check_page(pages.get(started + "theme/provision"))
+    check_page(pages.get(started + "versions/1"))
+    check_page(pages.get(started + "versions/1/compare"))
+    check_page(pages.get(started + "delete"))
