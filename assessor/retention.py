@@ -4,9 +4,9 @@ Off by default: an assessment is kept until someone deletes the database. An ope
 untouched assessments gone (a public service where anyone may start one) sets
 ``ASSESSMENT_EXPIRY_DAYS`` and runs ``assessor expire`` from cron (or passes ``--days``).
 "Untouched" means not saved since: ``updated_at``, which every save and import sets. Answers,
-actions, key asks and kept comparisons go with their assessment (``ON DELETE CASCADE``, and
-deleted explicitly first). Reading an assessment does not count as touching it, so a link
-that is only looked at still expires.
+actions, key asks, kept comparisons, signed-off versions and links go with their assessment
+(``ON DELETE CASCADE``, and deleted explicitly first). Reading an assessment does not count as
+touching it, so a link that is only looked at still expires.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from assessor.models import Action, Answer, Ask, Assessment, Comparison
+from assessor.models import Action, Answer, Ask, Assessment, Comparison, Link, Version
 
 #: Deleted per transaction, so a large clean-up never holds the write lock for long.
 BATCH = 500
@@ -66,6 +66,8 @@ def expire_untouched(
                 connection.execute(
                     sa.delete(Comparison).where(Comparison.assessment_id.in_(still_stale))
                 )
+                connection.execute(sa.delete(Version).where(Version.assessment_id.in_(still_stale)))
+                connection.execute(sa.delete(Link).where(Link.assessment_id.in_(still_stale)))
                 connection.execute(
                     sa.delete(Assessment).where(
                         Assessment.id.in_(batch), Assessment.updated_at < cutoff
