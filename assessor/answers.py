@@ -12,12 +12,18 @@ The answers file is the exchange format between the app (export / import) and th
                                     "status": "not_started" | "in_progress" | "done",
                                     "budget": "..."}},
      "asks": [{"title": "...", "text": "...", "criteria": ["<criterion id>", ...],
-               "duty_bearer": "...", "by_when": "..."}]}
+               "duty_bearer": "...", "by_when": "..."}],
+     "history": [{"at": "2026-12-01T13:45:00+00:00", "who": "<link name>",
+                  "kind": "level" | "evidence" | "action" | "ask" | "detail",
+                  "criterion": "<criterion id>" | null, "field": "...",
+                  "old": "..." | null, "new": "..." | null}]}
 
 A criterion missing from ``answers`` is unanswered. ``actions`` (the action plan: what will be
 done about a gap, by whom, by when) and ``asks`` (the key asks of an advocacy brief, in order:
 :mod:`assessor.asks`) are optional and written only when there are some, so every file written
 before they existed stays valid and round-trips unchanged (and so does its report's cache key).
+``history`` (who changed what, when: :mod:`assessor.history`) is optional too, oldest first; it
+is written only when an export asks for it, and an import keeps it as it is.
 
 A file is checked, not repaired: every problem is listed, including keys given twice in one
 object and text that breaks the one rule for user text (:mod:`assessor.text`: characters no one
@@ -50,6 +56,7 @@ from assessor.asks import (
 )
 from assessor.checklist import Checklist
 from assessor.countries import OSCE_PARTICIPATING_STATES
+from assessor.history import MAX_HISTORY_ENTRIES, Change, validate_change
 from assessor.levels import LEVEL_KEYS, LEVELS
 from assessor.text import clean_line, is_blank, limit_problems, listed, never_typed, quoted
 
@@ -57,6 +64,8 @@ MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_CHARS = 5000
 MAX_TITLE_CHARS = 200
 MAX_ORGANISATION_CHARS = 200
+#: The longest name of who signed an assessment off (a link's name is at most 120).
+MAX_SIGNED_OFF_BY_CHARS = 120
 
 RESPONDENTS: tuple[tuple[str, str], ...] = (
     ("government", "Government body"),
@@ -165,6 +174,46 @@ class AssessmentInfo:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    """A signed-off version of an assessment: its number, the day it was signed off and who
+    signed it off (the name the owner gave)."""
+
+    version: int
+    on: date
+    by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form."""
+        return {"version": self.version, "on": self.on.isoformat(), "by": self.by}
+
+    def line(self) -> str:
+        """How reports and pages say it: "Final, signed off on 1 December 2026 by …"."""
+        return (
+            f"Final (version {self.version}), signed off on "
+            f"{self.on.day} {self.on:%B %Y} by {self.by}"
+        )
+
+
+def validate_sign_off(raw: Any) -> tuple[SignOff | None, list[str]]:
+    """A sign-off as found in an answers file (``None`` if absent), and what is wrong with it."""
+    if raw is None:
+        return None, []
+    problems = [f"'signed_off' must be an object, not {_type_name(raw)}"]
+    if not isinstance(raw, dict):
+        return None, problems
+    version, on, by = raw.get("version"), raw.get("on"), raw.get("by")
+    day = parse_due(on) if isinstance(on, str) else None
+    by_problems = _text_problems(by, "'signed_off.by'", MAX_SIGNED_OFF_BY_CHARS, True)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        return None, ["'signed_off.version' must be a whole number from 1"]
+    if day is None:
+        return None, ["'signed_off.on' must be a date written YYYY-MM-DD"]
+    if by_problems or not isinstance(by, str):
+        return None, by_problems
+    return SignOff(version=version, on=day, by=by), []
+
+
+@dataclass(frozen=True)
 class AnswersFile:
     """An assessment's answers, as exported and imported."""
 
@@ -176,6 +225,11 @@ class AnswersFile:
     actions: Mapping[str, Action] = field(default_factory=lambda: MappingProxyType({}))
     #: The key asks of an advocacy brief, in order (optional; files before them have none).
     asks: tuple[Ask, ...] = ()
+    #: The signed-off version this file is (optional; a working copy has none). Shown on the
+    #: reports' covers; an import does not sign off the new assessment.
+    signed_off: SignOff | None = None
+    #: Who changed what, oldest first (optional: only exports that ask for it carry it).
+    history: tuple[Change, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form of this file."""
@@ -199,6 +253,8 @@ class AnswersFile:
                 else {}
             ),
             **({"asks": [ask.to_dict() for ask in self.asks]} if self.asks else {}),
+            **({"signed_off": self.signed_off.to_dict()} if self.signed_off else {}),
+            **({"history": [c.to_dict() for c in self.history]} if self.history else {}),
         }
 
     def to_json(self) -> str:
@@ -207,7 +263,16 @@ class AnswersFile:
 
 
 #: The keys an answers file may have at the top.
-TOP_LEVEL_FIELDS = ("checklist", "checklist_version", "assessment", "answers", "actions", "asks")
+TOP_LEVEL_FIELDS = (
+    "checklist",
+    "checklist_version",
+    "assessment",
+    "answers",
+    "actions",
+    "asks",
+    "signed_off",
+    "history",
+)
 
 
 class AnswersError(Exception):
@@ -582,6 +647,16 @@ def parse_answers_file(
         lambda number, raw: validate_ask(number, raw, checklist),
         problems,
     )
+    raw_history = _container(data, "history", list, problems)
+    if len(raw_history) > MAX_HISTORY_ENTRIES:
+        problems.append(
+            f"'history' holds {len(raw_history)} entries; the limit is {MAX_HISTORY_ENTRIES}"
+        )
+        raw_history = []
+    history = _valid_items(enumerate(raw_history, start=1), validate_change, problems)
+
+    signed_off, sign_off_problems = validate_sign_off(data.get("signed_off"))
+    problems += sign_off_problems
 
     if problems or checklist is None or info is None or not isinstance(version, str):
         raise AnswersError(problems)
@@ -595,6 +670,8 @@ def parse_answers_file(
             answers=MappingProxyType(ordered),
             actions=MappingProxyType(planned),
             asks=tuple(ask for _, ask in asks),
+            signed_off=signed_off,
+            history=tuple(change for _, change in history),
         ),
         checklist,
     )

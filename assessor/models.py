@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from assessor.access import MAX_LINK_NAME_CHARS
 from assessor.answers import (
     MAX_BUDGET_CHARS,
     MAX_ORGANISATION_CHARS,
@@ -24,8 +25,6 @@ from assessor.answers import (
 from assessor.asks import MAX_ASK_TITLE_CHARS, MAX_BY_WHEN_CHARS, MAX_DUTY_BEARER_CHARS
 from assessor.tokens import DIGEST_CHARS, hash_token
 
-#: The longest name of a private link ("Ministry of Education", "Legal Centre for Advocacy").
-MAX_LINK_NAME_CHARS = 120
 ID_CHARS = 80  # checklist ids (assessor/schema/checklist.schema.json)
 VERSION_CHARS = 40
 
@@ -130,6 +129,11 @@ class Assessment(Base):
     def token(self, token: str) -> None:
         self.__dict__["_private_token"] = token
         self.token_hash = hash_token(token)
+
+    def opened_with(self, token: str) -> None:
+        """Remember the token of the link (any role) this request opened the assessment with,
+        for the links its pages show; nothing is stored."""
+        self.__dict__["_private_token"] = token
 
     def __repr__(self) -> str:
         return f"<Assessment {self.id} {self.checklist_id} rev {self.revision}>"

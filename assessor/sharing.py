@@ -190,28 +190,15 @@ def load_version(
 # -- details and deletion -----------------------------------------------------------------------
 
 
-def update_details(assessment: models.Assessment, info: AssessmentInfo) -> bool:
-    """Change the assessment's title, organisation, country and respondent type; whether any
-    changed. Refused (:class:`assessor.store.SignedOff`) while signed off."""
-    with db.write_transaction() as session:
-        store.check_not_signed_off(session, assessment)
-        before = store.assessment_info(assessment)
-        if before == info:
-            return False
-        session.execute(
-            sa.update(models.Assessment)
-            .where(models.Assessment.id == assessment.id)
-            .values(
-                title=info.title,
-                organisation=info.organisation,
-                country=info.country,
-                respondent=info.respondent,
-                revision=models.Assessment.revision + 1,
-                updated_at=models.utcnow(),
-            )
-        )
+def update_details(
+    assessment: models.Assessment, info: AssessmentInfo, *, actor: str | None = None
+) -> bool:
+    """Change the assessment's title, organisation, country and respondent type, each change
+    recorded in its history as made by ``actor`` (:func:`assessor.store.update_details`);
+    whether any changed. Refused (:class:`assessor.store.SignedOff`) while signed off."""
+    changed = store.update_details(assessment, info, actor=actor)
     db.session().refresh(assessment)
-    return True
+    return changed
 
 
 #: Every table that holds rows of an assessment, deleted before it. The history is append-only

@@ -12,19 +12,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
 
-from assessor import db, models, tokens
+from assessor import db, history_store, models, tokens
 from assessor.answers import (
     Action,
     Answer,
     AnswersError,
     AnswersFile,
     AssessmentInfo,
+    SignOff,
     action_fingerprint,
     fingerprint,
     parse_answers_file,
@@ -32,6 +33,7 @@ from assessor.answers import (
 )
 from assessor.asks import Ask, asks_fingerprint
 from assessor.checklist import Checklist
+from assessor.history import Change, Diff, action_diffs, answer_diffs, asks_diffs, detail_diffs
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +102,16 @@ def create_assessment(
     actions: Mapping[str, Action] | None = None,
     asks: Sequence[Ask] = (),
     baseline: AnswersFile | None = None,
+    *,
+    actor: str | None = None,
+    history: Sequence[Change] | None = None,
 ) -> models.Assessment:
     """Start a new assessment of a checklist (with answers, actions and asks, if any, and the
-    baseline it follows up, if any); return it."""
+    baseline it follows up, if any); return it.
+
+    The answers, actions and asks it starts with are recorded in its history as changes made
+    by ``actor``; unless ``history`` is given (an imported file's), which is kept instead.
+    """
     token = tokens.new_token()
     with db.write_transaction() as session:
         assessment = models.Assessment(
@@ -132,6 +141,12 @@ def create_assessment(
         _write_asks(session, assessment.id, asks)
         if answers or actions or asks:
             assessment.revision = 1
+        if history is not None:
+            history_store.restore(session, assessment.id, history)
+        else:
+            history_store.record(
+                session, assessment.id, actor, _initial_diffs(answers, actions, asks)
+            )
         if baseline is not None:
             _write_comparison(session, assessment.id, BASELINE, baseline)
     return assessment
@@ -161,7 +176,7 @@ def find_link(token: str) -> tuple[models.Assessment, models.Link] | None:
     if link is None or not tokens.same_digest(link.token_hash, wanted):
         return None
     assessment = link.assessment
-    assessment.token = token  # not stored: known to this request only
+    assessment.opened_with(token)  # not stored: known to this request only
     return assessment, link
 
 
@@ -200,20 +215,23 @@ def save_answers(
     answers: Mapping[str, Answer],
     checklist: Checklist,
     started_from: Mapping[str, str] | None = None,
+    *,
+    actor: str | None = None,
 ) -> SaveResult:
     """Save answers to some criteria of an assessment, in one transaction.
 
     An empty answer (no level, no evidence) removes a saved one. With ``started_from`` (the
     :func:`fingerprint` of each answer as the user first saw it), an answer someone else has
     changed since is not overwritten but reported in ``conflicts``. The checklist version the
-    answers were given against is recorded with the assessment.
+    answers were given against is recorded with the assessment, and every real change in its
+    history, as made by ``actor``.
     """
     with db.write_transaction() as session:
         revision = _bump_revision(session, assessment, checklist.version)
         conflicts: dict[str, Answer | None] = {}
         to_write = dict(answers)
+        current = _current_answers(session, assessment.id, list(answers)) if answers else {}
         if started_from is not None and answers:
-            current = _current_answers(session, assessment.id, list(answers))
             for cid, mine in answers.items():
                 theirs = current.get(cid)
                 before = started_from.get(cid)
@@ -222,7 +240,37 @@ def save_answers(
                 conflicts[cid] = theirs
                 del to_write[cid]
         _upsert(session, assessment.id, to_write)
+        diffs = [
+            diff
+            for cid, mine in to_write.items()
+            for diff in answer_diffs(cid, _answer_pair(current.get(cid)), _answer_pair(mine))
+        ]
+        history_store.record(session, assessment.id, actor, diffs)
     return SaveResult(revision=revision, conflicts=conflicts)
+
+
+def _answer_pair(answer: Answer | None) -> tuple[str | None, str] | None:
+    return None if answer is None else (answer.level, answer.evidence)
+
+
+def _initial_diffs(
+    answers: Mapping[str, Answer] | None,
+    actions: Mapping[str, Action] | None,
+    asks: Sequence[Ask],
+) -> list[Diff]:
+    """The changes that make a new assessment's first answers, actions and asks."""
+    diffs = [
+        diff
+        for cid, answer in (answers or {}).items()
+        for diff in answer_diffs(cid, None, _answer_pair(answer))
+    ]
+    diffs += [
+        diff
+        for cid, action in (actions or {}).items()
+        for diff in action_diffs(cid, None, action.to_dict())
+    ]
+    diffs += asks_diffs([], [ask.to_dict() for ask in asks])
+    return diffs
 
 
 def _current_answers(
@@ -341,20 +389,35 @@ def save_action(
     action: Action | None,
     checklist: Checklist,
     started_from: str | None = None,
+    *,
+    actor: str | None = None,
 ) -> ActionSaveResult:
     """Save (or, with ``None``, remove) the action for one criterion, in one transaction.
 
     With ``started_from`` (the :func:`~assessor.answers.action_fingerprint` of the action as
     the user first saw it), an action someone else has changed since is not overwritten: the
-    result says so and carries theirs. Saving what they saved anyway is no conflict.
+    result says so and carries theirs. Saving what they saved anyway is no conflict. Every
+    real change is recorded in the history, as made by ``actor``.
     """
     with db.write_transaction() as session:
         revision = _bump_revision(session, assessment, checklist.version)
-        if started_from is not None:
-            theirs = _current_action(session, assessment.id, criterion_id)
-            if action_fingerprint(theirs) not in (started_from, action_fingerprint(action)):
-                return ActionSaveResult(revision=revision, saved=False, theirs=theirs)
+        theirs = _current_action(session, assessment.id, criterion_id)
+        if started_from is not None and action_fingerprint(theirs) not in (
+            started_from,
+            action_fingerprint(action),
+        ):
+            return ActionSaveResult(revision=revision, saved=False, theirs=theirs)
         _write_action(session, assessment.id, criterion_id, action)
+        history_store.record(
+            session,
+            assessment.id,
+            actor,
+            action_diffs(
+                criterion_id,
+                theirs.to_dict() if theirs else None,
+                action.to_dict() if action else None,
+            ),
+        )
     return ActionSaveResult(revision=revision)
 
 
@@ -419,6 +482,8 @@ def change_asks(
     change: Callable[[tuple[Ask, ...]], Sequence[Ask]],
     checklist: Checklist,
     started_from: str | None = None,
+    *,
+    actor: str | None = None,
 ) -> AsksSaveResult:
     """Replace the key asks of an assessment with ``change(current asks)``, in one transaction.
 
@@ -426,7 +491,8 @@ def change_asks(
     other), so adding to it never loses someone else's addition; an exception it raises saves
     nothing. With ``started_from`` (the :func:`~assessor.asks.asks_fingerprint` of the list as
     the user first saw it), a list someone else has changed since is not overwritten: the
-    result says so and carries theirs.
+    result says so and carries theirs. Every real change is recorded in the history, as made
+    by ``actor``.
     """
     with db.write_transaction() as session:
         revision = _bump_revision(session, assessment, checklist.version)
@@ -436,6 +502,12 @@ def change_asks(
         asks = tuple(change(current))
         session.execute(sa.delete(models.Ask).where(models.Ask.assessment_id == assessment.id))
         _write_asks(session, assessment.id, asks)
+        history_store.record(
+            session,
+            assessment.id,
+            actor,
+            asks_diffs([a.to_dict() for a in current], [a.to_dict() for a in asks]),
+        )
     return AsksSaveResult(revision=revision, asks=asks)
 
 
@@ -444,10 +516,12 @@ def replace_asks(
     asks: Sequence[Ask],
     checklist: Checklist,
     started_from: str | None = None,
+    *,
+    actor: str | None = None,
 ) -> AsksSaveResult:
     """Replace the whole ordered list of key asks of an assessment, in one transaction (see
-    :func:`change_asks` for ``started_from``)."""
-    return change_asks(assessment, lambda _current: asks, checklist, started_from)
+    :func:`change_asks` for ``started_from`` and ``actor``)."""
+    return change_asks(assessment, lambda _current: asks, checklist, started_from, actor=actor)
 
 
 def _write_asks(session: Any, assessment_id: int, asks: Sequence[Ask]) -> None:
@@ -483,12 +557,45 @@ def assessment_info(assessment: models.Assessment) -> AssessmentInfo:
     )
 
 
-def to_answers_file(assessment: models.Assessment, checklist: Checklist) -> AnswersFile:
+def update_details(
+    assessment: models.Assessment, info: AssessmentInfo, *, actor: str | None = None
+) -> bool:
+    """Change an assessment's details (title, organisation, country, respondent), in one
+    transaction with their history (as made by ``actor``); whether anything changed."""
+    with db.write_transaction() as session:
+        stmt = (
+            sa.select(models.Assessment)
+            .where(models.Assessment.id == assessment.id)
+            .with_for_update()  # saves to one assessment wait for each other (PostgreSQL)
+            .execution_options(populate_existing=True)
+        )
+        row = session.scalars(stmt).one_or_none()
+        if row is None:
+            return False
+        check_not_signed_off(session, assessment)
+        diffs = detail_diffs(asdict(assessment_info(row)), asdict(info))
+        if not diffs:
+            return False
+        row.title = info.title
+        row.organisation = info.organisation
+        row.country = info.country
+        row.respondent = info.respondent
+        row.updated_at = models.utcnow()
+        row.revision = row.revision + 1
+        history_store.record(session, assessment.id, actor, diffs)
+    return True
+
+
+def to_answers_file(
+    assessment: models.Assessment, checklist: Checklist, *, with_history: bool = False
+) -> AnswersFile:
     """The assessment as an answers file: its answers to the checklist's criteria and its
-    action plan, both in checklist order, and its key asks in their order.
+    action plan, both in checklist order, and its key asks in their order; and its whole
+    history, if asked (reports and comparisons never carry it).
 
     Criteria no longer in the checklist are left out, of the asks too (an ask left with none
-    is left out), so the file is always one the checklist accepts.
+    is left out), so the file is always one the checklist accepts. (The history keeps every
+    change as it was, about criteria since removed too.)
     """
     saved = load_answers(assessment)
     ordered = {c.id: saved[c.id] for c in checklist.criteria if c.id in saved}
@@ -501,6 +608,27 @@ def to_answers_file(assessment: models.Assessment, checklist: Checklist) -> Answ
         answers=MappingProxyType(ordered),
         actions=MappingProxyType(planned),
         asks=_asks_on(checklist, load_asks(assessment)),
+        history=history_store.all_changes(assessment) if with_history else (),
+        signed_off=current_sign_off(assessment),
+    )
+
+
+def current_sign_off(assessment: models.Assessment) -> SignOff | None:
+    """The sign-off the assessment is under (its latest version, not re-opened), or ``None``."""
+    stmt = (
+        sa.select(models.Version)
+        .where(models.Version.assessment_id == assessment.id, models.Version.reopened_at.is_(None))
+        .order_by(models.Version.number.desc())
+        .limit(1)
+    )
+    version = db.session().scalars(stmt).first()
+    return None if version is None else sign_off_of(version)
+
+
+def sign_off_of(version: models.Version) -> SignOff:
+    """A stored version's sign-off, as answers files and reports carry it."""
+    return SignOff(
+        version=version.number, on=version.signed_off_at.date(), by=version.signed_off_by
     )
 
 
@@ -514,15 +642,20 @@ def _asks_on(checklist: Checklist, asks: Sequence[Ask]) -> tuple[Ask, ...]:
     return tuple(kept)
 
 
-def import_answers_file(answers_file: AnswersFile, checklist: Checklist) -> models.Assessment:
+def import_answers_file(
+    answers_file: AnswersFile, checklist: Checklist, *, actor: str | None = None
+) -> models.Assessment:
     """Create a new assessment from a validated answers file (answers, action plan and key
-    asks), all at once or not at all."""
+    asks), all at once or not at all. A file with a history keeps it; without one, what it
+    holds is recorded as changes made by ``actor``."""
     return create_assessment(
         answers_file.assessment,
         checklist,
         answers_file.answers,
         answers_file.actions,
         answers_file.asks,
+        actor=actor,
+        history=answers_file.history or None,
     )
 
 
@@ -530,14 +663,15 @@ def import_answers_file(answers_file: AnswersFile, checklist: Checklist) -> mode
 
 
 def create_follow_up(
-    baseline: models.Assessment, checklist: Checklist, title: str
+    baseline: models.Assessment, checklist: Checklist, title: str, *, actor: str | None = None
 ) -> models.Assessment:
     """A new assessment (its own private link) that starts from another's answers and evidence
     and keeps it, as it is now, as its baseline. The action plan is not copied: a follow-up
-    plans afresh from what it finds."""
+    plans afresh from what it finds. Its history starts with those answers, given by
+    ``actor``."""
     before = to_answers_file(baseline, checklist)
     info = replace(before.assessment, title=title)
-    return create_assessment(info, checklist, before.answers, baseline=before)
+    return create_assessment(info, checklist, before.answers, baseline=before, actor=actor)
 
 
 def _write_comparison(session: Any, assessment_id: int, role: str, other: AnswersFile) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from itertools import product
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from assessor import models, sharing, store
+from assessor import comments_store, models, sharing, store
 from assessor.access import Role
 from assessor.answers import AnswersFile, AssessmentInfo
 from assessor.checklist import Checklist
@@ -68,7 +69,11 @@ def links(token: str) -> tuple[str, int]:
         assessment=assessment,
         checklist=checklist,
         form=form,
-        error_items=error_items(form),
+        # The themes are check boxes: their error links to the first.
+        error_items=[
+            ("themes-0" if field_id == "themes" else field_id, message)
+            for field_id, message in error_items(form)
+        ],
         links=sharing.list_links(assessment),
         new_link=new_link,
         confirm=ConfirmForm(),
@@ -112,6 +117,7 @@ def details(token: str) -> BaseResponse | tuple[str, int]:
                 country=form.country.data,
                 respondent=form.respondent.data,
             ),
+            actor=actor(),
         )
         flash(_("The details are saved.") if changed else _("The details were not changed."))
         return redirect(url_for("assessments.overview", token=token))
@@ -150,8 +156,9 @@ def delete(token: str) -> BaseResponse | tuple[str, int]:
 
 def forget_reports(assessment: models.Assessment, checklist: Checklist) -> int:
     """Remove the assessment's reports from the report cache: those of its current answers and
-    of each version, for every audience and format, dated the last few days (the cache keeps
-    them no longer); how many were found."""
+    of each version, for every audience and format, beside each kept comparison or none, in the
+    ordinary and the internal-review edition, dated the last few days (the cache keeps them no
+    longer); how many were found."""
     cache = report_jobs.renderer().cache
     files = [store.to_answers_file(assessment, checklist)]
     files += [
@@ -160,18 +167,17 @@ def forget_reports(assessment: models.Assessment, checklist: Checklist) -> int:
         if (found := sharing.load_version(assessment, version.number, checklist)) is not None
     ]
     compared = [None, *_kept_comparisons(assessment, checklist)]
+    editions = [None, comments_store.review_comments(assessment)]  # and the internal review
     today = date.today()
     removed = 0
     for answers_file in files:
         analysis = score(checklist, answers_file.answers)
-        for days in range(CACHED_REPORT_DAYS):
-            for audience in AUDIENCES:
-                for fmt in FORMATS:
-                    for other in compared:
-                        key = report_key(
-                            analysis, answers_file, audience, today - timedelta(days), fmt, other
-                        )
-                        removed += cache.discard(key)
+        for days, audience, fmt, other, review in product(
+            range(CACHED_REPORT_DAYS), AUDIENCES, FORMATS, compared, editions
+        ):
+            on = today - timedelta(days)
+            key = report_key(analysis, answers_file, audience, on, fmt, other, review)
+            removed += cache.discard(key)
     return removed
 
 

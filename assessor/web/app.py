@@ -93,19 +93,25 @@ class TokenConverter(BaseConverter):
 
 def register_blueprints(app: Flask) -> None:
     """Add the URL converters and every blueprint."""
+    from assessor.web.access import bp as access
     from assessor.web.asks import bp as asks
     from assessor.web.assessments import bp as assessments
+    from assessor.web.comments import bp as comments
     from assessor.web.compare import bp as compare
     from assessor.web.health import bp as health
+    from assessor.web.history import bp as history
     from assessor.web.plan import bp as plan
     from assessor.web.questionnaire import bp as questionnaire
     from assessor.web.results import bp as results
 
     app.url_map.converters["token"] = TokenConverter
+    app.register_blueprint(access)
     app.register_blueprint(assessments)
     app.register_blueprint(asks)
+    app.register_blueprint(comments)
     app.register_blueprint(compare)
     app.register_blueprint(health)
+    app.register_blueprint(history)
     app.register_blueprint(plan)
     app.register_blueprint(questionnaire)
     app.register_blueprint(results)

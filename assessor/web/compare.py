@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
+from assessor.access import Action
 from assessor.answers import (
     MAX_TITLE_CHARS,
     AnswersError,
@@ -29,7 +30,7 @@ from assessor.report.chart import format_score
 from assessor.report.comparison_chart import format_delta, score_pair_svg
 from assessor.web import ratelimit
 from assessor.web.assessments import MAX_PROBLEMS_SHOWN, TooManyCreations, too_many_creations
-from assessor.web.lookup import catalogue, load_or_404
+from assessor.web.lookup import actor, catalogue, load_or_404, require
 
 bp = Blueprint("compare", __name__)
 
@@ -53,7 +54,7 @@ def follow_up(token: str) -> BaseResponse | tuple[str, int]:
     if wait is not None:
         then = "start the follow-up again"
         raise TooManyCreations(f"No follow-up was started: {too_many_creations(wait, then)}", wait)
-    started = store.create_follow_up(assessment, checklist, form.title.data)
+    started = store.create_follow_up(assessment, checklist, form.title.data, actor=actor())
     flash(
         f"Your follow-up assessment has started from the answers and evidence of "
         f"“{assessment.title}”. Change what has changed since. It has its own private link: "
@@ -110,6 +111,7 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
     if left_out:
         flash(left_out_notice(other.checklist_version, checklist, left_out))
     if form.keep.data == "yes":
+        require(Action.EDIT)  # comparing only reads; keeping changes the assessment
         store.keep_comparison(assessment, store.PARTNER, other)
         flash(
             f"“{other.assessment.title}” is kept as this assessment's comparison partner: "

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from assessor import db, models, store
 from assessor.access import Action, Grant, Role, can, parse_scope, rule_for
+from assessor.answers import SignOff
 from assessor.catalogue import Catalogue, load_catalogue
 from assessor.checklist import Checklist, Theme
 from assessor.web import ratelimit
@@ -36,7 +37,13 @@ class Access:
 
     grant: Grant
     link_id: int
-    signed_off: bool
+    #: The sign-off the assessment is under (``None``: open for changes).
+    sign_off: SignOff | None
+
+    @property
+    def signed_off(self) -> bool:
+        """Whether the assessment is signed off (read-only for every link)."""
+        return self.sign_off is not None
 
     @property
     def name(self) -> str:
@@ -77,7 +84,7 @@ def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
     g.access = Access(
         grant=Grant(Role(link.role), link.name, parse_scope(link.scope)),
         link_id=link.id,
-        signed_off=store.is_signed_off(assessment),
+        sign_off=store.current_sign_off(assessment),
     )
     _touch(link)
     g._loaded = (token, assessment, checklist)

@@ -203,6 +203,9 @@ def plan_download(token: str, file_format: str) -> Response:
     assessment, checklist, analysis, actions = _analyse(token)
     today = date.today()
     title = f"Action plan: {assessment.title}"
+    signed_off = store.current_sign_off(assessment)
+    if signed_off is not None:  # in the workbook's title (a CSV has no place for it)
+        title = f"{title} – {signed_off.line()}"
     data = render(action_plan(analysis, actions, today), file_format, title=title)
     response = Response(data, mimetype=MEDIA_TYPES[file_format])
     filename = plan_filename(assessment.title, today, file_format, checklist.id)

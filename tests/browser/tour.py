@@ -54,6 +54,11 @@ KINDS = (
     "plan",
     "asks-suggested",
     "asks-saved",
+    "comment-errors",
+    "theme-comments",
+    "comments-open",
+    "history",
+    "history-criterion",
     "follow-up",
     "follow-up-errors",
     "theme-follow-up",
@@ -61,6 +66,19 @@ KINDS = (
     "compare",
     "compare-errors",
     "comparison-differences",
+    "access",
+    "access-errors",
+    "access-new-link",
+    "theme-read-only",
+    "error-403",
+    "details",
+    "details-errors",
+    "versions",
+    "versions-signed-off",
+    "theme-signed-off",
+    "version",
+    "version-compare",
+    "delete",
     "report-preparing",
     "report-ready",
     "error-400",
@@ -156,6 +174,18 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
     # The key asks of the advocacy brief: suggested from the top gaps, then saved.
     yield _visit("asks-suggested", goto(page, base + complete + "asks"))
     yield _visit("asks-saved", click_button(page, "Save these suggestions"))
+
+    # A comment beside a criterion (refused once, empty), the open comments, and the history
+    # of the assessment and of one criterion.
+    first = OSCE.themes[0].criteria[0]
+    goto(page, f"{base}{complete}theme/{OSCE.themes[0].id}")
+    page.locator(f"#Comments-{first.id} summary").click()
+    yield _visit("comment-errors", click_button(page, f"Add comment on {first.code}"))
+    page.get_by_label("Your comment", exact=True).fill("Which decree sets this out?")
+    yield _visit("theme-comments", click_button(page, "Add comment"))
+    yield _visit("comments-open", goto(page, base + complete + "comments"))
+    yield _visit("history", goto(page, base + complete + "history"))
+    yield _visit("history-criterion", goto(page, f"{base}{complete}history/{first.id}"))
     # A follow-up of the complete assessment (once refused), with one answer raised since.
     goto(page, base + complete)
     yield _visit("follow-up", click_link(page, "Start a follow-up assessment"))
@@ -194,6 +224,32 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
         }
     )
     yield _visit("comparison-differences", click_button(page, "Compare"))
+
+    # Sharing: who has access (a refused form, then a contributor's link, shown once); that
+    # contributor sees another theme read-only and is refused the owner's page; the details;
+    # sign-off (the theme pages read-only), a version, what changed since; re-opening; the
+    # confirmation before deleting.
+    yield _visit("access", goto(page, base + complete + "access"))
+    yield _visit("access-errors", click_button(page, "Make the link"))
+    page.get_by_label("Who is it for?").fill("Ministry of Education")
+    page.get_by_label("Contributor: answers the themes you choose below").check()
+    page.get_by_label(f"{OSCE.themes[0].code} {OSCE.themes[0].title}", exact=True).check()
+    yield _visit("access-new-link", click_button(page, "Make the link"))
+    shared = page.locator("#NewLink").input_value().removeprefix(base)
+    yield _visit("theme-read-only", goto(page, f"{base}{shared}theme/{OSCE.themes[1].id}"))
+    yield _visit("error-403", goto(page, base + shared + "access"))
+    yield _visit("details", goto(page, base + complete + "details"))
+    page.get_by_label("Title of this assessment").fill("")
+    yield _visit("details-errors", click_button(page, "Save the details"))
+    yield _visit("versions", goto(page, base + complete + "versions"))
+    page.get_by_label("Signed off by").fill("Minister of the Interior")
+    yield _visit("versions-signed-off", click_button(page, "Sign off as final"))
+    yield _visit("theme-signed-off", goto(page, f"{base}{complete}theme/{OSCE.themes[0].id}"))
+    yield _visit("version", goto(page, base + complete + "versions/1"))
+    yield _visit("version-compare", goto(page, base + complete + "versions/1/compare"))
+    goto(page, base + complete + "versions")
+    click_button(page, "Re-open for changes")
+    yield _visit("delete", goto(page, base + complete + "delete"))
 
     # The PDF is made in the background: a page says so, checks until it is ready (a script,
     # not a reload), then starts the download by itself and stays on screen.
