@@ -50,8 +50,14 @@ def test_theme_page_is_built_from_the_checklist(pages, started) -> None:
     hint = page.one("p", id="free-meals-eligibility-level-hint")
     assert hint.text == "A link to the published rules."
     assert fieldset["aria-describedby"] == "free-meals-eligibility-level-hint"
-    buttons = [(b["value"], b.text) for b in page.find_all("button")]
-    assert buttons == [("continue", "Save and continue"), ("later", "Save and come back later")]
+    # The save buttons (the first, hidden from view, is the one Enter presses), then one
+    # "Add comment" button beside each criterion (tests/web/test_comments_pages.py).
+    buttons = [(b["value"], b.text) for b in page.find_all("button") if b.get("name") == "action"]
+    assert buttons == [
+        ("continue", "Save and continue"),
+        ("continue", "Save and continue"),
+        ("later", "Save and come back later"),
+    ]
 
 
 def test_theme_progress_and_navigation(pages, started) -> None:
