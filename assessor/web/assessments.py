@@ -403,6 +403,10 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
         from assessor.web.plan import rerender_after_csrf_error as rerender_action
 
         return rerender_action(args.get("token", ""), args.get("criterion_id", ""))
+    if request.endpoint == "comments.add":
+        from assessor.web.comments import rerender_after_csrf_error as rerender_comment
+
+        return rerender_comment(args.get("token", ""), args.get("criterion_id", ""), EXPIRED)
     if request.endpoint == "compare.follow_up":
         from assessor.web.compare import rerender_follow_up
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import comments_store, models, store
@@ -53,6 +54,13 @@ def criterion_comments(assessment: models.Assessment, criterion_id: str) -> list
     return found
 
 
+def typed_comment(criterion_id: str) -> str:
+    """The comment typed beside a criterion, when a page is shown again with what was typed
+    (after an expired security check); else ``""``."""
+    typed: dict[str, str] = g.get("_typed_comments", {})
+    return typed.get(comment_field(criterion_id), "")
+
+
 def may_resolve(comment: Comment) -> bool:
     """Whether the current link may mark this comment resolved."""
     current = access()
@@ -70,6 +78,7 @@ bp.add_app_template_global(open_comment_count, "open_comment_count")
 bp.add_app_template_global(criterion_comments, "criterion_comments")
 bp.add_app_template_global(may_resolve, "may_resolve_comment")
 bp.add_app_template_global(comment_field, "comment_field")
+bp.add_app_template_global(typed_comment, "typed_comment")
 
 
 def _criterion_or_404(checklist: Checklist, criterion_id: str) -> None:
@@ -88,16 +97,7 @@ def add(token: str, criterion_id: str) -> BaseResponse | tuple[str, int]:
             assessment, criterion_id, body, author=access().name, link_id=access().link_id
         )
     except CommentError as exc:
-        return render_template(
-            "views/comments/add.html",
-            assessment=assessment,
-            checklist=checklist,
-            criterion=checklist.criterion(criterion_id),
-            body=body,
-            error=str(exc),
-            error_items=[(f"Comment-{criterion_id}", str(exc))],
-            max_chars=MAX_COMMENT_CHARS,
-        ), 422
+        return render_comment_page(assessment, checklist, criterion_id, body, str(exc), 422)
     theme = checklist.parents(criterion_id)[0]
     kept = _typed_answers_page(assessment, checklist, theme.id)
     if kept is not None:
@@ -108,6 +108,52 @@ def add(token: str, criterion_id: str) -> BaseResponse | tuple[str, int]:
     )
 
 
+def render_comment_page(
+    assessment: models.Assessment,
+    checklist: Checklist,
+    criterion_id: str,
+    body: str,
+    error: str,
+    status: int,
+) -> tuple[str, int]:
+    """The page of one comment not added, with why and what was typed, to add it again."""
+    return render_template(
+        "views/comments/add.html",
+        assessment=assessment,
+        checklist=checklist,
+        criterion=checklist.criterion(criterion_id),
+        body=body,
+        error=error,
+        error_items=[(f"Comment-{criterion_id}", error)],
+        max_chars=MAX_COMMENT_CHARS,
+    ), status
+
+
+def rerender_after_csrf_error(
+    token: str, criterion_id: str, expired: str
+) -> tuple[str, int] | None:
+    """After a failed security check, the comment as typed: on its theme page (with the
+    answers typed there too) if it was sent from there, else on the comment page; ``None``
+    when there is nothing to show again."""
+    from assessor.web.assessments import render_theme
+
+    try:
+        assessment, checklist = load_or_404(token)
+    except NotFound:
+        return None
+    if not checklist.has_criterion(criterion_id) or not may(Action.COMMENT):
+        return None
+    notice = _("%(expired)s Your comment is below: add it again.", expired=expired)
+    if request.form.get(FROM_FIELD) != FROM_THEME_PAGE:
+        body = request.form.get(comment_field(criterion_id), "")
+        return render_comment_page(assessment, checklist, criterion_id, body, notice, 400)
+    current = checklist.parents(criterion_id)[0]
+    saved = store.load_answers(assessment)
+    g._typed_comments = {k: v for k, v in request.form.items() if k.startswith(FIELD_PREFIX)}
+    form = theme_form(current, request.form, saved)
+    return render_theme(assessment, checklist, current, form, saved, 400, notice)
+
+
 def _typed_answers_page(
     assessment: models.Assessment, checklist: Checklist, theme_id: str
 ) -> tuple[str, int] | None:
@@ -115,7 +161,7 @@ def _typed_answers_page(
     saved, that page again with them as typed (and a notice); else ``None``."""
     from assessor.web.assessments import render_theme
 
-    if request.form.get(FROM_FIELD) != FROM_THEME_PAGE:
+    if request.form.get(FROM_FIELD) != FROM_THEME_PAGE or not may(Action.ANSWER, theme_id):
         return None
     current = checklist.theme(theme_id)
     saved = store.load_answers(assessment)

@@ -9,6 +9,7 @@ from flask import Flask
 from assessor import db, models, sharing, store
 from assessor.access import Role
 from assessor.comments_store import MAX_COMMENT_CHARS
+from tests.support.data import START
 
 CRITERION = "free-meals-eligibility"
 THEME = "provision"
@@ -138,3 +139,39 @@ def test_the_theme_page_still_saves_on_enter(started, pages) -> None:
     first = form.find_all("button")[0]
     assert (first["name"], first["value"]) == ("action", "continue")
     assert first.get("formaction") is None
+
+
+def test_a_reviewer_comments_from_the_read_only_theme_page(app, started, pages_for) -> None:
+    reviewer = share(app, started, "Legal Centre for Advocacy", Role.REVIEWER)
+    other = pages_for(app)
+    page = other.get(reviewer + f"theme/{THEME}")
+    assert page.find("form", id="ThemeForm") is None  # read-only: the comment has its own form
+    form = page.one("details", id=f"Comments-{CRITERION}").one("form")
+    assert form["action"].endswith(f"/comments/{CRITERION}")
+    data = page.form_data(form) | {f"comment-{CRITERION}": "From the reviewer"}
+    data["comment_from"] = "theme"
+    location = other.post(form["action"], data, expected_status=303)
+    assert location.endswith(f"#{CRITERION}")
+    assert [r.author for r in comment_rows(app)] == ["Legal Centre for Advocacy"]
+
+
+def test_an_expired_security_check_keeps_the_comment_and_the_answers(csrf_app, pages_for) -> None:
+    pages = pages_for(csrf_app)
+    start = pages.get("/")
+    started = pages.post("/", start.form_data() | START)
+    page = pages.get(started + f"theme/{THEME}")
+    data = page.form_data() | {
+        f"{CRITERION}-evidence": "Typed before the break",
+        f"comment-{CRITERION}": "A question typed before the break",
+        "comment_from": "theme",
+        "csrf_token": "expired",
+    }
+    shown = pages.post(started + f"comments/{CRITERION}", data, expected_status=400)
+    assert "security check expired" in shown.text
+    assert shown.one("textarea", name=f"{CRITERION}-evidence").text == "Typed before the break"
+    typed = shown.one("textarea", name=f"comment-{CRITERION}").text
+    assert typed == "A question typed before the break"
+    alone = {f"comment-{CRITERION}": "Sent on its own", "csrf_token": "expired"}
+    page = pages.post(started + f"comments/{CRITERION}", alone, expected_status=400)
+    assert page.one("textarea", name=f"comment-{CRITERION}").text == "Sent on its own"
+    assert comment_rows(csrf_app) == []
