@@ -6,26 +6,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from assessor import db, models, sharing, store
+from assessor import db, models, store
 from assessor.access import Role
 from assessor.comments_store import MAX_COMMENT_CHARS
 from tests.support.data import START
+from tests.support.links import share, token_of
 
 CRITERION = "free-meals-eligibility"
 THEME = "provision"
-
-
-def token_of(path: str) -> str:
-    return path.strip("/").split("/")[1]
-
-
-def share(app: Flask, path: str, name: str, role: Role) -> str:
-    """Make another link to the assessment; return its path."""
-    with app.app_context():
-        assessment = store.get_by_token(token_of(path))
-        assert assessment is not None
-        token = sharing.create_link(assessment, name, role, None)
-    return f"/a/{token}/"
 
 
 def comment_rows(app: Flask) -> list[models.Comment]:

@@ -11,26 +11,16 @@ from collections import Counter
 import sqlalchemy as sa
 from flask import Flask
 
-from assessor import db, models, sharing, store
+from assessor import db, models, store
 from assessor.access import Role
 from assessor.answers import Answer, fingerprint
 from assessor.history_store import PAGE_SIZE
+from tests.support.links import share, token_of
 
 THEME = "provision"
 SHARED = "free-meals-eligibility"
 OWN = "free-meals-nutrition"
 SAVES = 15  # per link
-
-
-def token_of(path: str) -> str:
-    return path.strip("/").split("/")[1]
-
-
-def share(app: Flask, path: str, name: str, role: Role) -> str:
-    with app.app_context():
-        assessment = store.get_by_token(token_of(path))
-        assert assessment is not None
-        return f"/a/{sharing.create_link(assessment, name, role, None)}/"
 
 
 def history_rows(app: Flask) -> list[models.HistoryEntry]:

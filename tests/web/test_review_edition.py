@@ -7,11 +7,10 @@ from __future__ import annotations
 import io
 
 import docx
-from flask import Flask
 
-from assessor import sharing, store
 from assessor.access import Role
 from assessor.report.review import COVER_NOTE
+from tests.support.links import share
 
 CRITERION = "free-meals-eligibility"
 COMMENT = "Quote the decree that sets the eligibility rules."
@@ -19,13 +18,6 @@ COMMENT = "Quote the decree that sets the eligibility rules."
 
 def word_text(data: bytes) -> str:
     return " ".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
-
-
-def share(app: Flask, path: str, name: str, role: Role) -> str:
-    with app.app_context():
-        assessment = store.get_by_token(path.strip("/").split("/")[1])
-        assert assessment is not None
-        return f"/a/{sharing.create_link(assessment, name, role, None)}/"
 
 
 def test_only_the_owner_gets_the_comments_and_only_in_the_edition(
