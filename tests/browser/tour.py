@@ -177,15 +177,15 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
 
     # A comment beside a criterion (refused once, empty), the open comments, and the history
     # of the assessment and of one criterion.
-    first = OSCE.themes[0].criteria[0]
+    commented = OSCE.themes[0].criteria[0]
     goto(page, f"{base}{complete}theme/{OSCE.themes[0].id}")
-    page.locator(f"#Comments-{first.id} summary").click()
-    yield _visit("comment-errors", click_button(page, f"Add comment on {first.code}"))
+    page.locator(f"#Comments-{commented.id} summary").click()
+    yield _visit("comment-errors", click_button(page, f"Add comment on {commented.code}"))
     page.get_by_label("Your comment", exact=True).fill("Which decree sets this out?")
     yield _visit("theme-comments", click_button(page, "Add comment"))
     yield _visit("comments-open", goto(page, base + complete + "comments"))
     yield _visit("history", goto(page, base + complete + "history"))
-    yield _visit("history-criterion", goto(page, f"{base}{complete}history/{first.id}"))
+    yield _visit("history-criterion", goto(page, f"{base}{complete}history/{commented.id}"))
     # A follow-up of the complete assessment (once refused), with one answer raised since.
     goto(page, base + complete)
     yield _visit("follow-up", click_link(page, "Start a follow-up assessment"))
