@@ -40,6 +40,7 @@ from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, th
 from assessor.levels import label_of
 from assessor.progress import progress, size
 from assessor.web import ratelimit
+from assessor.web.comments import add_typed_comments
 from assessor.web.lookup import actor, catalogue, load_or_404, theme_or_404
 from assessor.web.returns import return_path
 
@@ -154,13 +155,24 @@ def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
         conflicts = store.save_answers(
             assessment, changed, checklist, form.started_from(), actor=actor()
         ).conflicts
-    if invalid or conflicts:
+    # Comments typed beside the criteria and sent with a save button are added too.
+    refused_comments = add_typed_comments(assessment, checklist, current)
+    if invalid or conflicts or refused_comments:
         stored = [cid for cid in changed if cid not in conflicts]
         saved = store.load_answers(assessment)
         form.restart_from(saved, [*stored, *conflicts])
         for criterion_id, theirs in conflicts.items():
             form.add_conflict(criterion_id, conflict_message(theirs))
-        notice = partial_save_notice(checklist, stored, invalid, list(conflicts))
+        notice = " ".join(
+            [
+                *(
+                    [partial_save_notice(checklist, stored, invalid, list(conflicts))]
+                    if invalid or conflicts
+                    else []
+                ),
+                *refused_comments,
+            ]
+        )
         status = 409 if conflicts and not invalid else 422
         return render_theme(assessment, checklist, current, form, saved, status, notice)
     if request.form.get("action") == "later":

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import comments_store, models, store
 from assessor.access import Action, Role
-from assessor.checklist import Checklist
+from assessor.checklist import Checklist, Theme
 from assessor.comments_store import MAX_COMMENT_CHARS, Comment, CommentError
 from assessor.forms import theme_form
 from assessor.web.lookup import access, load_or_404, may
@@ -106,6 +106,34 @@ def add(token: str, criterion_id: str) -> BaseResponse | tuple[str, int]:
     return redirect(
         url_for("assessments.theme", token=token, theme_id=theme.id, _anchor=criterion_id), 303
     )
+
+
+def add_typed_comments(
+    assessment: models.Assessment, checklist: Checklist, theme: Theme
+) -> list[str]:
+    """Add the comments typed beside a theme page's criteria and sent with one of its save
+    buttons (the link permitting); return why each refused one was not added (it is kept as
+    typed for the page shown again)."""
+    if not may(Action.COMMENT):
+        return []
+    refused: list[str] = []
+    kept: dict[str, str] = {}
+    for criterion in theme.criteria:
+        body = request.form.get(comment_field(criterion.id), "")
+        if not body.strip():
+            continue
+        try:
+            comments_store.add_comment(
+                assessment, criterion.id, body, author=access().name, link_id=access().link_id
+            )
+            flash(_("Your comment on %(code)s is added.", code=criterion.code))
+        except CommentError as exc:
+            kept[comment_field(criterion.id)] = body
+            refused.append(
+                _("Your comment on %(code)s is not added: %(why)s", code=criterion.code, why=exc)
+            )
+    g._typed_comments = kept
+    return refused
 
 
 def render_comment_page(

@@ -163,3 +163,23 @@ def test_an_expired_security_check_keeps_the_comment_and_the_answers(csrf_app, p
     page = pages.post(started + f"comments/{CRITERION}", alone, expected_status=400)
     assert page.one("textarea", name=f"comment-{CRITERION}").text == "Sent on its own"
     assert comment_rows(csrf_app) == []
+
+
+def test_a_comment_typed_then_saved_with_the_page_is_added_too(app, started, pages) -> None:
+    page = pages.get(started + f"theme/{THEME}")
+    data = page.form_data() | {
+        f"{CRITERION}-level": "planned",
+        f"comment-{CRITERION}": "Typed, then the page saved",
+        "comment-free-meals-nutrition": "word " * (MAX_COMMENT_CHARS // 5 + 1),
+        "action": "continue",
+    }
+    shown = pages.post(started + f"theme/{THEME}", data, expected_status=422)
+    assert "Your comment on 1.1.b is not added: The comment is too long" in shown.text
+    kept = shown.one("textarea", name="comment-free-meals-nutrition").text
+    assert kept.strip() == data["comment-free-meals-nutrition"].strip()
+    assert shown.one("textarea", name=f"comment-{CRITERION}").text == ""  # added: not twice
+    assert [r.body for r in comment_rows(app)] == ["Typed, then the page saved"]
+    with app.app_context():
+        assessment = store.get_by_token(token_of(started))
+        assert assessment is not None
+        assert store.load_answers(assessment)[CRITERION].level == "planned"
