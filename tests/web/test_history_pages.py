@@ -175,3 +175,24 @@ def test_exports_carry_the_history_when_asked_and_imports_keep_it(app, started, 
     assert "history entry 1: kind must be one of" in refused.get_data(as_text=True)
     with app.app_context():
         assert store.count_assessments() == before
+
+
+def test_every_web_write_path_records_the_links_name(app, started, pages, pages_for) -> None:
+    """Answers, an action and the details, each changed through its page by a named link: no
+    change is recorded without the name of the link that made it (the key asks' page passes
+    it the same way; the store records them: tests/test_history.py)."""
+    contributor = share(app, started, "Ministry of Health", Role.CONTRIBUTOR)
+    other = pages_for(app)
+    page = other.get(contributor + f"theme/{THEME}")
+    data = page.form_data() | {f"{SHARED}-level": "not_in_place", "action": "continue"}
+    other.post(contributor + f"theme/{THEME}", data)
+    action = other.get(contributor + f"plan/{SHARED}")
+    data = action.form_data() | {"action": "Publish the rules.", "do": "save"}
+    other.post(contributor + f"plan/{SHARED}", data)
+    details = pages.get(started + "details")
+    pages.post(started + "details", details.form_data() | {"country": "Moldova"})
+    rows = history_rows(app)
+    by_kind = {(row.kind, row.actor) for row in rows}
+    assert {("level", "Ministry of Health"), ("action", "Ministry of Health")} <= by_kind
+    assert ("detail", "Owner") in by_kind
+    assert {row.actor for row in rows} <= {"Owner", "Ministry of Health"}
