@@ -164,6 +164,7 @@ def test_pages_show_only_what_the_link_may_do(app: Flask) -> None:
     assert "Who has access" in owner and "Delete this assessment" in owner
     viewer = client.get(f"/a/{shared.tokens['viewer']}/").get_data(as_text=True)
     assert "Who has access" not in viewer and "Delete this assessment" not in viewer
+    assert "Continue answering" in owner and "Continue answering" not in viewer
     assert "Statistics Office" in viewer
     theme = client.get(f"/a/{shared.tokens['viewer']}/theme/{IN_SCOPE_THEME}")
     assert 'id="ThemeForm"' not in theme.get_data(as_text=True)
