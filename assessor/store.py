@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from assessor import db, history_store, models, tokens
 from assessor.answers import (
@@ -169,8 +170,10 @@ def find_link(token: str) -> tuple[models.Assessment, models.Link] | None:
     if not tokens.is_token(token):
         return None
     wanted = tokens.hash_token(token)
-    stmt = sa.select(models.Link).where(
-        models.Link.token_hash == wanted, models.Link.revoked_at.is_(None)
+    stmt = (
+        sa.select(models.Link)
+        .where(models.Link.token_hash == wanted, models.Link.revoked_at.is_(None))
+        .options(joinedload(models.Link.assessment))  # one query for both
     )
     link = db.session().scalars(stmt).one_or_none()
     if link is None or not tokens.same_digest(link.token_hash, wanted):
