@@ -100,7 +100,7 @@ def test_saving_after_change_returns_to_the_criterion_on_the_review(pages, partl
     assert parse_qs(urlsplit(form["action"]).query) == {
         "next": [f"{partly}review#Answer-monitoring-uptake"]
     }
-    button = form.one("button", value="continue")
+    button = form.one("button", value="continue", class_="button")
     assert button.text == "Save and go back to your answers"
     data = theme.form_data() | {"monitoring-uptake-level": "partial", "action": "continue"}
     back = pages.post(form["action"], data)
@@ -150,7 +150,7 @@ def test_the_way_back_is_only_ever_this_assessments_own_page(pages, partly, targ
     theme = pages.get(f"{partly}theme/oversight?" + _query(bad))
     form = theme.find("form", method="post")
     assert "next=" not in form["action"]
-    assert form.one("button", value="continue").text == "Save and continue"
+    assert form.one("button", value="continue", class_="button").text == "Save and continue"
     data = theme.form_data() | {"monitoring-uptake-level": "full", "action": "continue"}
     # Posted with the bad value anyway: it is ignored, the usual next step follows.
     went = pages.post(f"{partly}theme/oversight?" + _query(bad), data)
