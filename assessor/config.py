@@ -40,6 +40,8 @@ ENV_SETTINGS = (
     "RATELIMIT_STORAGE_URI",
     "REDIS_URL",
     "TRUSTED_HOSTS",
+    "METRICS_ENABLED",
+    "METRICS_TOKEN",
 )
 
 SECRET_KEY_HELP = (
@@ -101,6 +103,10 @@ def defaults() -> dict[str, Any]:
         "REPORT_MAX_QUEUED": 8,
         "REPORT_MAX_PER_ASSESSMENT": 2,
         "REPORT_MAX_PER_CLIENT": 4,
+        # Prometheus metrics at /metrics (assessor/web/metrics.py): off unless enabled; with a
+        # token, a scrape must send "Authorization: Bearer <token>" (else a 404 page).
+        "METRICS_ENABLED": False,
+        "METRICS_TOKEN": None,
     }
 
 

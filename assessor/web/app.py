@@ -65,10 +65,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_trusted_hosts(app)  # first: refuses a bad setting, checks before the proxy fix
 
     from assessor import db
-    from assessor.web import ratelimit
+    from assessor.web import metrics, ratelimit
     from assessor.web.errors import register_error_handlers
 
     db.init_app(app)
+    metrics.init_app(app)  # first of the request hooks: refused requests are timed too
     ratelimit.init_app(app)  # before CSRF: a blocked client learns nothing from either
     csrf.init_app(app)
     register_blueprints(app)
