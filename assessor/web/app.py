@@ -65,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_trusted_hosts(app)  # first: refuses a bad setting, checks before the proxy fix
 
     from assessor import db
-    from assessor.web import metrics, ratelimit
+    from assessor.web import metrics, ratelimit, report_jobs
     from assessor.web.errors import register_error_handlers
 
     db.init_app(app)
@@ -73,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)  # before CSRF: a blocked client learns nothing from either
     csrf.init_app(app)
     register_blueprints(app)
+    report_jobs.init_app(app)  # reports made ahead of time after a save
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)

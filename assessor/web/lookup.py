@@ -7,7 +7,7 @@ is looked up, including after a failed CSRF check (:mod:`assessor.web.errors`).
 
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import abort, current_app, g
 
 from assessor import models, store
 from assessor.catalogue import Catalogue, load_catalogue
@@ -26,6 +26,7 @@ def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
     if assessment is None:
         ratelimit.record_failed_lookup()
         abort(404)
+    g.assessment_id = assessment.id  # a successful POST queues its reports (report_jobs)
     checklist = catalogue().get(assessment.checklist_id)
     if checklist is None:
         abort(
