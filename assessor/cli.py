@@ -583,13 +583,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from assessor.logs import configure_production_logging
     from assessor.web import report_jobs
 
+    if args.with_parent:  # started by `assessor serve`: ends with it
+        from assessor.report.jobs import die_with_parent
+
+        die_with_parent(args.with_parent)
     configure_production_logging()
     try:
         app = create_app(report_jobs.worker_overrides())
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
-    if not app.config.get("REDIS_URL"):
+    if not app.config.get("REDIS_URL") and not args.with_parent:
         logging.getLogger("assessor.worker").warning(
             "REDIS_URL is not set: this worker takes reports from %s, which only the app "
             "servers of this machine fill (`assessor serve` consumes it already)",
@@ -766,6 +770,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="reports made at once (default: $FLASK_REPORT_WORKER_THREADS, else 2)",
     )
+    worker.add_argument("--with-parent", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(func=cmd_worker)
     return parser
 

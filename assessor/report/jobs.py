@@ -67,7 +67,7 @@ Outcome = Literal["ok", "error", "died", "timeout"]
 # -- the child process ----------------------------------------------------------------------
 
 
-def _die_with_parent(parent_pid: int) -> None:  # pragma: no cover - runs in the child process
+def die_with_parent(parent_pid: int) -> None:  # pragma: no cover - runs in the child process
     """Make sure this process does not outlive ``parent_pid`` (its web worker)."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
@@ -88,7 +88,7 @@ def _child_main(
     connection: Connection, parent_pid: int, memory_limit: int | None
 ) -> None:  # pragma: no cover - runs in the child process (tested through the Renderer)
     """The child's loop: set itself up, say "ready", then make each report it is sent."""
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
     with contextlib.suppress(OSError):
         os.nice(NICENESS)

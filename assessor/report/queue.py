@@ -622,20 +622,21 @@ class ReportQueue:
 # -- making the queue -----------------------------------------------------------------------
 
 
-def make_huey(redis_url: str | None, queue_path: Path) -> Huey:
+def make_huey(redis_url: str | None, queue_path: Path, name: str = QUEUE_NAME) -> Huey:
     """Huey on Redis (``redis_url``) or on the SQLite file ``queue_path``."""
     if redis_url:
-        return PriorityRedisHuey(QUEUE_NAME, url=redis_url, results=False, utc=True)
+        return PriorityRedisHuey(name, url=redis_url, results=False, utc=True)
     queue_path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(queue_path), results=False, utc=True)
+    return SqliteHuey(name, filename=str(queue_path), results=False, utc=True)
 
 
-def make_store(redis_url: str | None, queue_path: Path) -> JobStore:
-    """The job store beside the queue: the same Redis, or a table in the queue's file."""
+def make_store(redis_url: str | None, queue_path: Path, prefix: str = REDIS_PREFIX) -> JobStore:
+    """The job store beside the queue: the same Redis (keys starting with ``prefix``), or a
+    table in the queue's file."""
     if redis_url:
         import redis
 
-        return RedisJobStore(redis.Redis.from_url(redis_url))
+        return RedisJobStore(redis.Redis.from_url(redis_url), prefix)
     queue_path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteJobStore(queue_path)
 

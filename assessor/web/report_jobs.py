@@ -8,8 +8,9 @@ the request makes the report itself. Where the queue lives:
 - ``REDIS_URL`` set: in Redis, with the job records and the shared report cache; consumed by
   ``assessor worker`` processes (:func:`run_worker`) on any machine;
 - else: in the SQLite file ``REPORT_QUEUE_PATH`` (default ``<instance>/report-queue.sqlite``),
-  consumed by the consumer that ``assessor serve`` starts (:func:`start_consumer_process`; the
-  development server runs it in a thread, :func:`start_embedded`); reports are shared by the
+  consumed by the ``assessor worker`` that ``assessor serve`` starts beside gunicorn
+  (:func:`start_consumer_process`; the development server runs a consumer in a thread,
+  :func:`start_embedded`); reports are shared by the
   machine's processes in ``REPORT_CACHE_DIR`` (default ``<instance>/report-cache``; ``""``:
   none).
 
@@ -25,9 +26,10 @@ download is answered with the file at once.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import secrets
+import subprocess
+import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -259,27 +261,12 @@ def start_embedded(app: Flask) -> Embedded:
     return Embedded(app)
 
 
-def _consumer_main(overrides: dict[str, Any]) -> None:  # pragma: no cover - its own process
-    """The consumer process ``assessor serve`` starts: until its parent (gunicorn's master)
-    ends."""
-    from assessor import create_app
-    from assessor.report.jobs import _die_with_parent
-
-    _die_with_parent(os.getppid())
-    app = create_app(overrides)
-    embedded = start_embedded(app)
-    embedded.thread.join()
-
-
-def start_consumer_process(overrides: dict[str, Any] | None = None) -> multiprocessing.Process:
-    """Start the consumer of the SQLite queue in a process of its own (``assessor serve``
-    without ``REDIS_URL``); it ends with this process."""
-    context = multiprocessing.get_context("spawn")
-    process = context.Process(
-        target=_consumer_main, args=(dict(overrides or {}),), name="assessor-reports", daemon=True
+def start_consumer_process() -> subprocess.Popen[bytes]:
+    """Start ``assessor worker`` beside this process (``assessor serve`` without ``REDIS_URL``),
+    with the same environment; it ends when this process ends (``--with-parent``)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "assessor.cli", "worker", "--with-parent", str(os.getpid())]
     )
-    process.start()
-    return process  # type: ignore[return-value]
 
 
 def worker_overrides() -> dict[str, Any]:
