@@ -31,6 +31,7 @@ import secrets
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -261,12 +262,28 @@ def start_embedded(app: Flask) -> Embedded:
     return Embedded(app)
 
 
-def start_consumer_process() -> subprocess.Popen[bytes]:
+CONSUMER_CHECK = 2.0  # seconds between checks that the consumer process still runs
+
+
+def start_consumer_process() -> threading.Thread:
     """Start ``assessor worker`` beside this process (``assessor serve`` without ``REDIS_URL``),
-    with the same environment; it ends when this process ends (``--with-parent``)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "assessor.cli", "worker", "--with-parent", str(os.getpid())]
-    )
+    with the same environment, and start it again whenever it exits (killed, out of memory);
+    it ends when this process ends (``--with-parent``). The thread that watches it."""
+    command = [sys.executable, "-m", "assessor.cli", "worker", "--with-parent", str(os.getpid())]
+
+    def supervise() -> None:
+        process = subprocess.Popen(command)
+        while True:
+            time.sleep(CONSUMER_CHECK)
+            if process.poll() is not None:
+                LOG.warning(
+                    "the report consumer exited (status %s): starting another", process.returncode
+                )
+                process = subprocess.Popen(command)
+
+    thread = threading.Thread(target=supervise, name="report-consumer-supervisor", daemon=True)
+    thread.start()
+    return thread
 
 
 def worker_overrides() -> dict[str, Any]:
