@@ -61,8 +61,9 @@ screenshots: install test-tools
 
 # Load and crash tests against the production server (gunicorn) on 127.0.0.1, on SQLite and
 # PostgreSQL: 50 users at once, then kill -9 mid-save; 40 slow clients while 10 users work; a
-# burst of creations; the PDF renderer killed, 150 reports through one worker, SIGTERM during a
-# render. About 8 minutes on 2 cores; stopped after 25.
+# burst of creations; the PDF renderer killed, 150 reports through one server, SIGTERM during a
+# render; two app servers and two `assessor worker` on PostgreSQL and Redis (db 15, emptied),
+# a worker and a server killed. About 10 minutes on 2 cores; stopped after 25.
 stress: install
 	ASSESSOR_STRESS=1 timeout 1500 $(BIN)/pytest tests/stress -p no:cacheprovider -rA -s
 
