@@ -248,9 +248,7 @@ def test_a_later_save_supersedes_the_pending_pre_render(
         loaded.append(assessment_id)
         return revisions[assessment_id], [spec(1), spec(2)]
 
-    server = servers(
-        load_ahead=load_ahead, revision_of=revisions.get, prerender_delay=0.001
-    )
+    server = servers(load_ahead=load_ahead, revision_of=revisions.get, prerender_delay=0.001)
     server.prerender_later(7)
     server.prerender_later(7)  # saved again before it was quiet
     time.sleep(0.01)  # both due now
