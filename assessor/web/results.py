@@ -203,7 +203,11 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         compared=compared,
         owners=tuple(limits),
     )
-    state = report_jobs.queue().state(job, limits)
+    try:
+        state = report_jobs.queue().state(job, limits)
+    except Exception:  # the queue's store does not answer (Redis down, SQLite locked)
+        log.exception("the report queue does not answer")
+        state = "busy"  # "try again in 30 s", never a 500
     if state == "failed":
         abort(503, description=NOT_MADE)
     kind = audience_for(audience).kind
@@ -222,6 +226,6 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         return page, 200, {}
     if state == "limited":  # this assessment or client has enough PDFs being made
         return page, 429, {"Retry-After": str(BUSY_RETRY_SECONDS)}
-    if state == "busy":  # this worker's queue is full
+    if state == "busy":  # the queue is full (or does not answer)
         return page, 503, {"Retry-After": str(BUSY_RETRY_SECONDS)}
     return page, 202, {"Retry-After": str(REFRESH_SECONDS)}

@@ -276,3 +276,16 @@ def test_health_reports_the_queue(background):
     assert body["status"] == "ok"
     assert body["queue"] == {"depth": 0, "workers": 1}
     assert "redis" not in body  # not configured
+
+
+def test_a_queue_that_does_not_answer_gets_try_again_later_not_a_500(background, monkeypatch):
+    app = background()
+    pages, started = start(app)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the queue's store is down")
+
+    monkeypatch.setattr(report_jobs.queue(app), "state", down)
+    refused = pages.get(f"{started}report", expected_status=503)
+    assert refused.response.headers["Retry-After"] == "30"
+    assert "The service is making many reports just now" in refused.text
