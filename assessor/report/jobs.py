@@ -86,7 +86,7 @@ def die_with_parent(parent_pid: int) -> None:  # pragma: no cover - runs in the 
 
 def _child_main(
     connection: Connection, parent_pid: int, memory_limit: int | None
-) -> None:  # pragma: no cover - runs in the child process (tested through the Renderer)
+) -> None:  # pragma: no cover - runs in the child process (tested through RenderProcess)
     """The child's loop: set itself up, say "ready", then make each report it is sent."""
     die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops us
