@@ -401,13 +401,24 @@ class ReportQueue:
         return "pending"
 
     def _refusal(self, owners: dict[str, int]) -> State | None:
-        waiting = [job for job in self._jobs() if job.data["priority"] >= PRIORITY_WAITING]
-        if len(waiting) >= self.max_queued:
-            return "busy"
-        for owner, most in owners.items():
-            if sum(owner in job.data["owners"] for job in waiting) >= most:
-                return "limited"
-        return None
+        waiting = [
+            job
+            for job in self._jobs()
+            if job.data["priority"] >= PRIORITY_WAITING and job.state != "failed"
+        ]
+
+        def over(jobs: list[Job]) -> State | None:
+            if len(jobs) >= self.max_queued:
+                return "busy"
+            for owner, most in owners.items():
+                if sum(owner in job.data["owners"] for job in jobs) >= most:
+                    return "limited"
+            return None
+
+        if over(waiting) is None:
+            return None
+        # Over a bound: leave out the jobs just made, whose records are about to go.
+        return over([job for job in waiting if self.cache.get(job.key) is None])
 
     def _job(self, key: str) -> Job | None:
         raw = self.store.get(JOBS, key)
@@ -567,11 +578,10 @@ class ReportQueue:
         current = Job(job.key, held[0], json.loads(held[0]))
         if outcome == "ok":
             self.cache.put(job.key, payload)
-            metrics.observe_render(
-                job.data["audience"], job.data["fmt"], time.monotonic() - started
-            )
-            self.store.incr(RENDERS, job.key)
+            self.store.incr(RENDERS, job.key)  # before the record goes: counted when seen done
             self.store.swap(JOBS, job.key, current.raw, None)
+            seconds = time.monotonic() - started
+            metrics.observe_render(job.data["audience"], job.data["fmt"], seconds)
             return
         message = payload or f"its render process {outcome}"
         if int(current.data["attempts"]) >= self.max_attempts:

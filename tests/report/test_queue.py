@@ -278,3 +278,13 @@ def test_the_waiting_reports_are_bounded_per_owner_and_in_all(
     assert server.state(spec(5), waiting=False) == "pending"  # pre-renders are not refused
     run_tasks(server)
     assert server.state(spec(4), {"assessment:3": 2}) == "pending"  # room again
+
+
+def test_a_job_just_made_does_not_count_against_the_bounds(
+    servers: Callable[..., ReportQueue],
+) -> None:
+    server = servers()
+    limits = {"client:1": 1}
+    assert server.state(spec(1, tuple(limits)), limits) == "pending"
+    server.cache.put(spec(1).key, PDF)  # made; its record not yet removed by its worker
+    assert server.state(spec(2, tuple(limits)), limits) == "pending"
