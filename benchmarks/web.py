@@ -41,6 +41,7 @@ UNDER_PDF_SECONDS = 20.0
 PDF_DOWNLOADS = 4  # concurrent PDF downloads
 PDF_TIMEOUT = 180.0  # a PDF not ready by then is counted as failed
 CACHE_HITS = 20
+PRERENDER_QUIET = 15.0  # seconds without a new report before the pre-renders count as done
 OK = (200,)
 REDIRECT = (302, 303)
 EVIDENCE = "Evidence for the benchmark: the 2024 action plan, section 3; minutes of 12 May."
@@ -275,16 +276,24 @@ def report_figures(client: Client) -> tuple[float, float]:
     return renders, depth
 
 
-def wait_for_prerenders(client: Client, before: float, timeout: float = PDF_TIMEOUT) -> float:
-    """Wait until the server's pre-renders are done: some reports made since ``before``, an
-    empty queue, and no new report for a few seconds. Returns the seconds waited."""
+def wait_for_prerenders(
+    client: Client, before: float, at_least: int, timeout: float = 4 * PDF_TIMEOUT
+) -> float:
+    """Wait until the server's pre-renders are done: at least ``at_least`` reports made since
+    ``before``, an empty queue, and no new report for :data:`PRERENDER_QUIET` seconds (longer
+    than one render takes: a render under way is not in the queue). Returns the seconds
+    waited."""
     started = time.monotonic()
     last, steady_since = before, time.monotonic()
     while time.monotonic() - started < timeout:
         renders, depth = report_figures(client)
         if renders != last:
             last, steady_since = renders, time.monotonic()
-        elif renders > before and depth == 0 and time.monotonic() - steady_since > 3:
+        elif (
+            renders >= before + at_least
+            and depth == 0
+            and time.monotonic() - steady_since > PRERENDER_QUIET
+        ):
             return time.monotonic() - started
         time.sleep(0.5)
     raise TimeoutError("the pre-renders did not finish in time")
@@ -300,7 +309,7 @@ def click_to_file(assessments: list[Assessment], checklist: Any) -> dict[str, An
         saved = save_once(assessment, checklist)
         if saved.status not in REDIRECT:
             raise RuntimeError(f"the save answered {saved.status}")
-    waited = wait_for_prerenders(probe, before)
+    waited = wait_for_prerenders(probe, before, at_least=len(assessments))
     seconds: list[float] = []
     direct = 0
     for assessment in assessments:
