@@ -397,6 +397,9 @@ def theme_form(theme: Theme, formdata: Any | None, answers: Mapping[str, Answer]
     Posted data stands on its own: a level the browser did not send is no level, whatever
     was saved meanwhile.
     """
+    form_class = theme_form_class(theme)
+    if formdata is not None:
+        return form_class(formdata=formdata)
     data: dict[str, Any] = {}
     for criterion in theme.criteria:
         saved = answers.get(criterion.id)
@@ -404,8 +407,7 @@ def theme_form(theme: Theme, formdata: Any | None, answers: Mapping[str, Answer]
         if saved is not None:
             data[level_field_name(criterion)] = saved.level
             data[evidence_field_name(criterion)] = saved.evidence
-    form_class = theme_form_class(theme)
-    return form_class(formdata=formdata, data=data if formdata is None else None)
+    return form_class(formdata=None, data=data)
 
 
 def first_input_id(field: Field) -> str:
