@@ -257,42 +257,46 @@ def pdf_downloads(assessments: list[Assessment], checklist: Any) -> Iterator[lis
 
 
 _SAMPLE = re.compile(
-    rb"^(assessor_report_renders_total|assessor_report_queue_depth)\b\S* (\S+)$", re.M
+    rb"^(assessor_report_renders_total|assessor_report_queue_depth"
+    rb"|assessor_report_render_seconds_sum)\b\S* (\S+)$",
+    re.M,
 )
 
 
-def report_figures(client: Client) -> tuple[float, float]:
-    """Reports made so far (every process of the server) and the queue's depth, from
-    ``/metrics`` (the benchmark's server runs with them on, in multiprocess mode)."""
+def report_figures(client: Client) -> tuple[float, float, float]:
+    """Reports made so far (every process of the server), the queue's depth and the mean
+    seconds of a render, from ``/metrics`` (the benchmark's server runs with them on, in
+    multiprocess mode)."""
     reply = client.request("GET", "/metrics")
     if reply.status != 200:
         raise RuntimeError(f"/metrics answered {reply.status}")
-    renders = depth = 0.0
+    figures = {b"renders_total": 0.0, b"queue_depth": 0.0, b"seconds_sum": 0.0}
     for name, value in _SAMPLE.findall(reply.body):
-        if name.endswith(b"renders_total"):
-            renders += float(value)
-        else:
-            depth = float(value)
-    return renders, depth
+        for suffix in figures:
+            if name.endswith(suffix):
+                figures[suffix] += float(value)
+    renders = figures[b"renders_total"]
+    mean = figures[b"seconds_sum"] / renders if renders else 0.0
+    return renders, figures[b"queue_depth"], mean
 
 
 def wait_for_prerenders(
     client: Client, before: float, at_least: int, timeout: float = 4 * PDF_TIMEOUT
 ) -> float:
     """Wait until the server's pre-renders are done: at least ``at_least`` reports made since
-    ``before``, an empty queue, and no new report for :data:`PRERENDER_QUIET` seconds (longer
-    than one render takes: a render under way is not in the queue). Returns the seconds
-    waited."""
+    ``before``, an empty queue, and no new report for twice as long as a render takes on
+    average (at least :data:`PRERENDER_QUIET` seconds: a render under way is not in the
+    queue). Returns the seconds waited."""
     started = time.monotonic()
     last, steady_since = before, time.monotonic()
     while time.monotonic() - started < timeout:
-        renders, depth = report_figures(client)
+        renders, depth, mean = report_figures(client)
         if renders != last:
             last, steady_since = renders, time.monotonic()
         elif (
             renders >= before + at_least
             and depth == 0
-            and time.monotonic() - steady_since > PRERENDER_QUIET
+            and time.monotonic() - steady_since > max(PRERENDER_QUIET, 2 * mean)
         ):
             return time.monotonic() - started
         time.sleep(0.5)
@@ -304,29 +308,30 @@ def click_to_file(assessments: list[Assessment], checklist: Any) -> dict[str, An
     then click "Download PDF" on each: the time until the file is in hand, and whether the
     click was answered with the file itself (not the "being prepared" page)."""
     probe = assessments[0].client
-    before, _ = report_figures(probe)
+    before, _, _ = report_figures(probe)
     for assessment in assessments:
         saved = save_once(assessment, checklist)
         if saved.status not in REDIRECT:
             raise RuntimeError(f"the save answered {saved.status}")
     waited = wait_for_prerenders(probe, before, at_least=len(assessments))
     seconds: list[float] = []
-    direct = 0
+    direct: list[float] = []
     for assessment in assessments:
         path = f"{assessment.link}report.pdf?audience=government"
         started = time.perf_counter()
         reply = assessment.client.request("GET", path)
         if reply.status == 200 and reply.body.startswith(b"%PDF-"):
-            direct += 1
-            seconds.append(time.perf_counter() - started)
+            direct.append(time.perf_counter() - started)
+            seconds.append(direct[-1])
         else:  # through the progress page, as a browser would
             _, took = download_pdf(assessment)
             seconds.append(time.perf_counter() - started + took)
     return {
         "clicks": len(seconds),
-        "answered_with_the_file": direct,
+        "answered_with_the_file": len(direct),
         "median_ms": median(seconds) * 1000,
         "max_ms": max(seconds) * 1000,
+        "file_itself_median_ms": median(direct) * 1000 if direct else None,
         "prerender_wait_s": waited,
     }
 
