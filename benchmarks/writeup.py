@@ -621,6 +621,7 @@ def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None) ->
         f"{m['platform']}; load average at start {', '.join(str(x) for x in m['load_average'])}",
         f"- Python {m['python']}, WeasyPrint {m['weasyprint']}",
         f"- Whole suite: {results['total_seconds'] / 60:.1f} minutes",
+        *([f"- Note: {results['note']}"] if results.get("note") else []),
         "",
         "## Every figure against its target",
         "",
