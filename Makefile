@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run serve test stress test-tools lint bench screenshots clean db
+.PHONY: install run serve test stress test-tools lint bench bench-quick screenshots clean db
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -61,8 +61,9 @@ screenshots: install test-tools
 
 # Load and crash tests against the production server (gunicorn) on 127.0.0.1, on SQLite and
 # PostgreSQL: 50 users at once, then kill -9 mid-save; 40 slow clients while 10 users work; a
-# burst of creations; the PDF renderer killed, 150 reports through one worker, SIGTERM during a
-# render. About 8 minutes on 2 cores; stopped after 25.
+# burst of creations; the PDF renderer killed, 150 reports through one server, SIGTERM during a
+# render; two app servers and two `assessor worker` on PostgreSQL and Redis (db 15, emptied),
+# a worker and a server killed. About 10 minutes on 2 cores; stopped after 25.
 stress: install
 	ASSESSOR_STRESS=1 timeout 1500 $(BIN)/pytest tests/stress -p no:cacheprovider -rA -s
 
@@ -76,6 +77,11 @@ lint: install
 # part serves on 127.0.0.1 only, with bounded load, and stops its servers at the end.
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# The figures with targets only (pages against Jinja alone, memory at 1x, 3x, 10x, click-to-file,
+# throughput against the floor app): a few minutes. Writes the same files as `make bench`.
+bench-quick: install
+	$(BIN)/python -m benchmarks.run --quick
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache

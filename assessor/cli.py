@@ -557,12 +557,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from assessor.web import report_jobs
+
+    # Reports: without REDIS_URL the queue is an SQLite file consumed here (a thread of the
+    # development server's serving process; a process beside gunicorn); with it, by
+    # `assessor worker` processes.
+    consume = app.config["REPORT_IN_BACKGROUND"] and not app.config.get("REDIS_URL")
     if args.debug:
+        if consume and os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # not the reloader
+            report_jobs.start_embedded(app)
         app.run(host=args.host, port=args.port, debug=True)
         return 0
     from assessor import serving
 
+    if consume:
+        report_jobs.start_consumer_process()
     serving.run(app, f"{args.host}:{args.port}", args.workers, args.threads)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Make reports from the queue (Redis at REDIS_URL, else the instance's SQLite queue)
+    until stopped (SIGINT or SIGTERM)."""
+    from assessor import create_app
+    from assessor.logs import configure_production_logging
+    from assessor.web import report_jobs
+
+    if args.with_parent:  # started by `assessor serve`: ends with it
+        from assessor.report.jobs import die_with_parent
+
+        die_with_parent(args.with_parent)
+    configure_production_logging()
+    try:
+        app = create_app(report_jobs.worker_overrides())
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not app.config.get("REDIS_URL") and not args.with_parent:
+        logging.getLogger("assessor.worker").warning(
+            "REDIS_URL is not set: this worker takes reports from %s, which only the app "
+            "servers of this machine fill (`assessor serve` consumes it already)",
+            report_jobs.queue_path(app),
+        )
+    report_jobs.run_worker(app, args.threads)
     return 0
 
 
@@ -721,6 +758,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="development server with reloader and debugger"
     )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="make reports from the queue (with REDIS_URL: on any machine that reaches Redis "
+        "and the database)",
+    )
+    worker.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="reports made at once (default: $FLASK_REPORT_WORKER_THREADS, else 2)",
+    )
+    worker.add_argument("--with-parent", type=int, default=None, help=argparse.SUPPRESS)
+    worker.set_defaults(func=cmd_worker)
     return parser
 
 

@@ -40,6 +40,8 @@ ENV_SETTINGS = (
     "RATELIMIT_STORAGE_URI",
     "REDIS_URL",
     "TRUSTED_HOSTS",
+    "METRICS_ENABLED",
+    "METRICS_TOKEN",
 )
 
 SECRET_KEY_HELP = (
@@ -88,19 +90,36 @@ def defaults() -> dict[str, Any]:
         "TRUSTED_HOSTS": None,
         # Strict-Transport-Security on responses served over HTTPS (0: not sent).
         "HSTS_MAX_AGE": 180 * 24 * 3600,
-        # Make PDFs in a background process while the user sees a progress page (off: in the
-        # request), and where the workers share the PDFs made (None: <instance>/report-cache;
-        # "": in each process's memory only). See assessor/web/report_jobs.py.
+        # Make reports in the report queue while the user sees a progress page (off: in the
+        # request). Without REDIS_URL the queue is this SQLite file (None:
+        # <instance>/report-queue.sqlite), consumed by the consumer `assessor serve` starts, and
+        # the machine's processes share the reports made in REPORT_CACHE_DIR (None:
+        # <instance>/report-cache; "": each process's memory only); with REDIS_URL the queue,
+        # its job records and the report cache are in Redis, consumed by `assessor worker`.
+        # See assessor/web/report_jobs.py and assessor/report/queue.py.
         "REPORT_IN_BACKGROUND": True,
+        "REPORT_QUEUE_PATH": None,
         "REPORT_CACHE_DIR": None,
-        # Bounds on background PDFs, per web worker: seconds and MiB of address space for one
-        # render, jobs queued at once, and of those at most so many per assessment and per
-        # client address (over them: a 503 or 429 page saying when to try again).
+        "REPORT_CACHE_MB": 512,
+        # Bounds on reports made in the queue: seconds and MiB of address space for one
+        # render, tries per report, reports waiting in the queue (all servers), and of those at
+        # most so many per assessment and per client address (over them: a 503 or 429 page
+        # saying when to try again); reports made at once by each consumer.
         "REPORT_RENDER_TIMEOUT": 120,
         "REPORT_MEMORY_LIMIT_MB": 1536,
-        "REPORT_MAX_QUEUED": 8,
+        "REPORT_MAX_ATTEMPTS": 3,
+        "REPORT_MAX_QUEUED": 32,
         "REPORT_MAX_PER_ASSESSMENT": 2,
         "REPORT_MAX_PER_CLIENT": 4,
+        "REPORT_WORKER_THREADS": 2,
+        # Make an assessment's reports (every audience and format) once it has been quiet for
+        # this many seconds after a save, so a download is answered with the file at once.
+        "REPORT_PRERENDER": True,
+        "REPORT_PRERENDER_DELAY": 5,
+        # Prometheus metrics at /metrics (assessor/web/metrics.py): off unless enabled; with a
+        # token, a scrape must send "Authorization: Bearer <token>" (else a 404 page).
+        "METRICS_ENABLED": False,
+        "METRICS_TOKEN": None,
     }
 
 

@@ -9,6 +9,8 @@ answers files refuse it).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -376,28 +378,55 @@ class ThemeFormBase(FlaskForm):  # type: ignore[misc]
         return items
 
 
+#: Form classes made, by theme: a checklist and its themes are immutable (a changed file is a
+#: new Checklist object), so a theme's class is made once, not on every request. Keyed by the
+#: theme object's identity, holding the theme so that identity is never reused while cached;
+#: bounded, as checklists may be replaced while the app runs.
+_THEME_FORM_CLASSES: OrderedDict[int, tuple[Theme, type[ThemeFormBase]]] = OrderedDict()
+_THEME_FORM_CLASSES_MAX = 256
+_theme_form_lock = threading.Lock()
+
+
+def theme_form_class(theme: Theme) -> type[ThemeFormBase]:
+    """The form class of one theme: two fields and a fingerprint per criterion."""
+    with _theme_form_lock:
+        cached = _THEME_FORM_CLASSES.get(id(theme))
+        if cached is not None and cached[0] is theme:
+            _THEME_FORM_CLASSES.move_to_end(id(theme))
+            return cached[1]
+
+    class ThemeForm(ThemeFormBase):
+        pass
+
+    for criterion in theme.criteria:
+        setattr(ThemeForm, level_field_name(criterion), _level_field(criterion))
+        setattr(ThemeForm, evidence_field_name(criterion), _evidence_field(criterion))
+        setattr(ThemeForm, saved_field_name(criterion), HiddenField())
+    ThemeForm.theme = theme
+    with _theme_form_lock:
+        _THEME_FORM_CLASSES[id(theme)] = (theme, ThemeForm)
+        while len(_THEME_FORM_CLASSES) > _THEME_FORM_CLASSES_MAX:
+            _THEME_FORM_CLASSES.popitem(last=False)
+    return ThemeForm
+
+
 def theme_form(theme: Theme, formdata: Any | None, answers: Mapping[str, Answer]) -> ThemeFormBase:
     """A form for one theme: posted ``formdata`` if given, else the saved ``answers``.
 
     Posted data stands on its own: a level the browser did not send is no level, whatever
     was saved meanwhile.
     """
-
-    class ThemeForm(ThemeFormBase):
-        pass
-
+    form_class = theme_form_class(theme)
+    if formdata is not None:
+        return form_class(formdata=formdata)
     data: dict[str, Any] = {}
     for criterion in theme.criteria:
-        setattr(ThemeForm, level_field_name(criterion), _level_field(criterion))
-        setattr(ThemeForm, evidence_field_name(criterion), _evidence_field(criterion))
-        setattr(ThemeForm, saved_field_name(criterion), HiddenField())
         saved = answers.get(criterion.id)
         data[saved_field_name(criterion)] = fingerprint(saved)
         if saved is not None:
             data[level_field_name(criterion)] = saved.level
             data[evidence_field_name(criterion)] = saved.evidence
-    ThemeForm.theme = theme
-    return ThemeForm(formdata=formdata, data=data if formdata is None else None)
+    return form_class(formdata=None, data=data)
 
 
 def first_input_id(field: Field) -> str:

@@ -41,6 +41,7 @@ from gunicorn.glogging import Logger
 from gunicorn.http.parser import RequestParser
 from gunicorn.workers.gthread import ThreadWorker
 
+from assessor import metrics
 from assessor.logs import ACCESS_LOG_FORMAT, LOG_FORMAT, add_redacting_filter
 from assessor.web.app import SECURITY_HEADERS
 
@@ -104,6 +105,8 @@ def gunicorn_options(
         # No control socket: its default path is shared by every gunicorn of the user.
         "control_socket_disable": True,
         "proc_name": "assessor",
+        # PROMETHEUS_MULTIPROC_DIR set: a worker that exits stops counting (assessor/metrics.py).
+        "child_exit": metrics.gunicorn_child_exit,
     }
 
 

@@ -206,10 +206,13 @@ def count_assessments() -> int:
 
 def load_answers(assessment: models.Assessment) -> dict[str, Answer]:
     """The saved answers of an assessment, by criterion id."""
-    stmt = sa.select(models.Answer).where(models.Answer.assessment_id == assessment.id)
+    # The columns, not ORM objects: every page of an assessment reads them.
+    stmt = sa.select(models.Answer.criterion_id, models.Answer.level, models.Answer.evidence).where(
+        models.Answer.assessment_id == _id_of(assessment)
+    )
     return {
-        row.criterion_id: Answer(level=row.level, evidence=row.evidence)
-        for row in db.session().scalars(stmt)
+        criterion_id: Answer(level=level, evidence=evidence)
+        for criterion_id, level, evidence in db.session().execute(stmt)
     }
 
 
@@ -229,11 +232,13 @@ def save_answers(
     answers were given against is recorded with the assessment, and every real change in its
     history, as made by ``actor``.
     """
+    assessment_id = _id_of(assessment)
     with db.write_transaction() as session:
         revision = _bump_revision(session, assessment, checklist.version)
         conflicts: dict[str, Answer | None] = {}
         to_write = dict(answers)
-        current = _current_answers(session, assessment.id, list(answers)) if answers else {}
+        # The posted criteria's saved answers: for the conflict check and the history.
+        current = _current_answers(session, assessment_id, list(answers)) if answers else {}
         if started_from is not None and answers:
             for cid, mine in answers.items():
                 theirs = current.get(cid)
@@ -242,13 +247,13 @@ def save_answers(
                     continue
                 conflicts[cid] = theirs
                 del to_write[cid]
-        _upsert(session, assessment.id, to_write)
+        _upsert(session, assessment_id, to_write)
         diffs = [
             diff
             for cid, mine in to_write.items()
             for diff in answer_diffs(cid, _answer_pair(current.get(cid)), _answer_pair(mine))
         ]
-        history_store.record(session, assessment.id, actor, diffs)
+        history_store.record(session, assessment_id, actor, diffs)
     return SaveResult(revision=revision, conflicts=conflicts)
 
 
@@ -274,6 +279,13 @@ def _initial_diffs(
     ]
     diffs += asks_diffs([], [ask.to_dict() for ask in asks])
     return diffs
+
+
+def _id_of(assessment: models.Assessment) -> int:
+    """An assessment's id, without loading it again: a write transaction first ends the read
+    transaction, which expires the loaded assessment (one more SELECT per save otherwise)."""
+    identity = sa.inspect(assessment).identity
+    return int(identity[0]) if identity else assessment.id
 
 
 def _current_answers(
@@ -312,17 +324,29 @@ def _upsert(session: Any, assessment_id: int, answers: Mapping[str, Answer]) -> 
     ]
     if not rows:
         return
-    insert = _dialect_insert(session.get_bind().dialect.name)
-    stmt = insert(models.Answer).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["assessment_id", "criterion_id"],
-        set_={
-            "level": stmt.excluded.level,
-            "evidence": stmt.excluded.evidence,
-            "updated_at": stmt.excluded.updated_at,
-        },
-    )
-    session.execute(stmt)
+    session.execute(_upsert_statement(session.get_bind().dialect.name), rows)
+
+
+#: The answers' upsert of each dialect, made once: its rows are parameters of the execution,
+#: so SQLAlchemy compiles it once too (a statement holding its rows is compiled every time).
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert_statement(dialect: str) -> Any:
+    """INSERT INTO answers ... ON CONFLICT (assessment, criterion) DO UPDATE, for ``dialect``."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        insert = _dialect_insert(dialect)(models.Answer.__table__)
+        stmt = insert.on_conflict_do_update(
+            index_elements=["assessment_id", "criterion_id"],
+            set_={
+                "level": insert.excluded.level,
+                "evidence": insert.excluded.evidence,
+                "updated_at": insert.excluded.updated_at,
+            },
+        )
+        _UPSERTS[dialect] = stmt
+    return stmt
 
 
 def _dialect_insert(dialect: str) -> Any:
@@ -343,7 +367,7 @@ def _bump_revision(session: Any, assessment: models.Assessment, version: str) ->
     """
     revision: int = session.execute(
         sa.update(models.Assessment)
-        .where(models.Assessment.id == assessment.id)
+        .where(models.Assessment.id == _id_of(assessment))
         .values(
             revision=models.Assessment.revision + 1,
             updated_at=models.utcnow(),

@@ -1,7 +1,9 @@
 """``make bench``: run every benchmark, each in its own process, and write docs/benchmarks.md.
 
-    python -m benchmarks.run            the full suite (about 10 minutes on 2 cores)
-    python -m benchmarks.run --quick    fewer runs and no 100x report: to try the suite out
+    python -m benchmarks.run            the full suite (about 25 minutes on 2 cores)
+    python -m benchmarks.run --quick    the figures with targets only (pages, memory at 1x, 3x
+                                        and 10x, click-to-file, throughput against the floors):
+                                        a few minutes; no feature costs, 100x report or PDF load
 
 The raw figures go to reports/benchmarks.json; the document compares them with their targets and
 with the figures recorded before the work on speed (benchmarks/baseline.json).
@@ -30,7 +32,7 @@ def step(name: str, started: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the suite; write the JSON and the Markdown."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs, no 100x report")
+    parser.add_argument("--quick", action="store_true", help="the figures with targets only")
     parser.add_argument("--skip-web", action="store_true", help="only the PDF benchmarks")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=str(ROOT / "reports" / "benchmarks.json"))
@@ -44,19 +46,30 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.output).write_text(render_markdown(results, baseline))
         return 0
 
-    pdf_runs, feature_runs, scale_runs = (3, 2, 1) if args.quick else (7, 3, 2)
+    pdf_runs, feature_runs, scale_runs, page_rounds = (3, 2, 1, 5) if args.quick else (7, 3, 2, 9)
     started = time.monotonic()
     results: dict[str, Any] = {"machine": machine(), "quick": args.quick}
+    step("Pages: theme page, save and autosave in one process, and Jinja alone", started)
+    results["pages"] = run_child("benchmarks.pages", str(page_rounds))
     step("PDF: ours and the floor, interleaved", started)
     results["osce"] = run_child("benchmarks.pdf", "osce", str(pdf_runs))
     step("PDF: peak memory of one render in a fresh process", started)
     results["memory"] = run_child("benchmarks.pdf", "memory")
-    step("PDF: the cost of each feature of the template", started)
-    results["features"] = run_child("benchmarks.pdf", "features", str(feature_runs))
+    results["memory_sizes"] = {}
+    for times in (1, 3, 10):
+        step(f"PDF: peak memory at {times}x the OSCE criteria (a fresh process)", started)
+        results["memory_sizes"][str(times)] = run_child(
+            "benchmarks.memory", str(times), timeout=1200
+        )
+    step("PDF: where the memory of the 10x report goes, stage by stage", started)
+    results["memory_stages"] = run_child("benchmarks.memory", "10", "stages", timeout=1200)
+    if not args.quick:
+        step("PDF: the cost of each feature of the template", started)
+        results["features"] = run_child("benchmarks.pdf", "features", str(feature_runs))
     step("PDF: the content-keyed cache", started)
     results["cache"] = run_child("benchmarks.pdf", "cache", "20")
     results["scale"] = {}
-    for times in (10,) if args.quick else (10, 100):
+    for times in () if args.quick else (10, 100):
         runs = scale_runs if times == 10 else 1
         step(f"PDF: a checklist {times} times the OSCE criteria ({runs} run(s))", started)
         results["scale"][str(times)] = run_child(
@@ -64,11 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.skip_web:
         step("Web: gunicorn, Assessor against the floor app (loopback only)", started)
-        results["web"] = run_child("benchmarks.web", timeout=1200)
-        step("Web: the same under PDF load, PDFs made in the request workers (as before)", started)
-        results["web_inline"] = run_child(
-            "benchmarks.web", "--inline-pdf", "--under-pdf-only", timeout=1200
-        )
+        quick = ["--quick"] if args.quick else []
+        results["web"] = run_child("benchmarks.web", *quick, timeout=1200)
+        if not args.quick:
+            step("Web: under PDF load, PDFs made in the request workers (as before)", started)
+            results["web_inline"] = run_child(
+                "benchmarks.web", "--inline-pdf", "--under-pdf-only", timeout=1200
+            )
     results["total_seconds"] = time.monotonic() - started
     step("writing the results", started)
 

@@ -1,6 +1,7 @@
 """Web benchmark: Assessor under gunicorn against a minimal Flask app on the same set-up.
 
     python -m benchmarks.web            prints one JSON line with every figure
+    python -m benchmarks.web --quick    without the measurements under PDF load
     python -m benchmarks.web --inline-pdf --under-pdf-only
                                         PDFs made in the request (as before), under load only
 
@@ -40,6 +41,7 @@ UNDER_PDF_SECONDS = 20.0
 PDF_DOWNLOADS = 4  # concurrent PDF downloads
 PDF_TIMEOUT = 180.0  # a PDF not ready by then is counted as failed
 CACHE_HITS = 20
+PRERENDER_QUIET = 15.0  # seconds without a new report before the pre-renders count as done
 OK = (200,)
 REDIRECT = (302, 303)
 EVIDENCE = "Evidence for the benchmark: the 2024 action plan, section 3; minutes of 12 May."
@@ -254,14 +256,107 @@ def pdf_downloads(assessments: list[Assessment], checklist: Any) -> Iterator[lis
             print(f"PDF download failures: {failures[:3]}", file=sys.stderr)
 
 
+_SAMPLE = re.compile(
+    rb"^(assessor_report_renders_total|assessor_report_queue_depth"
+    rb"|assessor_report_render_seconds_sum)\b\S* (\S+)$",
+    re.M,
+)
+
+
+def report_figures(client: Client) -> tuple[float, float, float]:
+    """Reports made so far (every process of the server), the queue's depth and the mean
+    seconds of a render, from ``/metrics`` (the benchmark's server runs with them on, in
+    multiprocess mode)."""
+    reply = client.request("GET", "/metrics")
+    if reply.status != 200:
+        raise RuntimeError(f"/metrics answered {reply.status}")
+    figures = {b"renders_total": 0.0, b"queue_depth": 0.0, b"seconds_sum": 0.0}
+    for name, value in _SAMPLE.findall(reply.body):
+        for suffix in figures:
+            if name.endswith(suffix):
+                figures[suffix] += float(value)
+    renders = figures[b"renders_total"]
+    mean = figures[b"seconds_sum"] / renders if renders else 0.0
+    return renders, figures[b"queue_depth"], mean
+
+
+def wait_for_prerenders(
+    client: Client, before: float, at_least: int, timeout: float = 4 * PDF_TIMEOUT
+) -> float:
+    """Wait until the server's pre-renders are done: at least ``at_least`` reports made since
+    ``before``, an empty queue, and no new report for twice as long as a render takes on
+    average (at least :data:`PRERENDER_QUIET` seconds: a render under way is not in the
+    queue). Returns the seconds waited."""
+    started = time.monotonic()
+    last, steady_since = before, time.monotonic()
+    while time.monotonic() - started < timeout:
+        renders, depth, mean = report_figures(client)
+        if renders != last:
+            last, steady_since = renders, time.monotonic()
+        elif (
+            renders >= before + at_least
+            and depth == 0
+            and time.monotonic() - steady_since > max(PRERENDER_QUIET, 2 * mean)
+        ):
+            return time.monotonic() - started
+        time.sleep(0.5)
+    raise TimeoutError("the pre-renders did not finish in time")
+
+
+def click_to_file(assessments: list[Assessment], checklist: Any) -> dict[str, Any]:
+    """Save each assessment once, let them be quiet until their reports are pre-rendered,
+    then click "Download PDF" on each: the time until the file is in hand, and whether the
+    click was answered with the file itself (not the "being prepared" page)."""
+    probe = assessments[0].client
+    before, _, _ = report_figures(probe)
+    for assessment in assessments:
+        saved = save_once(assessment, checklist)
+        if saved.status not in REDIRECT:
+            raise RuntimeError(f"the save answered {saved.status}")
+    waited = wait_for_prerenders(probe, before, at_least=len(assessments))
+    seconds: list[float] = []
+    direct: list[float] = []
+    for assessment in assessments:
+        path = f"{assessment.link}report.pdf?audience=government"
+        started = time.perf_counter()
+        reply = assessment.client.request("GET", path)
+        if reply.status == 200 and reply.body.startswith(b"%PDF-"):
+            direct.append(time.perf_counter() - started)
+            seconds.append(direct[-1])
+        else:  # through the progress page, as a browser would
+            _, took = download_pdf(assessment)
+            seconds.append(time.perf_counter() - started + took)
+    return {
+        "clicks": len(seconds),
+        "answered_with_the_file": len(direct),
+        "median_ms": median(seconds) * 1000,
+        "max_ms": max(seconds) * 1000,
+        "file_itself_median_ms": median(direct) * 1000 if direct else None,
+        "prerender_wait_s": waited,
+    }
+
+
 def bench_assessor(
-    tmp: Path, checklist: Any, inline_pdf: bool = False, under_pdf_only: bool = False
+    tmp: Path,
+    checklist: Any,
+    inline_pdf: bool = False,
+    under_pdf_only: bool = False,
+    quick: bool = False,
 ) -> dict[str, Any]:
-    """Theme page, save, both while PDFs are made, and a repeated download."""
+    """Theme page, save, both while PDFs are made (not with ``quick``), a repeated download,
+    and click-to-file for assessments left unchanged since their last save."""
     db = tmp / "bench.sqlite"
     url = f"sqlite:///{db}"
     upgrade_database(url)
-    env = {"FLASK_REPORT_CACHE_DIR": str(tmp / "report-cache")}  # empty: every PDF made afresh
+    metrics_dir = tmp / "prometheus"
+    metrics_dir.mkdir(exist_ok=True)
+    env = {
+        "FLASK_REPORT_CACHE_DIR": str(tmp / "report-cache"),  # empty: every PDF made afresh
+        # The reports made, counted over every process of the server (click-to-file waits
+        # for the pre-renders by them). Loopback only, like the whole benchmark.
+        "FLASK_METRICS_ENABLED": "true",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
     if inline_pdf:  # as before the background renderer: PDFs made in the request
         env["FLASK_REPORT_IN_BACKGROUND"] = "false"
     result: dict[str, Any] = {}
@@ -286,20 +381,24 @@ def bench_assessor(
             result["get"] = load([get(a) for a in readers], OK).summary()
             result["post"] = load([post(a) for a in writers], REDIRECT).summary()
 
-        with pdf_downloads(makers, checklist) as pdf_seconds:
-            result["get_under_pdf"] = load(
-                [get(a) for a in readers[:UNDER_PDF_CLIENTS]], OK, seconds=UNDER_PDF_SECONDS
-            ).summary()
-            result["post_under_pdf"] = load(
-                [post(a) for a in writers[:UNDER_PDF_CLIENTS]], REDIRECT, seconds=UNDER_PDF_SECONDS
-            ).summary()
-        result["pdf_downloads"] = {
-            "count": len(pdf_seconds),
-            "median_s": median(pdf_seconds),
-            "max_s": max(pdf_seconds, default=0.0),
-        }
+        if not quick:
+            with pdf_downloads(makers, checklist) as pdf_seconds:
+                result["get_under_pdf"] = load(
+                    [get(a) for a in readers[:UNDER_PDF_CLIENTS]], OK, seconds=UNDER_PDF_SECONDS
+                ).summary()
+                result["post_under_pdf"] = load(
+                    [post(a) for a in writers[:UNDER_PDF_CLIENTS]],
+                    REDIRECT,
+                    seconds=UNDER_PDF_SECONDS,
+                ).summary()
+            result["pdf_downloads"] = {
+                "count": len(pdf_seconds),
+                "median_s": median(pdf_seconds),
+                "max_s": max(pdf_seconds, default=0.0),
+            }
         if under_pdf_only:
             return result
+        result["click_to_file"] = click_to_file(makers, checklist)
         # A repeated download of an unchanged assessment (after it was made once).
         save_once(makers[0], checklist)
         first, took = download_pdf(makers[0])
@@ -346,12 +445,14 @@ def main() -> None:
     """Measure the floor and Assessor, one after the other, on the same machine.
 
     ``--inline-pdf``: PDFs made in the request workers, as before the background renderer;
-    ``--under-pdf-only``: only the theme page and the save while PDFs are made.
+    ``--under-pdf-only``: only the theme page and the save while PDFs are made;
+    ``--quick``: everything but the measurements under PDF load.
     """
     from benchmarks.synthetic import osce_checklist
 
     inline_pdf = "--inline-pdf" in sys.argv[1:]
     under_pdf_only = "--under-pdf-only" in sys.argv[1:]
+    quick = "--quick" in sys.argv[1:]
 
     checklist = osce_checklist()
     from assessor.serving import default_workers, gunicorn_options
@@ -359,7 +460,7 @@ def main() -> None:
     options = gunicorn_options("127.0.0.1:0")
     with tempfile.TemporaryDirectory(prefix="assessor-bench-") as folder:
         tmp = Path(folder)
-        assessor = bench_assessor(tmp, checklist, inline_pdf, under_pdf_only)
+        assessor = bench_assessor(tmp, checklist, inline_pdf, under_pdf_only, quick)
         floor = {} if under_pdf_only else bench_floor(tmp, assessor["theme_page_bytes"])
     print_result(
         {

@@ -25,6 +25,9 @@ GROWTH_TARGET = 1.2
 MEMORY_TARGET_MB = 500.0
 THROUGHPUT_TARGET = 0.5
 P99_TARGET_MS = 500.0
+PAGE_OVER_JINJA_TARGET = 1.5
+CLICK_TO_FILE_TARGET_MS = 100.0
+MEMORY_TARGETS_MB = {"3": 300.0, "10": 500.0}
 
 
 @functools.cache
@@ -93,6 +96,19 @@ def headline(results: dict[str, Any]) -> dict[str, float | None]:
         figures[f"scale{times}_per_criterion_ratio"] = (
             seconds / scale["criteria"] / per_criterion_1x
         )
+    pages = results.get("pages")
+    if pages:
+        figures.update(
+            {
+                "page_get_cpu_ms": pages["get_ms"],
+                "page_post_cpu_ms": pages["post_ms"],
+                "page_autosave_cpu_ms": pages["autosave_ms"],
+                "page_jinja_cpu_ms": pages["jinja_ms"],
+                "page_over_jinja": pages["get_over_jinja"],
+            }
+        )
+    for times, sized in results.get("memory_sizes", {}).items():
+        figures[f"memory{times}x_peak_mb"] = sized["peak_rss_mb"]
     web = results.get("web")
     if web:
         app, floor_web = web["assessor"], web["floor"]
@@ -106,13 +122,20 @@ def headline(results: dict[str, Any]) -> dict[str, float | None]:
                 "web_post_rps": app["post"]["rps"],
                 "web_post_p99_ms": app["post"]["p99_ms"],
                 "web_floor_post_rps": floor_web["post"]["rps"],
-                "web_get_under_pdf_p50_ms": app["get_under_pdf"]["p50_ms"],
-                "web_get_under_pdf_p99_ms": app["get_under_pdf"]["p99_ms"],
-                "web_post_under_pdf_p99_ms": app["post_under_pdf"]["p99_ms"],
-                "pdf_download_under_load_median_s": app["pdf_downloads"]["median_s"],
                 "repeat_download_ms": app["repeat_download"]["median_ms"],
             }
         )
+        if "click_to_file" in app:
+            figures["click_to_file_ms"] = app["click_to_file"]["median_ms"]
+        if "get_under_pdf" in app:
+            figures.update(
+                {
+                    "web_get_under_pdf_p50_ms": app["get_under_pdf"]["p50_ms"],
+                    "web_get_under_pdf_p99_ms": app["get_under_pdf"]["p99_ms"],
+                    "web_post_under_pdf_p99_ms": app["post_under_pdf"]["p99_ms"],
+                    "pdf_download_under_load_median_s": app["pdf_downloads"]["median_s"],
+                }
+            )
     inline = results.get("web_inline")
     if inline:
         app = inline["assessor"]
@@ -163,12 +186,52 @@ def _summary(
             _met(None if repeat is None else repeat < CACHE_TARGET_MS),
         )
     )
+    click = get("click_to_file_ms")
+    if click is not None:
+        ctf = results["web"]["assessor"]["click_to_file"]
+        rows.append(
+            (
+                "click",
+                "Click to file, unchanged assessment (pre-rendered after its last save; HTTP, "
+                "median)",
+                f"{_fmt(click, 1)} ms ({ctf['answered_with_the_file']} of {ctf['clicks']} "
+                "clicks answered with the file itself, median "
+                f"{_fmt(ctf.get('file_itself_median_ms'), 1)} ms)",
+                f"< {CLICK_TO_FILE_TARGET_MS:g} ms",
+                _met(click < CLICK_TO_FILE_TARGET_MS),
+            )
+        )
+    if get("page_over_jinja") is not None:
+        rows.append(
+            (
+                "page_over_jinja",
+                "Theme page CPU per request / the same template by Jinja alone (in process)",
+                f"{_fmt(get('page_over_jinja'), 2)} ({_fmt(get('page_get_cpu_ms'), 1)} ms / "
+                f"{_fmt(get('page_jinja_cpu_ms'), 1)} ms; save "
+                f"{_fmt(get('page_post_cpu_ms'), 1)} ms, autosave "
+                f"{_fmt(get('page_autosave_cpu_ms'), 1)} ms)",
+                f"≤ {PAGE_OVER_JINJA_TARGET:g}",
+                _met(get("page_over_jinja") <= PAGE_OVER_JINJA_TARGET),  # type: ignore[operator]
+            )
+        )
+    for times, target in MEMORY_TARGETS_MB.items():
+        peak = get(f"memory{times}x_peak_mb")
+        if peak is not None:
+            rows.append(
+                (
+                    "memory",
+                    f"{times}x the OSCE criteria: peak memory of one report (a fresh process)",
+                    f"{_fmt(peak, 0)} MB",
+                    f"< {target:g} MB",
+                    _met(peak < target),
+                )
+            )
     for times in ("10", "100"):
         ratio = get(f"scale{times}_per_criterion_ratio")
         peak = get(f"scale{times}_peak_mb")
         if ratio is None:
             rows.append(
-                ("", f"{times}x the OSCE criteria", "not run (--quick)", "", "not measured")
+                ("", f"{times}x the OSCE criteria: time", "not run (--quick)", "", "not measured")
             )
             continue
         rows.append(
@@ -200,6 +263,9 @@ def _summary(
                 f"≥ {THROUGHPUT_TARGET:g}",
                 _met(get("web_get_ratio") >= THROUGHPUT_TARGET),  # type: ignore[operator]
             ),
+        ]
+    if "web_get_under_pdf_p99_ms" in f:
+        rows += [
             (
                 "p99",
                 "Theme page p99 while 4 PDF downloads run",
@@ -269,6 +335,8 @@ def _pdf_section(results: dict[str, Any]) -> list[str]:
 
 
 def _features_section(results: dict[str, Any]) -> list[str]:
+    if "features" not in results:
+        return text("features-not-run")
     features = results["features"]
     shipped = _wall(features["samples"]["as shipped"])
     runs = len(features["samples"]["as shipped"])
@@ -368,26 +436,42 @@ def _web_section(results: dict[str, Any]) -> list[str]:
         row("Assessor", f"GET theme page ({app['theme_id']})", app["get"]),
         row("floor", "POST form", floor["post"]),
         row("Assessor", "POST save", app["post"]),
-        row(
-            "Assessor",
-            f"GET theme page, {server['under_pdf_clients']} users, while "
-            f"{server['pdf_downloads']} PDF downloads run",
-            app["get_under_pdf"],
-        ),
-        row(
-            "Assessor",
-            f"POST save, {server['under_pdf_clients']} users, while "
-            f"{server['pdf_downloads']} PDF downloads run",
-            app["post_under_pdf"],
-        ),
-        "",
-        *text(
-            "web-under-pdf",
-            downloads=server["pdf_downloads"],
-            count=app["pdf_downloads"]["count"],
-            median_s=app["pdf_downloads"]["median_s"],
-        ),
     ]
+    if "get_under_pdf" in app:
+        lines += [
+            row(
+                "Assessor",
+                f"GET theme page, {server['under_pdf_clients']} users, while "
+                f"{server['pdf_downloads']} PDF downloads run",
+                app["get_under_pdf"],
+            ),
+            row(
+                "Assessor",
+                f"POST save, {server['under_pdf_clients']} users, while "
+                f"{server['pdf_downloads']} PDF downloads run",
+                app["post_under_pdf"],
+            ),
+            "",
+            *text(
+                "web-under-pdf",
+                downloads=server["pdf_downloads"],
+                count=app["pdf_downloads"]["count"],
+                median_s=app["pdf_downloads"]["median_s"],
+            ),
+        ]
+    else:
+        lines += ["", *text("web-under-pdf-not-run")]
+    click = app.get("click_to_file")
+    if click:
+        lines += text(
+            "click-to-file",
+            clicks=click["clicks"],
+            direct=click["answered_with_the_file"],
+            median_ms=click["median_ms"],
+            max_ms=click["max_ms"],
+            wait_s=click["prerender_wait_s"],
+            file_ms=_fmt(click.get("file_itself_median_ms"), 1),
+        )
     inline = results.get("web_inline")
     if inline:
         before = inline["assessor"]
@@ -415,6 +499,62 @@ def _web_section(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _pages_section(results: dict[str, Any]) -> list[str]:
+    pages = results.get("pages")
+    if not pages:
+        return []
+    lines = [
+        *text(
+            "pages",
+            criteria=pages["criteria_on_page"],
+            page_kib=pages["page_bytes"] / 1024,
+            rounds=pages["rounds"],
+            per_round=pages["per_round"],
+        ),
+        "| Request | CPU per request (median) | requests/s per core | / Jinja alone |",
+        "| --- | --- | --- | --- |",
+    ]
+    for key, label in (
+        ("jinja", "the theme page's template by Jinja alone (the floor)"),
+        ("get", "GET theme page"),
+        ("post", "POST theme page (save, then redirect)"),
+        ("autosave", "POST one criterion (autosave)"),
+    ):
+        ms = pages[f"{key}_ms"]
+        lines.append(f"| {label} | {ms:.2f} ms | {1000 / ms:,.0f} | {ms / pages['jinja_ms']:.2f} |")
+    return [*lines, "", *text("pages-after")]
+
+
+def _memory_section(results: dict[str, Any]) -> list[str]:
+    sizes = results.get("memory_sizes")
+    if not sizes:
+        return []
+    lines = [
+        *text("memory"),
+        "| Size | criteria | peak memory | before the render | render time |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for times, sized in sizes.items():
+        lines.append(
+            f"| {times}x | {sized['criteria']} | {sized['peak_rss_mb']:.0f} MB | "
+            f"{sized['before_mb']:.0f} MB | {sized['seconds']:.1f} s |"
+        )
+    stages = results.get("memory_stages")
+    if stages:
+        lines += [
+            "",
+            *text("memory-stages", times=stages["times"], pages=stages["pages"]),
+            "| After | resident | peak so far | Python blocks | seconds |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for row in stages["stages"]:
+            lines.append(
+                f"| {row['stage']} | {row['rss_mb']:.0f} MB | {row['peak_mb']:.0f} MB | "
+                f"{row['python_blocks_k']:,}k | {row['seconds']:.1f} |"
+            )
+    return [*lines, "", *text("memory-after")]
+
+
 def _before_after(f: dict[str, float | None], baseline: dict[str, Any] | None) -> list[str]:
     if not baseline:
         return []
@@ -422,6 +562,12 @@ def _before_after(f: dict[str, float | None], baseline: dict[str, Any] | None) -
         ("pdf_median_s", "Full OSCE report, median", "s", 2),
         ("pdf_ratio", "Ours / floor", "", 3),
         ("pdf_peak_mb", "Peak memory, one report", "MB", 0),
+        ("page_get_cpu_ms", "Theme page CPU per request (in process)", "ms", 1),
+        ("page_post_cpu_ms", "Save CPU per request (in process)", "ms", 1),
+        ("page_autosave_cpu_ms", "Autosave CPU per request (in process)", "ms", 1),
+        ("click_to_file_ms", "Click to file, unchanged assessment (HTTP)", "ms", 1),
+        ("memory3x_peak_mb", "3x peak memory (fresh process)", "MB", 0),
+        ("memory10x_peak_mb", "10x peak memory (fresh process)", "MB", 0),
         ("repeat_download_ms", "Repeated download, unchanged (HTTP)", "ms", 1),
         ("scale10_s", "10x report", "s", 1),
         ("scale10_per_criterion_ratio", "10x cost per criterion / 1x", "", 2),
@@ -475,12 +621,15 @@ def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None) ->
         f"{m['platform']}; load average at start {', '.join(str(x) for x in m['load_average'])}",
         f"- Python {m['python']}, WeasyPrint {m['weasyprint']}",
         f"- Whole suite: {results['total_seconds'] / 60:.1f} minutes",
+        *([f"- Note: {results['note']}"] if results.get("note") else []),
         "",
         "## Every figure against its target",
         "",
         *_summary_table(rows),
         "",
+        *_pages_section(results),
         *_pdf_section(results),
+        *_memory_section(results),
         *_features_section(results),
         *_cache_section(results, f),
         *_scale_section(results, f),

@@ -341,7 +341,7 @@ def test_a_rendering_failure_leaves_no_file(
     def broken(*args: Any, **kwargs: Any) -> bytes:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    monkeypatch.setattr(weasyprint.HTML, "render", broken)
     folder = tmp_path / "out"
     folder.mkdir()
     status, out, err = run(

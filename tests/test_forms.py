@@ -31,6 +31,28 @@ def test_theme_form_fields_come_from_the_checklist(app: Flask, school_meals) -> 
         assert "monitoring-uptake-level" not in first
 
 
+def test_a_themes_form_class_is_made_once_and_forms_stay_apart(
+    app: Flask, school_meals, tmp_path
+) -> None:
+    from assessor.checklist import load_checklist
+    from tests.support.data import SCHOOL_MEALS
+
+    theme = school_meals.theme("oversight")
+    saved = {"monitoring-uptake": Answer("full", "Saved evidence")}
+    with app.test_request_context():
+        first = theme_form(theme, None, saved)
+        second = theme_form(theme, MultiDict({"monitoring-uptake-level": "none"}), {})
+        assert type(first) is type(second)  # one class per theme, not one per request
+        assert first["monitoring-uptake-level"].data == "full"  # instances share no data
+        assert second["monitoring-uptake-level"].data == "none"
+        # Another checklist object (a changed file is loaded anew): its own classes.
+        copy = tmp_path / SCHOOL_MEALS.name
+        copy.write_bytes(SCHOOL_MEALS.read_bytes())
+        reloaded = load_checklist(copy).theme("oversight")
+        assert reloaded is not theme
+        assert type(theme_form(reloaded, None, {})).theme is reloaded
+
+
 def test_theme_form_reads_saved_answers_and_posted_data(app: Flask, school_meals) -> None:
     theme = school_meals.theme("oversight")
     saved = {"monitoring-uptake": Answer("full", "Saved evidence")}

@@ -38,6 +38,7 @@ def loaded_after(code: str) -> list[str]:
         "assessor.cli",
         "assessor.report.pdf",
         "assessor.report.jobs",
+        "assessor.report.queue",
     ],
 )
 def test_importing_loads_no_web_framework(module: str) -> None:

@@ -1,20 +1,33 @@
 """A cache of rendered reports, keyed by their content, so an unchanged report is made once.
 
 The key is the SHA-256 of everything the PDF is made from: the checklist's digest, the answers
-file (assessment details and every answer, as JSON), the audience, the date printed on the
-report, and the version of the report code (this package's files, Assessor's and WeasyPrint's
-versions). Any change to one of them is a different key, so nothing is ever invalidated by hand
-and a hit always gives the bytes a fresh render would.
+file (assessment details and every answer, as JSON), the audience, the format, the date printed
+on the report, and the version of the report code (this package's files, Assessor's and
+WeasyPrint's versions). Any change to one of them is a different key, so nothing is ever
+invalidated by hand and a hit always gives the bytes a fresh render would.
 
 Two levels, both bounded:
 
-- memory: a least-recently-used set of PDFs per process, at most ``memory_bytes`` in all;
-- files (optional): ``<key>.pdf`` in a folder (the web app uses ``instance/report-cache``), so the
-  gunicorn workers share what any of them made. Written atomically (a temporary file, then a
-  rename), readable by the owner only, at most ``disk_bytes`` in all (the least recently used go
-  first) and removed after ``max_age`` seconds: a report dated yesterday is never asked for again.
-  A folder that cannot be created or written is not used (a warning in the log): the memory level
-  goes on working alone. The prune also removes the background jobs' markers left behind.
+- memory: a least-recently-used set of reports per process, at most ``memory_bytes`` in all,
+  in front of the shared level;
+- shared, seen by every process that makes or serves reports, one of:
+
+  - **Redis** (when ``REDIS_URL`` is set: several app servers and ``assessor worker``
+    machines): ``<prefix>report:<key>`` holds the bytes, expiring after ``max_age`` seconds;
+    a sorted set of keys by last use and a hash of their sizes bound the total to
+    ``shared_bytes`` (the least recently used go first). Reports are a few hundred KB to a few
+    MB: Redis keeps them in memory next to the queue every server already reaches, where the
+    database would keep them in its tables, its write-ahead log and its backups, and a folder
+    would have to be a network share;
+  - **a folder** (the default: one machine, its gunicorn workers and the queue's consumer):
+    ``<key>.pdf`` files (the name is the key; a DOCX is stored the same way), written
+    atomically (a temporary file, then a rename), readable by the owner only, at most
+    ``shared_bytes`` in all (the least recently used go first) and removed after ``max_age``
+    seconds: a report dated yesterday is never asked for again. A folder that cannot be created
+    or written is not used (a warning in the log): the memory level goes on working alone.
+
+A shared level that fails (Redis down) is logged and reads as a miss: the report is made again.
+Every lookup is counted in :mod:`assessor.metrics` (hit or miss, and the level that answered).
 """
 
 from __future__ import annotations
@@ -30,12 +43,15 @@ from datetime import date
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from assessor import metrics
 from assessor.files import TEMP_PREFIX, write_atomically
 from assessor.report import DEFAULT_AUDIENCE, DEFAULT_FORMAT
 
 if TYPE_CHECKING:
+    import redis
+
     from assessor.answers import AnswersFile
     from assessor.report.review import ReviewComments
     from assessor.scoring import GapAnalysis
@@ -46,10 +62,7 @@ MEMORY_BYTES = 64 * 1024 * 1024
 DISK_BYTES = 512 * 1024 * 1024
 MAX_AGE = 2 * 24 * 3600
 SUFFIX = ".pdf"
-# Job markers kept in the same folder (``<key>.pending``, ``<key>.failed``): a live one is
-# touched every few seconds and a failure is shown for a minute, so one an hour old is debris.
-MARKER_SUFFIXES = (".pending", ".failed")
-MARKER_MAX_AGE = 3600.0
+REDIS_PREFIX = "assessor:"
 
 
 @lru_cache(maxsize=1)
@@ -135,18 +148,89 @@ def _usable_folder(directory: Path | None) -> Path | None:
     return directory
 
 
+class RedisReports:
+    """The shared level in Redis: reports by key, with an expiry and a bound on their total."""
+
+    def __init__(
+        self, client: redis.Redis, *, max_bytes: int, max_age: float, prefix: str = REDIS_PREFIX
+    ) -> None:
+        self.client: Any = client  # the synchronous client (its hints also name async results)
+        self.max_bytes = max_bytes
+        self.max_age = int(max_age)
+        self._data = f"{prefix}report:"
+        self._used = f"{prefix}reports:used"  # key -> time of last use
+        self._sizes = f"{prefix}reports:sizes"  # key -> bytes
+
+    def get(self, key: str) -> bytes | None:
+        """The report stored under ``key`` (its use noted), or ``None``."""
+        data: bytes | None = self.client.get(self._data + key)
+        if data is not None:
+            self.client.zadd(self._used, {key: time.time()})
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store a report, then drop expired and least recently used ones over the bound."""
+        now = time.time()
+        pipe = self.client.pipeline()
+        pipe.set(self._data + key, data, ex=self.max_age)
+        pipe.zadd(self._used, {key: now})
+        pipe.hset(self._sizes, key, len(data))
+        pipe.execute()
+        self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        expired = [k.decode() for k in self.client.zrangebyscore(self._used, 0, now - self.max_age)]
+        if expired:
+            self._drop(expired)
+        sizes = self.client.hgetall(self._sizes)
+        total = sum(int(size) for size in sizes.values())
+        while total > self.max_bytes:
+            oldest = self.client.zpopmin(self._used, 1)
+            if not oldest:
+                break
+            key = oldest[0][0].decode()
+            total -= int(sizes.get(key.encode(), 0))
+            self._drop([key])
+
+    def _drop(self, keys: list[str]) -> None:
+        pipe = self.client.pipeline()
+        pipe.delete(*(self._data + key for key in keys))
+        pipe.zrem(self._used, *keys)
+        pipe.hdel(self._sizes, *keys)
+        pipe.execute()
+
+    def discard(self, key: str) -> bool:
+        """Forget the report stored under ``key``; whether there was one."""
+        found = bool(self.client.exists(self._data + key))
+        self._drop([key])
+        return found
+
+    def clear(self) -> None:
+        """Forget every report."""
+        keys = [k.decode() for k in self.client.zrange(self._used, 0, -1)]
+        if keys:
+            self._drop(keys)
+
+
 class PDFCache:
-    """Rendered PDFs by key: in memory (LRU), and in a shared folder when one is given."""
+    """Rendered reports by key: in memory (LRU), and in a shared level when one is given (a
+    folder, or Redis with ``redis``)."""
 
     def __init__(
         self,
         directory: Path | None = None,
         *,
+        redis: redis.Redis | None = None,
         memory_bytes: int = MEMORY_BYTES,
         disk_bytes: int = DISK_BYTES,
         max_age: float = MAX_AGE,
     ) -> None:
-        self.directory = _usable_folder(directory)
+        self.redis = (
+            RedisReports(redis, max_bytes=disk_bytes, max_age=max_age)
+            if redis is not None
+            else None
+        )
+        self.directory = _usable_folder(directory) if redis is None else None
         self.memory_bytes = memory_bytes
         self.disk_bytes = disk_bytes
         self.max_age = max_age
@@ -154,42 +238,69 @@ class PDFCache:
         self._memory_used = 0
         self._lock = threading.Lock()
 
+    @property
+    def shared_tier(self) -> str:
+        """The shared level's name, for the metrics: "redis", "folder" or "memory" (none)."""
+        if self.redis is not None:
+            return "redis"
+        return "folder" if self.directory is not None else "memory"
+
     def _path(self, key: str) -> Path | None:
         if self.directory is None or not key.isalnum():
             return None
         return self.directory / f"{key}{SUFFIX}"
 
     def get(self, key: str) -> bytes | None:
-        """The PDF stored under ``key``, or ``None``."""
+        """The report stored under ``key``, or ``None``."""
         with self._lock:
-            pdf = self._memory.get(key)
-            if pdf is not None:
+            data = self._memory.get(key)
+            if data is not None:
                 self._memory.move_to_end(key)
-                return pdf
+        if data is not None:
+            metrics.count_cache("hit", "memory")
+            return data
+        data = self._shared_get(key)
+        if data is None or not _complete(data):
+            metrics.count_cache("miss", self.shared_tier)
+            return None
+        metrics.count_cache("hit", self.shared_tier)
+        self._remember(key, data)
+        return data
+
+    def _shared_get(self, key: str) -> bytes | None:
+        if self.redis is not None:
+            try:
+                return self.redis.get(key)
+            except Exception as exc:  # Redis down: a miss, the report is made again
+                LOG.warning("the report cache in Redis failed: %s", type(exc).__name__)
+                return None
         path = self._path(key)
         if path is None:
             return None
         try:
             if time.time() - path.stat().st_mtime > self.max_age:
                 return None
-            pdf = path.read_bytes()
+            data = path.read_bytes()
         except OSError:
-            return None
-        if not _complete(pdf):
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: pruned last
-        self._remember(key, pdf)
-        return pdf
+        return data
 
-    def put(self, key: str, pdf: bytes) -> None:
-        """Store a PDF under ``key`` (in memory, and in the folder if there is one)."""
-        self._remember(key, pdf)
+    def put(self, key: str, data: bytes) -> None:
+        """Store a report under ``key`` (in memory, and in the shared level if there is one)."""
+        self._remember(key, data)
+        if self.redis is not None:
+            try:
+                self.redis.put(key, data)
+            except Exception as exc:
+                LOG.warning("could not write the report cache in Redis: %s", exc)
+            return
         path = self._path(key)
         if path is None:
             return
         try:
-            write_atomically(path, pdf, durable=False)  # the cache can make it again
+            write_atomically(path, data, durable=False)  # the cache can make it again
             self._prune()
         except OSError as exc:  # a full or read-only disk: the memory level still works
             LOG.warning("could not write the report cache in %s: %s", self.directory, exc)
@@ -208,15 +319,9 @@ class PDFCache:
                 self._memory_used -= len(dropped)
 
     def _prune(self) -> None:
-        """Remove expired files, then the least recently used until under ``disk_bytes``;
-        and the job markers (:mod:`assessor.report.jobs`) that nobody kept fresh."""
+        """Remove expired files, then the least recently used until under ``disk_bytes``."""
         assert self.directory is not None
         now = time.time()
-        for suffix in MARKER_SUFFIXES:
-            for path in self.directory.glob(f"*{suffix}"):
-                with contextlib.suppress(OSError):
-                    if now - path.stat().st_mtime > MARKER_MAX_AGE:
-                        path.unlink()
         files: list[tuple[float, int, Path]] = []
         for path in self.directory.glob(f"*{SUFFIX}"):
             try:
@@ -245,6 +350,11 @@ class PDFCache:
             if pdf is not None:
                 self._memory_used -= len(pdf)
         found = pdf is not None
+        if self.redis is not None:
+            try:
+                found = self.redis.discard(key) or found
+            except Exception as exc:  # Redis down: the copy there expires with max_age
+                LOG.error("could not remove a report from the cache in Redis: %s", exc)
         path = self._path(key)
         if path is not None:
             try:
@@ -255,10 +365,12 @@ class PDFCache:
         return found
 
     def clear(self) -> None:
-        """Forget everything (memory and files)."""
+        """Forget everything (memory and the shared level)."""
         with self._lock:
             self._memory.clear()
             self._memory_used = 0
+        if self.redis is not None:
+            self.redis.clear()
         if self.directory is not None:
             for path in self.directory.glob(f"*{SUFFIX}"):
                 with contextlib.suppress(OSError):

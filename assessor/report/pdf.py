@@ -7,6 +7,7 @@ threads.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from datetime import UTC, date, datetime, time
@@ -103,12 +104,17 @@ def html_to_pdf(html: str, answers_json: str | None, *, created: datetime | None
                     modified=created,
                 )
             )
-        pdf = document.write_pdf(
-            stylesheets=[css],
-            font_config=font_config,
-            pdf_variant="pdf/ua-1",
-            attachments=attachments,
-        )
+        # What HTML.write_pdf does, in its two steps: render(), then Document.write_pdf().
+        options = {"stylesheets": [css], "pdf_variant": "pdf/ua-1", "attachments": attachments}
+        rendered = document.render(font_config, **options)
+        del document
+        # Laying out leaves hundreds of thousands of objects in reference cycles (boxes made
+        # and dropped while pages are cut), which Python frees only at its next full
+        # collection: free them before the PDF is written, so writing reuses their memory
+        # instead of adding to it (benchmarks/memory.py; docs/benchmarks.md).
+        gc.collect()
+        pdf = rendered.write_pdf(**options)
+        del rendered
     if fetcher.refused:
         LOG.warning("the report asked for resources it may not fetch: %s", fetcher.refused)
     if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):

@@ -159,7 +159,7 @@ def forget_reports(assessment: models.Assessment, checklist: Checklist) -> int:
     of each version, for every audience and format, beside each kept comparison or none, in the
     ordinary and the internal-review edition, dated the last few days (the cache keeps them no
     longer); how many were found."""
-    cache = report_jobs.renderer().cache
+    cache = report_jobs.cache()
     files = [store.to_answers_file(assessment, checklist)]
     files += [
         found
@@ -278,7 +278,7 @@ def version_report(token: str, number: int) -> Response:
     today = date.today()
     try:
         data = render_pdf_cached(
-            report_jobs.renderer().cache,
+            report_jobs.cache(),
             score(checklist, frozen.answers),
             frozen,
             generated_on=today,

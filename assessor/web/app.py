@@ -65,15 +65,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_trusted_hosts(app)  # first: refuses a bad setting, checks before the proxy fix
 
     from assessor import db
-    from assessor.web import i18n, lookup, ratelimit
+    from assessor.web import i18n, lookup, metrics, ratelimit, report_jobs
     from assessor.web.errors import register_error_handlers
 
     db.init_app(app)
+    metrics.init_app(app)  # first of the request hooks: refused requests are timed too
     i18n.init_app(app)
     ratelimit.init_app(app)  # before CSRF: a blocked client learns nothing from either
     csrf.init_app(app)
     lookup.init_app(app)  # after CSRF: a forged change is refused by both
     register_blueprints(app)
+    report_jobs.init_app(app)  # reports made ahead of time after a save
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)

@@ -139,12 +139,14 @@ def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
     """One theme's criteria: choose a level and give evidence for each; save."""
     assessment, checklist = load_or_404(token)
     current = theme_or_404(checklist, theme_id)
-    saved = store.load_answers(assessment)
     if request.method == "GET":
+        saved = store.load_answers(assessment)
         form = theme_form(current, None, saved)
         return render_theme(assessment, checklist, current, form, saved)
 
-    form = theme_form(current, request.form, saved)
+    # A posted form stands on its own (what the page started from travels in it): the saved
+    # answers are read again only if the page is shown again.
+    form = theme_form(current, request.form, {})
     form.validate()
     # A field with an error never blocks the others: the valid changes are saved, the invalid
     # criteria are kept as typed with their errors, and the page says which is which.
@@ -279,8 +281,7 @@ def save_criterion(token: str, theme_id: str, criterion_id: str) -> tuple[Respon
     criterion = next((c for c in current.criteria if c.id == criterion_id), None)
     if criterion is None:
         abort(404)
-    saved = store.load_answers(assessment)
-    form = theme_form(current, request.form, saved)
+    form = theme_form(current, request.form, {})  # the posted fields stand on their own
     form.validate()
     level, evidence = form.criterion_fields(criterion)
     errors = [str(message) for field in (level, evidence) for message in field.errors]

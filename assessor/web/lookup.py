@@ -72,6 +72,7 @@ def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
         ratelimit.record_failed_lookup()
         abort(404)
     assessment, link = found
+    g.assessment_id = assessment.id  # a successful POST queues its reports (report_jobs)
     checklist = catalogue().get(assessment.checklist_id)
     if checklist is None:
         abort(

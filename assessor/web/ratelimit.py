@@ -33,7 +33,7 @@ from limits import RateLimitItem, parse
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-from assessor import db
+from assessor import db, metrics
 from assessor.rate_counts import storage_for
 
 log = logging.getLogger(__name__)
@@ -140,8 +140,10 @@ def _client() -> str:
 def _refuse_blocked_clients() -> None:
     if not request.view_args or "token" not in request.view_args:
         return
-    seconds = _limits().failed_lookups.retry_after(_client())
+    limit = _limits().failed_lookups
+    seconds = limit.retry_after(_client())
     if seconds is not None:
+        metrics.count_rate_limited(limit.namespace)
         raise TooManyRequests(retry_after=seconds)
 
 
@@ -157,4 +159,8 @@ def count_creation() -> int | None:
     means the client is over ``CREATION_LIMIT`` and may try again in that many seconds (create
     nothing then).
     """
-    return _limits().creations.count(_client())
+    limit = _limits().creations
+    seconds = limit.count(_client())
+    if seconds is not None:
+        metrics.count_rate_limited(limit.namespace)
+    return seconds

@@ -3,17 +3,28 @@
 The PDF is the one ``assessor report`` writes: both call :func:`assessor.report.render_pdf`
 on the same gap analysis and answers file. A download made in the request goes through
 :func:`assessor.report.cache.render_pdf_cached`, the path the benchmarks measure; made in the
-background (the default), the "being prepared" page asks :mod:`assessor.web.report_jobs` where
-the job stands, and answers 429 or 503 with Retry-After when too many are queued.
+background (the default), the "being prepared" page asks the report queue
+(:mod:`assessor.web.report_jobs`) where the job stands, and answers 429 or 503 with Retry-After
+when too many are queued. A report made ahead of time after the last save is served at once.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import comments_store, models, store
@@ -35,7 +46,7 @@ from assessor.report import (
     format_for,
 )
 from assessor.report.brief import UPR_WORDS_JOINT, UPR_WORDS_SINGLE
-from assessor.report.cache import render_pdf_cached, report_key
+from assessor.report.cache import PDFCache, render_pdf_cached, report_key
 from assessor.report.chart import chart_rows, format_score, score_bar_svg
 from assessor.report.review import EDITION, ReviewComments
 from assessor.scoring import FLAG_LABELS, GapAnalysis, score
@@ -84,6 +95,7 @@ def results(token: str) -> str:
     )
 
 
+REQUEST_CACHE = "assessor.report_request_cache"
 REFRESH_SECONDS = 2
 BUSY_RETRY_SECONDS = 30
 NOT_MADE = (
@@ -141,6 +153,19 @@ def _format() -> str:
     return fmt
 
 
+def _request_cache() -> PDFCache:
+    """The cache of reports made in the request (``REPORT_IN_BACKGROUND`` off): memory only,
+    or the shared folder when ``REPORT_CACHE_DIR`` names one."""
+    found: PDFCache | None = current_app.extensions.get(REQUEST_CACHE)
+    if found is None:
+        folder = current_app.config["REPORT_CACHE_DIR"]
+        found = current_app.extensions.setdefault(
+            REQUEST_CACHE, PDFCache(Path(folder) if folder else None)
+        )
+    assert found is not None
+    return found
+
+
 @bp.get("/a/<token:token>/report.<any(pdf, docx):fmt>")
 def report_pdf(token: str, fmt: str) -> BaseResponse:
     """The report (``?audience=government`` or ``ngo``) as a PDF or Word download.
@@ -154,8 +179,9 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     review = _review(assessment, edition)
     compared = compared_with(assessment, checklist)
     today = date.today()
-    cache = report_jobs.renderer().cache
     if report_jobs.in_background():
+        # Made ahead of time after the last save (or asked for before): the file itself.
+        cache = report_jobs.cache()
         data = cache.get(report_key(analysis, answers_file, audience, today, fmt, compared, review))
         if data is None:
             return redirect(
@@ -171,7 +197,7 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     else:
         try:  # the same cached render as the command line's benchmarks measure
             data = render_pdf_cached(
-                cache,
+                _request_cache(),
                 analysis,
                 answers_file,
                 audience=audience,
@@ -209,18 +235,23 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     review = _review(assessment, edition)
     compared = compared_with(assessment, checklist)
     today = date.today()
-    key = report_key(analysis, answers_file, audience, today, fmt, compared, review)
-    state = report_jobs.renderer().state(
-        key,
+    limits = report_jobs.owners(assessment.id)
+    job = report_jobs.spec(
         checklist,
         answers_file,
+        analysis,
         audience=audience,
-        generated_on=today,
         fmt=fmt,
+        generated_on=today,
         compared=compared,
-        owners=report_jobs.owners(assessment.id),
+        owners=tuple(limits),
         review=review,
     )
+    try:
+        state = report_jobs.queue().state(job, limits)
+    except Exception:  # the queue's store does not answer (Redis down, SQLite locked)
+        log.exception("the report queue does not answer")
+        state = "busy"  # "try again in 30 s", never a 500
     if state == "failed":
         abort(503, description=NOT_MADE)
     kind = audience_for(audience).kind
@@ -239,6 +270,6 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         return page, 200, {}
     if state == "limited":  # this assessment or client has enough PDFs being made
         return page, 429, {"Retry-After": str(BUSY_RETRY_SECONDS)}
-    if state == "busy":  # this worker's queue is full
+    if state == "busy":  # the queue is full (or does not answer)
         return page, 503, {"Retry-After": str(BUSY_RETRY_SECONDS)}
     return page, 202, {"Retry-After": str(REFRESH_SECONDS)}

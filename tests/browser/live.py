@@ -79,7 +79,12 @@ def serve(workdir: Path, workers: int = 2, env: Mapping[str, str] | None = None)
     """
     database_url = f"sqlite:///{workdir / 'assessor.sqlite'}"
     upgrade_database(database_url)
-    # Its own cache of PDFs, so every run makes them afresh, as for a new user.
-    settings = {"FLASK_REPORT_CACHE_DIR": str(workdir / "report-cache"), **(env or {})}
+    # Its own cache of PDFs, so every run makes them afresh, as for a new user; no pre-renders
+    # after saves, so the tour meets the "being prepared" page however long it paused.
+    settings = {
+        "FLASK_REPORT_CACHE_DIR": str(workdir / "report-cache"),
+        "FLASK_REPORT_PRERENDER": "false",
+        **(env or {}),
+    }
     with LiveServer(workdir, database_url=database_url, env=settings, workers=workers) as server:
         yield server.url

@@ -147,13 +147,52 @@ def test_an_unusable_folder_leaves_the_memory_level_working(tmp_path: Path, capl
     assert cache.get("a" * 64) == PDF
 
 
-def test_the_prune_removes_job_markers_nobody_kept_fresh(tmp_path: Path):
-    cache = PDFCache(tmp_path)
-    old = time.time() - cache_module.MARKER_MAX_AGE - 1
-    for name in ("b" * 64 + ".pending", "c" * 64 + ".failed", ".tmp-1-2.pending"):
-        (tmp_path / name).write_text("host 1", encoding="utf-8")
-        os.utime(tmp_path / name, (old, old))
-    fresh = tmp_path / f"{'d' * 64}.pending"
-    fresh.write_text("host 1", encoding="utf-8")
-    cache.put("e" * 64, PDF)  # each write prunes
-    assert sorted(p.name for p in tmp_path.iterdir()) == [fresh.name, f"{'e' * 64}.pdf"]
+@pytest.fixture
+def redis_client():
+    """Redis db 15, with the keys a test made removed after it (skipped if Redis is down)."""
+    import redis
+
+    from tests.support.ci import unavailable
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis at 127.0.0.1:6379 cannot be reached: {exc}")
+    prefix = f"assessor-test-{os.getpid()}-{time.monotonic_ns()}:"
+    yield client, prefix
+    keys = list(client.scan_iter(f"{prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def redis_cache(client, prefix: str, **options) -> PDFCache:
+    cache = PDFCache(redis=client, memory_bytes=0)
+    assert cache.redis is not None
+    cache.redis = cache_module.RedisReports(client, prefix=prefix, **options)
+    return cache
+
+
+def test_redis_shares_reports_between_servers_within_a_size_bound(redis_client):
+    client, prefix = redis_client
+    one = redis_cache(client, prefix, max_bytes=2 * len(PDF), max_age=3600)
+    other = redis_cache(client, prefix, max_bytes=2 * len(PDF), max_age=3600)
+    one.put("a" * 64, PDF)
+    assert other.get("a" * 64) == PDF  # another server sees it
+    assert other.shared_tier == "redis" and other.directory is None
+    one.put("b" * 64, PDF)
+    assert one.get("a" * 64) == PDF  # used: b is now the least recently used
+    one.put("c" * 64, PDF)  # over the bound: the least recently used goes
+    assert other.get("b" * 64) is None
+    assert other.get("a" * 64) == other.get("c" * 64) == PDF
+    assert 0 < client.ttl(f"{prefix}report:{'a' * 64}") <= 3600  # and each expires
+
+
+def test_a_redis_that_is_down_reads_as_a_miss(caplog):
+    import redis
+
+    cache = PDFCache(redis=redis.Redis(port=1, socket_connect_timeout=0.2), memory_bytes=0)
+    cache.put("a" * 64, PDF)  # logged, not raised: the report is served all the same
+    assert cache.get("a" * 64) is None
+    assert "Redis" in caplog.text

@@ -247,6 +247,6 @@ def test_a_rendering_failure_is_a_report_error(monkeypatch, analysis, answers_fi
     def broken(*args, **kwargs):
         raise RuntimeError("Pango exploded")
 
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    monkeypatch.setattr(weasyprint.HTML, "render", broken)
     with pytest.raises(ReportError, match="Pango exploded"):
         render_pdf(analysis, answers_file, generated_on=GENERATED_ON)

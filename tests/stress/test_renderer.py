@@ -1,16 +1,20 @@
 """The PDF renderer under the production server: it heals, never wedges, and leaves no orphan.
 
-Against ``assessor serve`` with one gunicorn worker (so every report goes through the same
-renderer), on SQLite, with the small school-meals checklist to keep renders short:
+Against ``assessor serve`` with one gunicorn worker, on SQLite, with the small school-meals
+checklist to keep renders short. Reports are made by the report queue's consumer that
+``assessor serve`` starts beside gunicorn (an ``assessor worker`` process in the server's
+process group), each worker thread in a render process of its own. Pre-renders are off, so each
+report is one the test asks for:
 
 - the renderer process is killed (kill -9) in the middle of a report and again while idle: the
   reports still arrive and no request gets a 500;
 - 150 reports are made one after another by four users (each answer changed before each
   report, so each is a new PDF): more than the renderer makes before it is replaced, and more
   than the 100 that wedged the old process pool; none may hang or fail;
-- the server is stopped (SIGTERM to gunicorn's master) during a render, and a worker is killed
-  (kill -9) during a render: the renderer process goes with its worker (checked in the process
-  table), and after the kill the report is made by the worker gunicorn starts in its place.
+- the server is stopped (SIGTERM to gunicorn's master) during a render, and the consumer is
+  killed (kill -9) during a render: the renderer process goes with it (checked in the process
+  table), and after the kill the report is made by the consumer ``assessor serve`` starts in
+  its place (the job's lease runs out and it is queued again).
 
 Bounded: each test has a time cap (at most 400 s; the 150 reports take about 200 s on a busy
 2-core machine) and every request a 30 s timeout; every
@@ -54,6 +58,7 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
             "DEFAULT_CHECKLIST_ID": START["checklist"],
             "FLASK_REPORT_CACHE_DIR": str(tmp_path / "report-cache"),
             "FLASK_CREATION_LIMIT": "1000 per hour",
+            "FLASK_REPORT_PRERENDER": "false",
         },
     )
     live.start()
@@ -137,7 +142,7 @@ def test_the_renderer_killed_mid_render_and_at_idle(
     assert set(seen) <= {200, 202}, seen  # never a 500 (nor a "could not be made")
 
 
-def test_150_reports_through_one_worker(server: LiveServer) -> None:
+def test_150_reports_through_one_server(server: LiveServer) -> None:
     deadline = time.monotonic() + 400
     made: list[int] = []
     errors: list[str] = []
@@ -184,7 +189,7 @@ def test_sigterm_during_a_render_leaves_no_renderer(
     assert processes.wait_for(lambda: not processes.alive(pid), 10), "the renderer was orphaned"
 
 
-def test_kill_9_of_a_worker_during_a_render_leaves_no_renderer(
+def test_kill_9_of_the_consumer_during_a_render_leaves_no_renderer(
     server: LiveServer, new_client: Callable[[float], Client]
 ) -> None:
     client = new_client(180)
@@ -194,9 +199,9 @@ def test_kill_9_of_a_worker_during_a_render_leaves_no_renderer(
     pid = renderer_started(server)
     renderer = processes.read(pid)
     assert renderer is not None
-    os.kill(renderer.ppid, signal.SIGKILL)  # its web worker
+    os.kill(renderer.ppid, signal.SIGKILL)  # the consumer (`assessor worker`)
     assert processes.wait_for(lambda: not processes.alive(pid), 10), "the renderer was orphaned"
-    # gunicorn starts another worker; it takes the job over (its marker's worker is gone).
+    # `assessor serve` starts another consumer; the job is queued again once its lease ran out.
     seen: list[int] = []
     report(client, overview, deadline, seen)
     assert set(seen) <= {200, 202}, seen

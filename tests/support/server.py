@@ -101,7 +101,12 @@ class LiveServer:
         self.name = name
         self.health_path = health_path
         self.start_timeout = start_timeout
-        settings = {"SECRET_KEY": self.secret_key}
+        # Its own report queue (without REDIS_URL an SQLite file, consumed by the worker
+        # `assessor serve` starts): never the instance folder's, shared with other runs.
+        settings = {
+            "SECRET_KEY": self.secret_key,
+            "FLASK_REPORT_QUEUE_PATH": str(log_dir / f"{name}-report-queue.sqlite"),
+        }
         if database_url is not None:
             settings["DATABASE_URL"] = database_url
         self.env = server_env(**settings, **(env or {}))

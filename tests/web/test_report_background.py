@@ -1,9 +1,9 @@
-"""PDFs made off the request: a progress page while a background process makes the PDF, then the
-download from the shared cache, with the bytes the command line makes."""
+"""Reports made off the request: a progress page while the queue's worker makes the PDF, then the
+download from the shared cache, with the bytes the command line makes; a report made ahead of
+time after a save is downloaded at once."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import signal
@@ -14,10 +14,8 @@ import pytest
 
 from assessor import store
 from assessor.report import render_pdf
-from assessor.report.cache import PDFCache, report_key
-from assessor.report.jobs import Renderer
 from assessor.scoring import score
-from assessor.web.report_jobs import EXTENSION
+from assessor.web import report_jobs
 from tests.support import processes
 from tests.support.data import START
 from tests.support.html import Pages
@@ -27,21 +25,26 @@ REFRESH = re.compile(r'<meta http-equiv="refresh" content="(\d+); url=([^"]+)">'
 
 @pytest.fixture
 def background(make_app, tmp_path):
-    """Make apps as served in production: PDFs in the background, cached in a shared folder
-    (``settings`` change that); their renderers are stopped after the test."""
-    apps = []
+    """Make apps as served on one machine: reports made in the queue (an SQLite file) by a
+    consumer in threads of this process, cached in a shared folder (``settings`` change that);
+    their consumers are stopped after the test and any render process left is killed."""
+    consumers = []
 
     def make(**settings):
-        config = {"REPORT_IN_BACKGROUND": True, "REPORT_CACHE_DIR": str(tmp_path / "report-cache")}
-        apps.append(make_app(**(config | settings)))
-        return apps[-1]
+        config = {
+            "REPORT_IN_BACKGROUND": True,
+            "REPORT_CACHE_DIR": str(tmp_path / "report-cache"),
+            "REPORT_QUEUE_PATH": str(tmp_path / "report-queue.sqlite"),
+            "REPORT_PRERENDER": False,
+        }
+        app = make_app(**(config | settings))
+        consumers.append(report_jobs.start_embedded(app))
+        return app
 
     before = processes.renderers(parent=os.getpid())
     yield make
-    for app in apps:
-        renderer = app.extensions.get(EXTENSION)
-        if renderer is not None:
-            renderer.shutdown()
+    for consumer in consumers:
+        consumer.stop()
     processes.kill(processes.renderers(parent=os.getpid()) - before)
 
 
@@ -113,59 +116,7 @@ def test_a_changed_answer_makes_the_pdf_again(app, pages, started, school_meals)
     assert response.status_code == 303  # not the old PDF
 
 
-def test_a_failed_render_is_reported_for_a_while_then_tried_again(
-    monkeypatch, tmp_path, school_meals
-):
-    from assessor.answers import AnswersFile, AssessmentInfo
-    from assessor.report import jobs
-
-    answers_file = AnswersFile(
-        school_meals.id, school_meals.version, AssessmentInfo("T", "O", "Moldova", "government")
-    )
-    missing = dataclasses.replace(school_meals, path=str(tmp_path / "gone.yaml"))
-    renderer = Renderer(PDFCache(tmp_path / "cache"))
-    today = date.today()
-    key = report_key(score(missing, {}), answers_file, "government", today)
-
-    def state(on: Renderer = renderer) -> str:
-        return on.state(key, missing, answers_file, audience="government", generated_on=today)
-
-    try:
-        assert state() == "pending"
-        renderer.wait(key, 120)
-        assert not (tmp_path / "cache" / f"{key}.pending").exists()
-        assert state() == "failed"
-        assert state() == "failed"  # every check says so, for a while
-        # Another web worker (same folder, its own memory) says so too, and starts nothing.
-        other = Renderer(PDFCache(tmp_path / "cache"))
-        assert state(other) == "failed" and other.queued == 0
-        monkeypatch.setattr(jobs, "FAILURE_SHOWN_FOR", 0.0)
-        assert state() == "pending"  # then it is tried again
-        renderer.wait(key, 120)
-    finally:
-        renderer.shutdown()
-
-
-def test_a_job_announced_by_another_worker_is_not_started_twice(tmp_path, school_meals):
-    from assessor.answers import AnswersFile, AssessmentInfo
-
-    answers_file = AnswersFile(
-        school_meals.id, school_meals.version, AssessmentInfo("T", "O", "Moldova", "government")
-    )
-    today = date.today()
-    key = report_key(score(school_meals, {}), answers_file, "government", today)
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    (folder / f"{key}.pending").write_text("12345")
-    renderer = Renderer(PDFCache(folder))
-    state = renderer.state(
-        key, school_meals, answers_file, audience="government", generated_on=today
-    )
-    assert state == "pending"
-    assert renderer.queued == 0  # nothing started here
-
-
-# -- the renderer heals, is bounded, and the cache folder may fail (issue 10) ----------------
+# -- the worker heals, is bounded, and the cache folder may fail (issues 10, 17) -------------
 
 
 def start(app, title=START["title"]):
@@ -174,7 +125,7 @@ def start(app, title=START["title"]):
     return pages, pages.post("/", START | {"title": title})
 
 
-def test_a_renderer_killed_mid_render_costs_a_retry_not_an_error(background):
+def test_a_render_process_killed_mid_render_costs_a_retry_not_an_error(background):
     pages, started = start(background())
     before = processes.renderers(parent=os.getpid())
     status_url = f"{started}report?audience=government"
@@ -187,11 +138,13 @@ def test_a_renderer_killed_mid_render_costs_a_retry_not_an_error(background):
     assert pages.client.get(f"{started}report.pdf").status_code == 200
 
 
-def test_a_render_over_its_time_limit_gets_the_could_not_be_made_page(background):
-    pages, started = start(background(REPORT_RENDER_TIMEOUT=0.001))
+def test_a_render_that_keeps_failing_stops_after_its_tries_with_a_clear_page(background):
+    app = background(REPORT_RENDER_TIMEOUT=0.001, REPORT_MAX_ATTEMPTS=2)
+    pages, started = start(app)
     done = wait_until_done(pages, f"{started}report?audience=government")
     assert done.status_code == 503
     assert "The report could not be made just now. Your answers are safe" in done.text
+    assert report_jobs.queue(app).depth() == 0  # stopped, not retried for ever
 
 
 def test_reports_of_one_assessment_queued_at_once_are_bounded(background):
@@ -279,3 +232,60 @@ def test_a_kept_comparison_is_made_in_the_background_and_changes_the_key(
     assert download.status_code == 200
     headings = [p.text for p in docx.Document(io.BytesIO(download.data)).paragraphs]
     assert "Annex 2. Where the assessments differ" in headings
+
+
+# -- reports made ahead of time after a save (issue 17) ----------------------------------------
+
+
+def test_after_a_save_an_unchanged_assessment_downloads_at_once(background, school_meals):
+    app = background(REPORT_PRERENDER=True, REPORT_PRERENDER_DELAY=0.2)
+    pages, started = start(app)
+    theme = school_meals.themes[0]
+    crit = theme.criteria[0]
+    form = pages.get(f"{started}theme/{theme.id}").form_data()
+    pages.post(f"{started}theme/{theme.id}", form | {f"{crit.id}-level": "partial"})
+    # Saved again at once (the autosave of one criterion): this save supersedes the first.
+    form = pages.get(f"{started}theme/{theme.id}").form_data()
+    saved = pages.client.post(
+        f"{started}theme/{theme.id}/criterion/{crit.id}",
+        data=form | {f"{crit.id}-level": "full"},
+        headers={"Accept": "application/json"},
+    )
+    assert saved.status_code < 400
+    queue = report_jobs.queue(app)
+    # Both audiences, both formats: four reports, each made once, all of the last save.
+    assert processes.wait_for(lambda: len(queue.renders()) >= 4, 180), queue.renders()
+    assert processes.wait_for(lambda: not queue.store.items("jobs"), 30)
+    assert sorted(queue.renders().values()) == [1, 1, 1, 1]
+    for audience in ("government", "ngo"):
+        for fmt, magic in (("pdf", b"%PDF-"), ("docx", b"PK")):
+            download = pages.client.get(f"{started}report.{fmt}?audience={audience}")
+            assert download.status_code == 200, (audience, fmt)  # the file, no progress page
+            assert download.data.startswith(magic)
+    token = started.strip("/").split("/")[1]
+    with app.app_context():
+        answers_file = store.to_answers_file(store.get_by_token(token), school_meals)
+    assert answers_file.answers[crit.id].level == "full"  # made from the last save
+
+
+def test_health_reports_the_queue(background):
+    app = background()
+    client = app.test_client()
+    assert processes.wait_for(lambda: client.get("/healthz").get_json()["queue"]["workers"], 30)
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok"
+    assert body["queue"] == {"depth": 0, "workers": 1}
+    assert "redis" not in body  # not configured
+
+
+def test_a_queue_that_does_not_answer_gets_try_again_later_not_a_500(background, monkeypatch):
+    app = background()
+    pages, started = start(app)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the queue's store is down")
+
+    monkeypatch.setattr(report_jobs.queue(app), "state", down)
+    refused = pages.get(f"{started}report", expected_status=503)
+    assert refused.response.headers["Retry-After"] == "30"
+    assert "The service is making many reports just now" in refused.text
