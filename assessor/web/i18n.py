@@ -3,27 +3,82 @@
 Strings a user sees go through ``gettext`` (``_`` in templates and views, ``lazy_gettext`` for
 strings defined at import time, such as form labels); the catalogues live in
 ``assessor/translations/<lang>/LC_MESSAGES/messages.po`` and are compiled at install.
+
+The language of a request is, in order: ``?lang=`` in the address (remembered in the session),
+the language remembered in the session, the browser's Accept-Language, English.
 """
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_babel import Babel
+from typing import Any
+from urllib.parse import urlencode
 
-#: The interface languages offered, in the order the language switch shows them.
-LANGUAGES = ("en",)
-DEFAULT_LANGUAGE = "en"
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+
+from assessor.translation import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    TRANSLATIONS_DIR,
+    normalise_language,
+)
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "current_language", "init_app", "select_locale"]
+
+#: The session key holding the language chosen with ``?lang=``.
+SESSION_KEY = "lang"
 
 babel = Babel()
 
 
 def select_locale() -> str:
     """The language of the current request."""
-    return DEFAULT_LANGUAGE
+    chosen = normalise_language(request.args.get("lang"))
+    if chosen:
+        return chosen
+    remembered = normalise_language(session.get(SESSION_KEY))
+    if remembered:
+        return remembered
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The current request's language code ("en", "ro" or "ru")."""
+    return normalise_language(str(get_locale())) or DEFAULT_LANGUAGE
+
+
+def _remember_language() -> None:
+    chosen = normalise_language(request.args.get("lang"))
+    if chosen and session.get(SESSION_KEY) != chosen:
+        session[SESSION_KEY] = chosen
+
+
+def language_links() -> list[dict[str, Any]]:
+    """The language switch: for each language, this page's address in it (``?lang=``)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    current = current_language()
+    links = []
+    for code in LANGUAGES:
+        query = urlencode([*args, ("lang", code)])
+        links.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES[code],
+                "href": f"{request.path}?{query}",
+                "current": code == current,
+            }
+        )
+    return links
 
 
 def init_app(app: Flask) -> None:
     """Attach Flask-Babel to the app, with the package's catalogues."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(_remember_language)
+
+    @app.context_processor
+    def _language() -> dict[str, Any]:
+        return {"current_language": current_language, "language_links": language_links}
