@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessor.checklist import Checklist, ChecklistError, load_checklist
+from assessor.checklist import Checklist, ChecklistError, is_translation_file, load_checklist
 from assessor.report import AUDIENCE_TABLE, AUDIENCES, DEFAULT_AUDIENCE
 from assessor.report import FORMATS as REPORT_FORMATS
 
@@ -27,6 +27,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate checklist files; print their problems (the first 50 of each); 0 if all are valid."""
     status = 0
     for path in args.files:
+        if is_translation_file(path):
+            status = max(status, _check_translation(Path(path)))
+            continue
         try:
             checklist = load_checklist(path)
         except ChecklistError as exc:
@@ -41,6 +44,55 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{len(checklist.commitments)} commitments"
         )
     return status
+
+
+def _check_translation(path: Path) -> int:
+    """Validate a checklist translation file against its checklist (found in the same folder,
+    of the version it names if there are several); print its problems, or its coverage and
+    every text it lacks (shown in English, marked). 1 if it is invalid, else 0."""
+    from assessor.checklist_translation import (
+        coverage,
+        load_translation,
+        translation_checklist_id,
+    )
+
+    checklist_id = translation_checklist_id(path)
+    candidates = [
+        checklist
+        for (found_id, _version), checklist in _checklist_versions(path.parent).items()
+        if found_id == checklist_id
+    ]
+    if not candidates:
+        named = repr(checklist_id) if checklist_id else "(unreadable: no 'checklist' id)"
+        print(
+            f"{path}: checklist: translates checklist {named}, which is not a valid checklist "
+            f"in {path.parent}",
+            file=sys.stderr,
+        )
+        return 1
+    checklist = candidates[-1]
+    problems: tuple[ChecklistError, ...] = ()
+    for candidate in candidates:  # the version it names, if the folder holds it
+        try:
+            translation = load_translation(path, candidate)
+        except ChecklistError as exc:
+            problems += (exc,)
+            continue
+        checklist = candidate
+        break
+    else:
+        for problem in problems[-1].problems:
+            print(problem, file=sys.stderr)
+        return 1
+    found = coverage(checklist, translation)
+    print(
+        f"{path}: ok - {translation.language} translation of {checklist.id} "
+        f"{checklist.version}: {found.total - len(found.missing)} of {found.total} texts"
+        + ("" if found.complete else f"; {len(found.missing)} missing (shown in English, marked):")
+    )
+    for item_id, field in found.missing:
+        print(f"  missing: {item_id or '(checklist)'} {field}")
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -574,7 +626,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate checklist files")
-    check.add_argument("files", nargs="+", metavar="FILE", help="checklist YAML files")
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="checklist YAML files, or their translations (NAME.LANG.yaml, beside the checklist)",
+    )
     check.set_defaults(func=cmd_check)
 
     for name, help_text, func in (
