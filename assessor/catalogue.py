@@ -25,9 +25,9 @@ from assessor.checklist import (
 )
 from assessor.checklist_translation import (
     ChecklistTranslation,
+    in_language,
     load_translation,
-    translated,
-    translation_checklist_id,
+    translated_file,
 )
 
 
@@ -47,7 +47,7 @@ class Catalogue:
         found = next((c for c in self.checklists if c.id == checklist_id), None)
         if found is None or language is None:
             return found
-        return translated(found, language, self.translations.get((checklist_id, language)))
+        return in_language(found, language)
 
     def translation(self, checklist_id: str, language: str) -> ChecklistTranslation | None:
         """The valid translation of a checklist into a language, or ``None``."""
@@ -76,20 +76,25 @@ def load_catalogue(directory: str | Path) -> Catalogue:
 def discover_translations(
     directory: str | Path, checklists: list[Checklist]
 ) -> tuple[dict[tuple[str, str], ChecklistTranslation], list[ChecklistError]]:
-    """Every valid translation file in a folder of the given checklists, by (checklist id,
-    language), and the errors of the others (a checklist it names is not there, it is invalid,
-    or another file already translates that checklist into that language)."""
+    """Every valid translation file (``<name>.<language>.yaml``) in a folder of the given
+    checklists, by (checklist id, language), and the errors of the others (the checklist file
+    ``<name>.yaml`` is not there or not valid, or the translation is invalid)."""
     directory = Path(directory)
-    by_id = {c.id: c for c in checklists}
+    by_path = {Path(c.path).resolve(): c for c in checklists if c.path is not None}
     found: dict[tuple[str, str], ChecklistTranslation] = {}
     errors: list[ChecklistError] = []
     files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     for file in (f for f in files if is_translation_file(f)):
-        checklist_id = translation_checklist_id(file)
-        checklist = by_id.get(checklist_id or "")
-        if checklist is None:
-            named = f"checklist {checklist_id!r}" if checklist_id else "a checklist"
-            problem = Problem(str(file), "checklist", f"translates {named} the folder lacks")
+        target = translated_file(file)
+        checklist = by_path.get(target[0].resolve()) if target else None
+        if target is None or checklist is None:
+            name = target[0].name if target else "?"
+            problem = Problem(
+                str(file),
+                "(file)",
+                f"translates the checklist file {name}, which is not a "
+                "valid checklist in this folder",
+            )
             errors.append(ChecklistError([problem]))
             continue
         try:
@@ -97,12 +102,5 @@ def discover_translations(
         except ChecklistError as exc:
             errors.append(exc)
             continue
-        key = (translation.checklist_id, translation.language)
-        if key in found:
-            problem = Problem(
-                str(file), "language", f"{found[key].path} already translates it into {key[1]}"
-            )
-            errors.append(ChecklistError([problem]))
-        else:
-            found[key] = translation
+        found[(translation.checklist_id, translation.language)] = translation
     return found, errors

@@ -31,6 +31,7 @@ from types import MappingProxyType
 from typing import Any
 
 from assessor.checklist import (
+    TRANSLATION_FILE_NAME,
     Checklist,
     ChecklistError,
     CommitmentDocument,
@@ -178,6 +179,15 @@ def parse_translation(
         problems.append(
             Problem(file, "language", f"is the checklist's own language ({checklist.language})")
         )
+    named = TRANSLATION_FILE_NAME.fullmatch(Path(file).name)
+    if named is not None and named["language"] != data["language"]:
+        problems.append(
+            Problem(
+                file,
+                "language",
+                f"is {data['language']}, but the file name says {named['language']}",
+            )
+        )
     texts, meaning = _texts(file, data, checklist)
     problems.extend(meaning)
     if problems:
@@ -277,16 +287,38 @@ def _load_cached(
         return exc.problems
 
 
-def translation_checklist_id(path: str | Path) -> str | None:
-    """The id of the checklist a translation file names (``None`` if it cannot be read): a
-    first look, to find the checklist to check it against."""
-    try:
-        with open(path, "rb") as file:
-            data, _ = read_checklist_file(file.read(MAX_TRANSLATION_BYTES + 1), str(path))
-    except (OSError, ChecklistError):
+def translation_path(checklist_path: str | Path, language: str) -> Path:
+    """Where the translation of a checklist file into a language is: beside it, with the
+    language before the extension (``x.yaml`` -> ``x.ro.yaml``)."""
+    path = Path(checklist_path)
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
+
+
+def translated_file(path: str | Path) -> tuple[Path, str] | None:
+    """The checklist file a translation file translates, and its language (``None`` for a
+    name that is not a translation's)."""
+    path = Path(path)
+    match = TRANSLATION_FILE_NAME.fullmatch(path.name)
+    if match is None:
         return None
-    value = data.get("checklist")
-    return value if isinstance(value, str) else None
+    return path.with_name(f"{match['stem']}{path.suffix}"), match["language"]
+
+
+def in_language(checklist: Checklist, language: str) -> Checklist:
+    """The checklist shown in ``language``: translated by the file beside it if there is a
+    valid one, else every text marked as shown in the original (an invalid translation is
+    reported by ``assessor check`` and at start-up, not here, on every page)."""
+    if language == checklist.language:
+        return checklist
+    translation = None
+    if checklist.path is not None:
+        path = translation_path(checklist.path, language)
+        if path.exists():
+            try:
+                translation = load_translation(path, checklist)
+            except ChecklistError:
+                translation = None
+    return translated(checklist, language, translation)
 
 
 # --------------------------------------------------------------------------------------------

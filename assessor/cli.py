@@ -47,41 +47,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_translation(path: Path) -> int:
-    """Validate a checklist translation file against its checklist (found in the same folder,
-    of the version it names if there are several); print its problems, or its coverage and
-    every text it lacks (shown in English, marked). 1 if it is invalid, else 0."""
-    from assessor.checklist_translation import (
-        coverage,
-        load_translation,
-        translation_checklist_id,
-    )
+    """Validate a checklist translation file against the checklist file it translates (the
+    same name without the language); print its problems, or its coverage and every text it
+    lacks (shown in English, marked). 1 if either file is invalid, else 0."""
+    from assessor.checklist_translation import coverage, load_translation, translated_file
 
-    checklist_id = translation_checklist_id(path)
-    candidates = [
-        checklist
-        for (found_id, _version), checklist in _checklist_versions(path.parent).items()
-        if found_id == checklist_id
-    ]
-    if not candidates:
-        named = repr(checklist_id) if checklist_id else "(unreadable: no 'checklist' id)"
-        print(
-            f"{path}: checklist: translates checklist {named}, which is not a valid checklist "
-            f"in {path.parent}",
-            file=sys.stderr,
-        )
-        return 1
-    checklist = candidates[-1]
-    problems: tuple[ChecklistError, ...] = ()
-    for candidate in candidates:  # the version it names, if the folder holds it
-        try:
-            translation = load_translation(path, candidate)
-        except ChecklistError as exc:
-            problems += (exc,)
-            continue
-        checklist = candidate
-        break
-    else:
-        for problem in problems[-1].problems:
+    target = translated_file(path)
+    assert target is not None  # checked by the caller
+    try:
+        checklist = load_checklist(target[0])
+        translation = load_translation(path, checklist)
+    except ChecklistError as exc:
+        for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
     found = coverage(checklist, translation)
