@@ -197,9 +197,12 @@ class Checklist:
     digest: str = ""
     path: str | None = None
     # Set on a view of the checklist in another language (see assessor.checklist_translation):
-    # the language its texts are shown in, and the translation's note on who made it.
+    # the language its texts are shown in, the translation's note on who made it and the
+    # SHA-256 of its file, and the checklist itself, untranslated.
     shown_language: str | None = None
     translation_note: str | None = None
+    translation_digest: str = ""
+    untranslated: Checklist | None = field(default=None, repr=False, compare=False)
     _index: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType({}),
         repr=False,
@@ -319,6 +322,16 @@ class Checklist:
     def display_language(self) -> str:
         """The language the checklist's texts are shown in (its own, unless a view)."""
         return self.shown_language or self.language
+
+    @property
+    def shown_digest(self) -> str:
+        """What the checklist's texts as shown are made from: its file's digest, and for a
+        view in another language the language and the translation's digest too (a report's
+        cache key)."""
+        if self.shown_language is None:
+            return self.digest
+        parts = (self.digest, self.shown_language, self.translation_digest)
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
     def has_criterion(self, crit_id: str) -> bool:
         """Whether a criterion with this id exists."""

@@ -308,6 +308,7 @@ def in_language(checklist: Checklist, language: str) -> Checklist:
     """The checklist shown in ``language``: translated by the file beside it if there is a
     valid one, else every text marked as shown in the original (an invalid translation is
     reported by ``assessor check`` and at start-up, not here, on every page)."""
+    checklist = checklist.untranslated or checklist
     if language == checklist.language:
         return checklist
     translation = None
@@ -365,9 +366,10 @@ def translated(
     """The checklist shown in ``language``: each text a :class:`Text`, translated where the
     translation gives it (``translation`` may be ``None``: nothing is), else the original,
     marked. The checklist itself when ``language`` is its own."""
-    if language == checklist.language:
-        return checklist
-    return _view(checklist, language, translation)
+    base = checklist.untranslated or checklist
+    if language == base.language:
+        return base
+    return _view(base, language, translation)
 
 
 @lru_cache(maxsize=32)
@@ -446,6 +448,8 @@ def _view(
         commitment_documents=tuple(documents),
         shown_language=language,
         translation_note=translation.note if translation else None,
+        translation_digest=translation.digest if translation else "",
+        untranslated=checklist,
     )
 
 

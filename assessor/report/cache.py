@@ -95,9 +95,10 @@ def report_key(
     compared: AnswersFile | None = None,
 ) -> str:
     """The cache key of the report of ``analysis`` (the gap analysis of ``answers_file``),
-    set beside ``compared`` if given."""
+    set beside ``compared`` if given. The checklist's part is what its texts are made from,
+    in the language they are shown in (a translation, if any)."""
     return cache_key(
-        analysis.checklist.digest,
+        analysis.checklist.shown_digest,
         answers_file.to_json(),
         audience,
         generated_on,

@@ -503,7 +503,7 @@ def report_document(
     return Document(
         title=f"{kind}: {info.title}",
         kind=kind,
-        language=checklist.language,
+        language=checklist.display_language,
         author=info.organisation,
         subject=about,
         created=generated_on,

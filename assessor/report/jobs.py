@@ -154,18 +154,22 @@ def _render(
     generated_on: str,
     fmt: str = "pdf",
     compared: dict[str, Any] | None = None,
+    language: str = "en",
 ) -> bytes:  # pragma: no cover - runs in the child process (tested through the web view)
-    """Make one report in the child process: load, score, render."""
+    """Make one report in the child process: load (in the language of the checklist texts
+    the web worker scored, a translation's if any), score, render."""
     import json
 
     from assessor.answers import parse_answers_file
     from assessor.checklist import load_checklist
+    from assessor.checklist_translation import in_language
     from assessor.report import ReportError, render_report
     from assessor.scoring import score
 
     checklist = load_checklist(checklist_path)
     if checklist.digest != checklist_digest:
         raise ReportError("the checklist file changed while the report was being made")
+    checklist = in_language(checklist, language)
     answers_file, _ = parse_answers_file(json.dumps(answers), lambda _id: checklist)
     other = None
     if compared is not None:
@@ -187,7 +191,7 @@ def _render(
 @dataclass
 class _Job:
     key: str
-    args: tuple[str, str, dict[str, Any], str, str, str, dict[str, Any] | None]
+    args: tuple[str, str, dict[str, Any], str, str, str, dict[str, Any] | None, str]
     owners: frozenset[str]
     attempts: int = 0
 
@@ -430,6 +434,7 @@ class Renderer:
                     generated_on.isoformat(),
                     fmt,
                     compared.to_dict() if compared is not None else None,
+                    checklist.display_language,
                 ),
                 frozenset(owners),
             )

@@ -170,7 +170,7 @@ def build_questionnaire(
         Document(
             title=f"{KIND}: {checklist.title}",
             kind=KIND,
-            language=checklist.language,
+            language=checklist.display_language,
             author=checklist.source.publisher,
             subject=f"{checklist.title}, version {checklist.version}",
             created=generated_on,
