@@ -12,7 +12,7 @@ in the same folder; ``get(checklist_id, language)`` gives a checklist shown in a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -48,6 +48,10 @@ class Catalogue:
         if found is None or language is None:
             return found
         return in_language(found, language)
+
+    def in_language(self, language: str) -> Catalogue:
+        """This catalogue with every checklist shown in ``language`` (see :meth:`get`)."""
+        return replace(self, checklists=tuple(in_language(c, language) for c in self.checklists))
 
     def translation(self, checklist_id: str, language: str) -> ChecklistTranslation | None:
         """The valid translation of a checklist into a language, or ``None``."""

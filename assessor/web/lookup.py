@@ -13,11 +13,13 @@ from assessor import models, store
 from assessor.catalogue import Catalogue, load_catalogue
 from assessor.checklist import Checklist, Theme
 from assessor.web import ratelimit
+from assessor.web.i18n import current_language
 
 
 def catalogue() -> Catalogue:
-    """The checklists this app offers."""
-    return load_catalogue(current_app.config["CHECKLIST_DIR"])
+    """The checklists this app offers, shown in the request's language (translated where the
+    checklist has a translation into it, marked where not)."""
+    return load_catalogue(current_app.config["CHECKLIST_DIR"]).in_language(current_language())
 
 
 def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
