@@ -52,6 +52,7 @@ from assessor.checklist import Checklist
 from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.levels import LEVEL_KEYS, LEVELS
 from assessor.text import clean_line, is_blank, limit_problems, listed, never_typed, quoted
+from assessor.translation import N_
 
 MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_CHARS = 5000
@@ -59,9 +60,9 @@ MAX_TITLE_CHARS = 200
 MAX_ORGANISATION_CHARS = 200
 
 RESPONDENTS: tuple[tuple[str, str], ...] = (
-    ("government", "Government body"),
-    ("ngo", "NGO / civil society"),
-    ("other", "Other"),
+    ("government", N_("Government body")),
+    ("ngo", N_("NGO / civil society")),
+    ("other", N_("Other")),
 )
 RESPONDENT_KEYS: tuple[str, ...] = tuple(key for key, _ in RESPONDENTS)
 MAX_VERSION_CHARS = 40

@@ -21,7 +21,9 @@ from assessor.translation import (
     LANGUAGE_NAMES,
     LANGUAGES,
     TRANSLATIONS_DIR,
+    Translator,
     normalise_language,
+    translator,
 )
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "current_language", "init_app", "select_locale"]
@@ -46,6 +48,11 @@ def select_locale() -> str:
 def current_language() -> str:
     """The current request's language code ("en", "ro" or "ru")."""
     return normalise_language(str(get_locale())) or DEFAULT_LANGUAGE
+
+
+def web_translator() -> Translator:
+    """The current request's :class:`~assessor.translation.Translator` (dates, numbers)."""
+    return translator(current_language())
 
 
 def _remember_language() -> None:
@@ -81,4 +88,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _language() -> dict[str, Any]:
-        return {"current_language": current_language, "language_links": language_links}
+        return {
+            "current_language": current_language,
+            "language_links": language_links,
+            "format_number": lambda value: web_translator().format_number(value),
+        }
