@@ -95,3 +95,35 @@ def test_missing_translations_are_shown_in_english_marked(make_app, pages_for, c
     quote = other.one("blockquote", class_="recommendation-text")
     assert quote["lang"] == "en" and quote.text == "Monitor uptake and quality every year."
     assert other.find("span", class_="in-original") is not None
+
+
+def answer_theme(pages, overview: str, theme_id: str, level: str) -> None:
+    """Answer every criterion of a theme at one level."""
+    page = pages.get(f"{overview}theme/{theme_id}")
+    theme = ENGLISH.theme(theme_id)
+    data = page.form_data() | {f"{c.id}-level": level for c in theme.criteria}
+    pages.post(f"{overview}theme/{theme_id}", data | {"action": "continue"})
+
+
+def test_results_in_romanian_label_translations_and_quote_commitments_in_english(osce_pages):
+    overview = start(osce_pages, ENGLISH.id)
+    answer_theme(osce_pages, overview, "integration-policies", "not_in_place")
+    page = osce_pages.get(f"{overview}results?lang=ro")
+    gap = page.one("li", id="Gap-statistics-collected")
+    assert ROMANIAN.criterion("statistics-collected").text in gap.one("h3").text
+    assert ROMANIAN.recommendation("statistics").text in gap.text
+    english = gap.one("details", class_="original-text").one("blockquote", lang="en")
+    assert english.text == " ".join(ENGLISH.recommendation("statistics").text.split())
+    # a commitment: its translation, labelled, and the English text beside it
+    provision = page.one("div", id="Commitment-athens-2009-1-data")
+    quotes = provision.find_all("blockquote", class_="provision-text")
+    assert [q.get("lang") for q in quotes] == [None, "en"]
+    assert quotes[0].text.startswith("Îmbunătățirea colectării de date comparabile")
+    assert quotes[1].text.startswith("Improving the collection of comparable data")
+    assert provision.find("span", class_="unofficial") is not None
+    # a good practice: translated, labelled, its English original one click away
+    practice = page.one("li", id="Practice-gp-iom-integration-strategy")
+    assert ROMANIAN.good_practice("gp-iom-integration-strategy").title in practice.text
+    assert practice.find("span", class_="unofficial") is not None
+    original = practice.one("details", class_="original-text").one("p", lang="en")
+    assert "IOM's migrant integration strategy" in original.text
