@@ -91,9 +91,9 @@ def fingerprint(answer: Answer | None) -> str:
 
 #: An action's progress: key and label, in the order a plan goes through them.
 ACTION_STATUSES: tuple[tuple[str, str], ...] = (
-    ("not_started", "Not started"),
-    ("in_progress", "In progress"),
-    ("done", "Done"),
+    ("not_started", N_("Not started")),
+    ("in_progress", N_("In progress")),
+    ("done", N_("Done")),
 )
 ACTION_STATUS_KEYS: tuple[str, ...] = tuple(key for key, _ in ACTION_STATUSES)
 MAX_ACTION_CHARS = 2000
