@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import format_time
 from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import gettext
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import SecurityError
 from werkzeug.routing import BaseConverter
@@ -30,6 +29,7 @@ from assessor.levels import LEVELS, label_of
 from assessor.tokens import TOKEN_PATTERN
 from assessor.translation import N_
 from assessor.web import i18n
+from assessor.web.i18n import gettext
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

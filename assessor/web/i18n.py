@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import flask_babel
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 
@@ -26,12 +27,30 @@ from assessor.translation import (
     translator,
 )
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "current_language", "init_app", "select_locale"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "current_language",
+    "gettext",
+    "init_app",
+    "ngettext",
+    "select_locale",
+]
 
 #: The session key holding the language chosen with ``?lang=``.
 SESSION_KEY = "lang"
 
 babel = Babel()
+
+
+def gettext(message: str, **variables: Any) -> str:
+    """``message`` in the current request's language (Flask-Babel's ``gettext``, typed)."""
+    return str(flask_babel.gettext(message, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """The singular or plural form for ``num`` in the current request's language."""
+    return str(flask_babel.ngettext(singular, plural, num, **variables))
 
 
 def select_locale() -> str:
