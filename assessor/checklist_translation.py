@@ -21,7 +21,7 @@ This module knows nothing of Flask or the database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -96,6 +96,19 @@ def is_untranslated(value: str) -> bool:
     """Whether a checklist text is shown in the original language in a translated view: the
     translation lacks it, and it must be marked as such."""
     return isinstance(value, Text) and not value.translated
+
+
+def rewritten(value: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to a checklist text, keeping what it knows about its translation (its
+    original changed alike): for a text quoted without its final punctuation, say."""
+    if isinstance(value, Text):
+        return Text(
+            change(str(value)),
+            original=change(value.original),
+            language=value.language,
+            translated=value.translated,
+        )
+    return change(value)
 
 
 def original_of(value: str) -> str:

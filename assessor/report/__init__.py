@@ -155,9 +155,10 @@ def build_document(
         )
     else:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    from assessor.report.languages import mark_translations
     from assessor.report.model import with_word_counts
 
-    return with_word_counts(document)
+    return with_word_counts(mark_translations(document, analysis.checklist))
 
 
 def render_report(

@@ -22,6 +22,7 @@ from datetime import date
 from assessor.answers import AnswersFile
 from assessor.asks import Ask, suggest_asks
 from assessor.checklist import Commitment, GoodPractice
+from assessor.checklist_translation import rewritten
 from assessor.compare import Comparison
 from assessor.levels import FULL, LEVELS, NOT_IN_PLACE, PARTIAL, PLANNED, label_of
 from assessor.practices import split_practices
@@ -113,8 +114,9 @@ def _headline(analysis: GapAnalysis, answers_file: AnswersFile, asks: Sequence[A
 
 def quotation(text: str) -> str:
     """A provision quoted on its own: verbatim, without the ";" or "," that joined it to the
-    next item of its list in the source."""
-    return text.strip().rstrip(";,").rstrip()
+    next item of its list in the source (a translation stays one, see
+    :func:`~assessor.checklist_translation.rewritten`)."""
+    return rewritten(text, lambda value: value.strip().rstrip(";,").rstrip())
 
 
 def _clause(text: str) -> str:

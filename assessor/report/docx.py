@@ -606,10 +606,12 @@ class _Renderer:
             elif isinstance(part, Link):
                 self._link(paragraph, part, look)
             elif isinstance(part, Text):
-                self._text(paragraph, part.text, TEXT_LOOKS.get(part.style, PLAIN).over(look))
+                look_of = TEXT_LOOKS.get(part.style, PLAIN).over(look)
+                self._text(paragraph, part.text, look_of, part.lang)
 
-    def _text(self, paragraph: WordParagraph, text: str, look: _Look) -> None:
-        """Runs of ``text`` (its line breaks as Word line breaks)."""
+    def _text(self, paragraph: WordParagraph, text: str, look: _Look, lang: str = "") -> None:
+        """Runs of ``text`` (its line breaks as Word line breaks), in ``lang`` if given (an
+        English original in a translated report), else the document's language."""
         for number, line in enumerate(_NEWLINE.split(_clean(text))):
             run = paragraph.add_run()
             if number:
@@ -617,6 +619,8 @@ class _Renderer:
             if line:
                 run.text = line
             look.apply(run)
+            if lang:
+                _set_language(run._r.get_or_add_rPr(), lang)
 
     def _link(self, paragraph: WordParagraph, link: Link, look: _Look) -> None:
         """A hyperlink, or its text when it leads nowhere it may."""
@@ -660,7 +664,7 @@ class _Renderer:
             style = PARAGRAPH_STYLES.get(block.style, "Normal")
             self.paragraph(box, style, block.content, block.anchor)
         elif isinstance(block, Quote):
-            self.paragraph(box, "Quote", (Text(block.text),))
+            self.paragraph(box, "Quote", (Text(block.text, lang=block.lang),))
         elif isinstance(block, ItemList):
             self.item_list(box, block)
         elif isinstance(block, Table):

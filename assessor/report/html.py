@@ -11,6 +11,7 @@ makes. The HTML refers to nothing but anchors inside it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from markupsafe import escape
@@ -58,6 +59,8 @@ def _field_class(label: str) -> str:
 
 
 def _inline(part: Inline) -> str:
+    if isinstance(part, Text) and part.lang:
+        return f'<span lang="{escape(part.lang)}">{_inline(replace(part, lang=""))}</span>'
     if isinstance(part, Text):
         if part.style == "user":
             return f'<bdi class="user-text">{escape(breakable(part.text))}</bdi>'
@@ -128,7 +131,8 @@ def _block(block: Block) -> str:
         attrs = _attrs(id=block.anchor, class_=block.style)
         return f"<p{attrs}>{_inlines(block.content)}</p>"
     if isinstance(block, Quote):
-        return f"<blockquote{_attrs(class_=block.style)}>{escape(block.text)}</blockquote>"
+        attrs = _attrs(class_=block.style, lang=block.lang)
+        return f"<blockquote{attrs}>{escape(block.text)}</blockquote>"
     if isinstance(block, ItemList):
         tag = "ol" if block.ordered else "ul"
         items = "\n".join(_item(i) for i in block.items)

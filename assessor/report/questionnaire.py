@@ -16,6 +16,7 @@ from datetime import date
 from assessor.checklist import Checklist, Criterion, Theme
 from assessor.levels import LEVELS
 from assessor.report.content import Anchors, longdate, plural, publisher_phrase
+from assessor.report.languages import mark_translations
 from assessor.report.model import (
     Block,
     Document,
@@ -166,23 +167,22 @@ def build_questionnaire(
         _how_to_answer(checklist),
         *(_theme_part(theme) for theme in checklist.themes),
     )
-    return with_word_counts(
-        Document(
-            title=f"{KIND}: {checklist.title}",
-            kind=KIND,
-            language=checklist.display_language,
-            author=checklist.source.publisher,
-            subject=f"{checklist.title}, version {checklist.version}",
-            created=generated_on,
-            generator=generator,
-            sections=sections,
-            keywords=("questionnaire", "self-assessment", checklist.id),
-            description=(
-                f"Every criterion of “{checklist.title}” (version {checklist.version}) with its "
-                "guidance and the answer scale, to answer on paper."
-            ),
-        )
+    document = Document(
+        title=f"{KIND}: {checklist.title}",
+        kind=KIND,
+        language=checklist.display_language,
+        author=checklist.source.publisher,
+        subject=f"{checklist.title}, version {checklist.version}",
+        created=generated_on,
+        generator=generator,
+        sections=sections,
+        keywords=("questionnaire", "self-assessment", checklist.id),
+        description=(
+            f"Every criterion of “{checklist.title}” (version {checklist.version}) with its "
+            "guidance and the answer scale, to answer on paper."
+        ),
     )
+    return with_word_counts(mark_translations(document, checklist))
 
 
 # -- rendering, cached -----------------------------------------------------------------------
@@ -196,13 +196,13 @@ def render_questionnaire(checklist: Checklist, fmt: str, generated_on: date | No
     """The blank questionnaire as PDF or DOCX bytes (``fmt``: a key of
     :data:`assessor.report.FORMAT_TABLE`); :class:`~assessor.report.ReportError` if it cannot
     be made. The last few made are kept in this process, by checklist digest, format and date
-    (the only things they depend on)."""
+    (the only things they depend on; the digest of its texts as shown, in a language)."""
     from assessor.report import FORMATS, ReportError
 
     if fmt not in FORMATS:
         raise ReportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     generated_on = generated_on or date.today()
-    key = (checklist.digest, fmt, generated_on.isoformat())
+    key = (checklist.shown_digest, fmt, generated_on.isoformat())
     with _CACHE_LOCK:
         data = _CACHE.get(key)
         if data is not None:
