@@ -84,13 +84,13 @@ def discover_translations(
     checklists, by (checklist id, language), and the errors of the others (the checklist file
     ``<name>.yaml`` is not there or not valid, or the translation is invalid)."""
     directory = Path(directory)
-    by_path = {Path(c.path).resolve(): c for c in checklists if c.path is not None}
+    by_name = {Path(c.path).name: c for c in checklists if c.path is not None}
     found: dict[tuple[str, str], ChecklistTranslation] = {}
     errors: list[ChecklistError] = []
     files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     for file in (f for f in files if is_translation_file(f)):
         target = translated_file(file)
-        checklist = by_path.get(target[0].resolve()) if target else None
+        checklist = by_name.get(target[0].name) if target else None
         if target is None or checklist is None:
             name = target[0].name if target else "?"
             problem = Problem(

@@ -21,6 +21,8 @@ This module knows nothing of Flask or the database.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -28,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from stat import S_ISREG
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from assessor.checklist import (
     TRANSLATION_FILE_NAME,
@@ -46,6 +48,8 @@ from assessor.checklist import (
 )
 
 MAX_TRANSLATION_BYTES = 5 * 1024 * 1024
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 # The sections of a translation file, the kind of checklist item each translates, and the
 # fields of that kind a translation may give (``ask`` is a mapping of ``ask_title`` and
@@ -276,19 +280,58 @@ def load_translation(path: str | Path, checklist: Checklist) -> ChecklistTransla
         raise ChecklistError([Problem(str(path), "(file)", exc.strerror or str(exc))]) from None
     if not S_ISREG(stat.st_mode):
         raise ChecklistError([Problem(str(path), "(file)", "not a regular file")])
-    loaded = _load_cached(
-        str(path), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino, checklist
+    # Keyed by what identifies the file's content and the checklist's (not the checklist
+    # itself: hashing a whole checklist on every page costs more than the rest of this).
+    key = (
+        str(path),
+        stat.st_mtime_ns,
+        stat.st_ctime_ns,
+        stat.st_size,
+        stat.st_ino,
+        checklist.path or "",
+        checklist.digest,
     )
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        loaded = _load(str(path), checklist)
+        _LOADED.put(key, loaded)
     if isinstance(loaded, ChecklistTranslation):
         return loaded
     raise ChecklistError(loaded)
 
 
-@lru_cache(maxsize=64)
-def _load_cached(
-    path: str, mtime_ns: int, ctime_ns: int, size: int, inode: int, checklist: Checklist
-) -> ChecklistTranslation | tuple[Problem, ...]:
-    """The translation in a file, or its problems; cached by the file's stat and checklist."""
+class _Cache(Generic[_K, _V]):
+    """A small thread-safe cache that forgets the least recently used entries."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[_K, _V] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: _K) -> _V | None:
+        """The entry for ``key``, or ``None``."""
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key: _K, value: _V) -> None:
+        """Keep ``value`` for ``key``, forgetting the oldest entries past the size."""
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_LOADED: _Cache[
+    tuple[str, int, int, int, int, str, str], ChecklistTranslation | tuple[Problem, ...]
+]
+_LOADED = _Cache(64)
+
+
+def _load(path: str, checklist: Checklist) -> ChecklistTranslation | tuple[Problem, ...]:
+    """The translation in a file, or its problems."""
     try:
         try:
             with open(path, "rb") as file:
@@ -382,10 +425,23 @@ def translated(
     base = checklist.untranslated or checklist
     if language == base.language:
         return base
-    return _view(base, language, translation)
+    key = (
+        base.path or "",
+        base.digest,
+        language,
+        translation.path or "" if translation else "",
+        translation.digest if translation else "",
+    )
+    view = _VIEWS.get(key)
+    if view is None:
+        view = _view(base, language, translation)
+        _VIEWS.put(key, view)
+    return view
 
 
-@lru_cache(maxsize=32)
+_VIEWS: _Cache[tuple[str, str, str, str, str], Checklist] = _Cache(32)
+
+
 def _view(
     checklist: Checklist, language: str, translation: ChecklistTranslation | None
 ) -> Checklist:
