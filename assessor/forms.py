@@ -41,7 +41,7 @@ from assessor.checklist import Checklist, Criterion, Theme
 from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.levels import LEVEL_KEYS, LEVELS, LEVELS_BY_KEY, label_of
 from assessor.text import MAX_LINES, clean_line, clean_text, limit_problems
-from assessor.translation import N_
+from assessor.translation import LANGUAGE_NAMES, LANGUAGES, N_
 
 LEVEL_SUFFIX = "-level"
 EVIDENCE_SUFFIX = "-evidence"
@@ -202,9 +202,35 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
         ],
     )
 
+    report_language = RadioField(
+        _l("Language of the reports"),
+        description=_l(
+            "The PDF and Word reports are made in this language; you can change it later on "
+            "the results page."
+        ),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        validate_choice=False,
+        validators=[
+            one_of(LANGUAGES, _l("Choose the language of the reports from the list"), True)
+        ],
+    )
+
     def set_checklists(self, checklists: Iterable[Checklist]) -> None:
         """Offer these checklists."""
         self.checklist.choices = [SelectChoice(c.id, c.title) for c in checklists]
+
+
+class ReportLanguageForm(FlaskForm):  # type: ignore[misc]
+    """Change the language an assessment's reports are made in."""
+
+    report_language = RadioField(
+        _l("Language of the reports"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        validate_choice=False,
+        validators=[
+            one_of(LANGUAGES, _l("Choose the language of the reports from the list"), True)
+        ],
+    )
 
 
 class ImportForm(FlaskForm):  # type: ignore[misc]

@@ -32,6 +32,7 @@ from assessor.answers import (
 )
 from assessor.asks import Ask, asks_fingerprint
 from assessor.checklist import Checklist
+from assessor.translation import DEFAULT_LANGUAGE, normalise_language
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +90,10 @@ def create_assessment(
     actions: Mapping[str, Action] | None = None,
     asks: Sequence[Ask] = (),
     baseline: AnswersFile | None = None,
+    report_language: str = DEFAULT_LANGUAGE,
 ) -> models.Assessment:
     """Start a new assessment of a checklist (with answers, actions and asks, if any, and the
-    baseline it follows up, if any); return it."""
+    baseline it follows up, if any, and the language of its reports); return it."""
     with db.write_transaction() as session:
         assessment = models.Assessment(
             token=tokens.new_token(),
@@ -101,6 +103,7 @@ def create_assessment(
             organisation=info.organisation,
             country=info.country,
             respondent=info.respondent,
+            report_language=normalise_language(report_language) or DEFAULT_LANGUAGE,
         )
         session.add(assessment)
         session.flush()
@@ -489,7 +492,24 @@ def create_follow_up(
     plans afresh from what it finds."""
     before = to_answers_file(baseline, checklist)
     info = replace(before.assessment, title=title)
-    return create_assessment(info, checklist, before.answers, baseline=before)
+    return create_assessment(
+        info, checklist, before.answers, baseline=before, report_language=baseline.report_language
+    )
+
+
+def set_report_language(assessment: models.Assessment, language: str) -> None:
+    """Make the assessment's reports in ``language`` (one of assessor.translation.LANGUAGES;
+    ``ValueError`` otherwise). Answers are untouched, so the revision stays."""
+    code = normalise_language(language)
+    if code is None or code != language:
+        raise ValueError(f"unknown report language {language!r}")
+    with db.write_transaction() as session:
+        session.execute(
+            sa.update(models.Assessment)
+            .where(models.Assessment.id == assessment.id)
+            .values(report_language=code)
+        )
+    assessment.report_language = code
 
 
 def _write_comparison(session: Any, assessment_id: int, role: str, other: AnswersFile) -> None:

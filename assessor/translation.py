@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,3 +96,34 @@ class Translator:
 def translator(lang: str | None) -> Translator:
     """The :class:`Translator` of ``lang`` (English when it is not one of :data:`LANGUAGES`)."""
     return Translator(normalise_language(lang) or DEFAULT_LANGUAGE)
+
+
+#: The language of the document being made (a report, a questionnaire, a spreadsheet): set
+#: by :func:`writing_in` around the making, read by :func:`gettext` in the pure report modules.
+_WRITING_IN: ContextVar[str] = ContextVar("assessor_writing_in", default=DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def writing_in(lang: str | None) -> Iterator[Translator]:
+    """Make what is built inside this block in ``lang`` (English when unknown)."""
+    t = translator(lang)
+    token = _WRITING_IN.set(t.lang)
+    try:
+        yield t
+    finally:
+        _WRITING_IN.reset(token)
+
+
+def current_translator() -> Translator:
+    """The :class:`Translator` of the document being made (see :func:`writing_in`)."""
+    return translator(_WRITING_IN.get())
+
+
+def gettext(message: str, **variables: Any) -> str:
+    """``message`` in the language of the document being made (see :func:`writing_in`)."""
+    return current_translator().gettext(message, **variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """The singular or plural form for ``num`` in the document's language."""
+    return current_translator().ngettext(singular, plural, num, **variables)

@@ -15,6 +15,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from assessor.translation import N_
+
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
     from assessor.report.model import Document
@@ -32,11 +34,11 @@ class Audience(NamedTuple):
 
 #: The one table of audiences, used by the report, the results page and the command line.
 AUDIENCE_TABLE: tuple[Audience, ...] = (
-    Audience("government", "Gap analysis", "for government: the gaps ranked by priority"),
+    Audience("government", N_("Gap analysis"), N_("for government: the gaps ranked by priority")),
     Audience(
         "ngo",
-        "Advocacy brief",
-        "for civil society: a short brief of key asks, findings and a status matrix",
+        N_("Advocacy brief"),
+        N_("for civil society: a short brief of key asks, findings and a status matrix"),
     ),
 )
 AUDIENCES: tuple[str, ...] = tuple(audience.key for audience in AUDIENCE_TABLE)
@@ -55,12 +57,12 @@ class Format(NamedTuple):
 
 #: The one table of formats, used by the command line, the web app and the cache.
 FORMAT_TABLE: tuple[Format, ...] = (
-    Format("pdf", "pdf", "application/pdf", "PDF"),
+    Format("pdf", "pdf", "application/pdf", N_("PDF")),
     Format(
         "docx",
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word document",
+        N_("Word document"),
     ),
 )
 FORMATS: tuple[str, ...] = tuple(fmt.key for fmt in FORMAT_TABLE)
@@ -116,7 +118,30 @@ def build_document(
     """The report's content for an audience, as a document (``ValueError`` for an unknown
     audience or answers made for another checklist). ``compared``: another assessment of the
     same checklist (a baseline, or another organisation's view) to set this one beside, in a
-    chapter of its own (and, in the brief, beside each ask)."""
+    chapter of its own (and, in the brief, beside each ask). Its fixed text is in the language
+    the checklist is shown in (``analysis.checklist.display_language``)."""
+    from assessor.translation import writing_in
+
+    with writing_in(analysis.checklist.display_language):
+        return _build_document(
+            analysis,
+            answers_file,
+            audience=audience,
+            generated_on=generated_on,
+            generator=generator,
+            compared=compared,
+        )
+
+
+def _build_document(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    audience: str,
+    generated_on: date,
+    generator: str,
+    compared: AnswersFile | None,
+) -> Document:
     if answers_file.checklist_id != analysis.checklist.id:
         raise ValueError(
             f"the answers are for checklist {answers_file.checklist_id!r}, "

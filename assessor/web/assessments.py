@@ -41,8 +41,8 @@ from assessor.levels import label_of
 from assessor.progress import progress, size
 from assessor.translation import N_
 from assessor.web import ratelimit
+from assessor.web.i18n import current_language, ngettext
 from assessor.web.i18n import gettext as _
-from assessor.web.i18n import ngettext
 from assessor.web.lookup import catalogue, load_or_404, theme_or_404
 from assessor.web.returns import return_path
 
@@ -71,7 +71,7 @@ def start() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Start a new assessment: choose the checklist, say who assesses what."""
     available = catalogue()
     default = available.default(current_app.config["DEFAULT_CHECKLIST_ID"])
-    form = StartForm(checklist=default.id if default else None)
+    form = StartForm(checklist=default.id if default else None, report_language=current_language())
     form.set_checklists(available.checklists)
     if form.validate_on_submit():
         checklist = available.get(form.checklist.data)
@@ -93,7 +93,9 @@ def start() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
             )
             page, status = render_start(form, 429, notice)
             return page, status, {"Retry-After": str(wait)}
-        assessment = store.create_assessment(info, checklist)
+        assessment = store.create_assessment(
+            info, checklist, report_language=form.report_language.data
+        )
         flash(
             _("Your assessment has started. Keep its private link safe: it is the only way back.")
         )

@@ -13,7 +13,7 @@ from assessor import models, store
 from assessor.catalogue import Catalogue, load_catalogue
 from assessor.checklist import Checklist, Theme
 from assessor.web import ratelimit
-from assessor.web.i18n import current_language
+from assessor.web.i18n import current_language, gettext
 
 
 def catalogue() -> Catalogue:
@@ -32,9 +32,10 @@ def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
     if checklist is None:
         abort(
             404,
-            description=(
-                f"This assessment answers the checklist “{assessment.checklist_id}”, which this "
-                "service no longer offers. Ask the service's administrators to add it back."
+            description=gettext(
+                "This assessment answers the checklist “%(checklist)s”, which this "
+                "service no longer offers. Ask the service's administrators to add it back.",
+                checklist=assessment.checklist_id,
             ),
         )
     return assessment, checklist

@@ -12,14 +12,25 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import models, store
 from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
+from assessor.checklist_translation import in_language
 from assessor.commitments_view import commitment_standing
 from assessor.files import report_filename
+from assessor.forms import ReportLanguageForm
 from assessor.practices import cited_practices, split_practices
 from assessor.report import (
     AUDIENCE_TABLE,
@@ -34,9 +45,11 @@ from assessor.report import (
 )
 from assessor.report.brief import UPR_WORDS_JOINT, UPR_WORDS_SINGLE
 from assessor.report.cache import render_pdf_cached, report_key
-from assessor.report.chart import chart_rows, format_score, score_bar_svg
+from assessor.report.chart import chart_rows, score_bar_svg
 from assessor.scoring import FLAG_LABELS, GapAnalysis, score
+from assessor.translation import LANGUAGE_NAMES, N_
 from assessor.web import report_jobs
+from assessor.web.i18n import gettext, web_translator
 from assessor.web.lookup import load_or_404
 
 bp = Blueprint("results", __name__)
@@ -46,6 +59,17 @@ log = logging.getLogger(__name__)
 def analyse(token: str) -> tuple[models.Assessment, Checklist, AnswersFile, GapAnalysis]:
     """The assessment behind a private link, its answers file and its gap analysis (or 404)."""
     assessment, checklist = load_or_404(token)
+    answers_file = store.to_answers_file(assessment, checklist)
+    return assessment, checklist, answers_file, score(checklist, answers_file.answers)
+
+
+def analyse_for_report(
+    token: str,
+) -> tuple[models.Assessment, Checklist, AnswersFile, GapAnalysis]:
+    """:func:`analyse`, with the checklist in the assessment's report language (whatever the
+    page's language): what the PDF and Word downloads are made from."""
+    assessment, checklist = load_or_404(token)
+    checklist = in_language(checklist, assessment.report_language)
     answers_file = store.to_answers_file(assessment, checklist)
     return assessment, checklist, answers_file, score(checklist, answers_file.answers)
 
@@ -66,8 +90,12 @@ def results(token: str) -> str:
         chart_rows=chart_rows(analysis),
         score_bar=score_bar_svg,
         flag_labels=FLAG_LABELS,
-        format_score=format_score,
-        format_priority=lambda value: f"{float(value):.2f}",
+        format_score=lambda value: (
+            gettext("n/a") if value is None else web_translator().format_number(value, 1)
+        ),
+        format_priority=lambda value: web_translator().format_number(float(value), 2),
+        language_form=ReportLanguageForm(report_language=assessment.report_language),
+        language_name=LANGUAGE_NAMES.get(assessment.report_language, assessment.report_language),
         audiences=AUDIENCE_TABLE,
         commitment_standing=commitment_standing(analysis),
         split_practices=lambda practices: split_practices(practices, assessment.country),
@@ -83,7 +111,7 @@ def results(token: str) -> str:
 
 REFRESH_SECONDS = 2
 BUSY_RETRY_SECONDS = 30
-NOT_MADE = (
+NOT_MADE = N_(
     "The report could not be made just now. Your answers are safe: try again in a few "
     "minutes. If it keeps failing, download the answers file and tell the service's "
     "administrators."
@@ -93,7 +121,7 @@ NOT_MADE = (
 def _audience() -> str:
     audience = request.args.get("audience", DEFAULT_AUDIENCE)
     if audience not in AUDIENCES:
-        abort(400, description="Choose who the report is for: a government or an NGO.")
+        abort(400, description=gettext("Choose who the report is for: a government or an NGO."))
     return audience
 
 
@@ -111,7 +139,7 @@ def compared_with(assessment: models.Assessment, checklist: Checklist) -> Answer
 def _format() -> str:
     fmt = request.args.get("format", DEFAULT_FORMAT)
     if fmt not in FORMATS:
-        abort(400, description="Choose the report's format: a PDF or a Word document.")
+        abort(400, description=gettext("Choose the report's format: a PDF or a Word document."))
     return fmt
 
 
@@ -123,7 +151,7 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     background while :func:`report_status` shows progress (or here, when not in background).
     """
     audience = _audience()
-    assessment, checklist, answers_file, analysis = analyse(token)
+    assessment, checklist, answers_file, analysis = analyse_for_report(token)
     compared = compared_with(assessment, checklist)
     today = date.today()
     cache = report_jobs.renderer().cache
@@ -146,7 +174,7 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
             )
         except ReportError:
             log.exception("the report of an assessment could not be rendered")
-            abort(503, description=NOT_MADE)
+            abort(503, description=gettext(NOT_MADE))
     file_format = format_for(fmt)
     filename = report_filename(assessment.title, audience, today, extension=file_format.extension)
     response = Response(data, mimetype=file_format.media_type)
@@ -163,7 +191,7 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     pdf_url = url_for(".report_pdf", token=token, audience=audience, fmt=fmt)
     if not report_jobs.in_background():
         return redirect(pdf_url, 303)
-    assessment, checklist, answers_file, analysis = analyse(token)
+    assessment, checklist, answers_file, analysis = analyse_for_report(token)
     compared = compared_with(assessment, checklist)
     today = date.today()
     key = report_key(analysis, answers_file, audience, today, fmt, compared)
@@ -178,14 +206,14 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         owners=report_jobs.owners(assessment.id),
     )
     if state == "failed":
-        abort(503, description=NOT_MADE)
+        abort(503, description=gettext(NOT_MADE))
     kind = audience_for(audience).kind
     page = render_template(
         "views/results/preparing.html",
         assessment=assessment,
         state=state,
         kind=kind,
-        file_label=format_for(fmt).label,
+        file_label=gettext(format_for(fmt).label),
         pdf_url=pdf_url,
         status_url=url_for(".report_status", token=token, audience=audience, format=fmt),
         refresh_seconds=REFRESH_SECONDS,
@@ -198,3 +226,20 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     if state == "busy":  # this worker's queue is full
         return page, 503, {"Retry-After": str(BUSY_RETRY_SECONDS)}
     return page, 202, {"Retry-After": str(REFRESH_SECONDS)}
+
+
+@bp.post("/a/<token:token>/report-language")
+def report_language(token: str) -> BaseResponse:
+    """Change the language the assessment's reports are made in."""
+    assessment, _checklist = load_or_404(token)
+    form = ReportLanguageForm()
+    if not form.validate_on_submit():
+        abort(400, description=gettext("Choose the language of the reports from the list."))
+    store.set_report_language(assessment, form.report_language.data)
+    flash(
+        gettext(
+            "The reports of this assessment are now made in %(language)s.",
+            language=LANGUAGE_NAMES[form.report_language.data],
+        )
+    )
+    return redirect(url_for(".results", token=token, _anchor="ReportTitle"))
