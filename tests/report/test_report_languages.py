@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from report_helpers import OSCE, normalise
+from report_helpers import OSCE, normalise, reader
 
 from assessor.answers import AnswersFile, parse_answers_file
 from assessor.checklist import Checklist, load_checklist
@@ -154,8 +154,9 @@ def test_english_report_is_unchanged():
     assert all(s.anchor != "english-originals-annex" for s in document.sections)
 
 
-def test_untranslated_texts_are_marked_in_english(tmp_path):
-    shutil.copy(DEMO, tmp_path / "school-meals.yaml")
+def demo_in_romanian(folder: Path) -> Checklist:
+    """The test checklist in Romanian, with only one recommendation translated."""
+    shutil.copy(DEMO, folder / "school-meals.yaml")
     partial = {
         "checklist": "school-meals-demo",
         "version": "0.1",
@@ -163,8 +164,12 @@ def test_untranslated_texts_are_marked_in_english(tmp_path):
         "translation_note": "Traducere neoficială, pentru teste.",
         "recommendations": {"free-meals": {"text": "Oferiți o masă gratuită fiecărui elev."}},
     }
-    (tmp_path / "school-meals.ro.yaml").write_text(yaml.safe_dump(partial), encoding="utf-8")
-    view = in_language(load_checklist(tmp_path / "school-meals.yaml"), "ro")
+    (folder / "school-meals.ro.yaml").write_text(yaml.safe_dump(partial), encoding="utf-8")
+    return in_language(load_checklist(folder / "school-meals.yaml"), "ro")
+
+
+def test_untranslated_texts_are_marked_in_english(tmp_path):
+    view = demo_in_romanian(tmp_path)
     analysis, answers_file = answered(view, count=4)
     document = build_document(analysis, answers_file, generated_on=GENERATED_ON)
     html = render_document(document)
@@ -201,3 +206,16 @@ def test_blank_questionnaire_in_romanian():
     before = "\n".join(t for s in document.sections[:-1] for t in section_texts(s))
     assert "Actively collect" not in before
     assert "Actively collect" in "\n".join(section_texts(document.sections[-1]))
+
+
+def test_romanian_pdf_reads_back_with_the_translation_marks_and_the_english_annex(tmp_path):
+    view = demo_in_romanian(tmp_path)
+    analysis, answers_file = answered(view, count=4)
+    pdf = render_report(analysis, answers_file, fmt="pdf", generated_on=GENERATED_ON)
+    text = normalise("\n".join(page.extract_text() for page in reader(pdf).pages))
+    t = translator("ro")
+    assert normalise("Oferiți o masă gratuită fiecărui elev.") in text
+    assert normalise(t.gettext("Unofficial translation; the English original:")) in text
+    assert normalise(t.gettext("The texts in English")) in text
+    assert normalise("Offer a free, nutritious meal to every pupil in need.") in text
+    assert normalise(f"Monitor uptake and quality every year. {t.gettext('(in English)')}") in text
