@@ -22,7 +22,7 @@ install: $(STAMP) $(MO_FILES)
 # template messages.pot, merge it into each language's messages.po (translations kept), and
 # compile them (.mo files, not committed; `make install` compiles them too).
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output \
 	  --add-comments=TRANSLATORS: --project=Assessor -o $(TRANSLATIONS)/messages.pot assessor
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap \
 	  --ignore-obsolete --no-fuzzy-matching

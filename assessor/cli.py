@@ -248,9 +248,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             answers_file.assessment.title, args.audience, today, checklist.id, file_format
         )
         output = output.with_name(name)
+    from assessor.checklist_translation import in_language
+
     try:
         data = render_report(
-            score(checklist, answers_file.answers),
+            score(in_language(checklist, args.lang), answers_file.answers),
             answers_file,
             audience=args.audience,
             fmt=file_format,
@@ -261,6 +263,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"assessor: could not render the report: {exc}", file=sys.stderr)
         return 1
     return _write_output(output, data)
+
+
+def _add_language_option(command: argparse.ArgumentParser, what: str) -> None:
+    """``--lang en|ro|ru``: the language of the document written (default: English)."""
+    from assessor.translation import DEFAULT_LANGUAGE, LANGUAGES
+
+    command.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=f"the language of {what}: its fixed text and the checklist's texts, translated "
+        "where the checklist has a translation (labelled unofficial) "
+        f"(default: {DEFAULT_LANGUAGE})",
+    )
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> int:
@@ -292,8 +308,10 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
         extension = format_for(file_format).extension
         name = f"questionnaire-{slug(checklist.id)}-{slug(checklist.version, 'v')}.{extension}"
         output = output.with_name(name)
+    from assessor.checklist_translation import in_language
+
     try:
-        data = render_questionnaire(checklist, file_format, date.today())
+        data = render_questionnaire(in_language(checklist, args.lang), file_format, date.today())
     except ReportError as exc:
         print(f"assessor: could not make the questionnaire: {exc}", file=sys.stderr)
         return 1
@@ -651,6 +669,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="; ".join(f"{a.key}: {a.kind.lower()}" for a in AUDIENCE_TABLE)
                 + f" (default: {DEFAULT_AUDIENCE})",
             )
+            _add_language_option(command, "the report")
         if name == "plan":
             command.add_argument(
                 "-o",
@@ -690,6 +709,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="checklist folder (default: $CHECKLIST_DIR, else the project's checklists/)",
     )
+    _add_language_option(blank, "the questionnaire")
     blank.set_defaults(func=cmd_questionnaire)
 
     comparing = sub.add_parser(
