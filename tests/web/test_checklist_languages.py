@@ -127,3 +127,15 @@ def test_results_in_romanian_label_translations_and_quote_commitments_in_english
     assert practice.find("span", class_="unofficial") is not None
     original = practice.one("details", class_="original-text").one("p", lang="en")
     assert "IOM's migrant integration strategy" in original.text
+
+
+def test_a_checklist_without_translation_is_shown_in_english_marked(app, pages):
+    overview = start(pages, "school-meals-demo")
+    page = pages.get(f"{overview}theme/provision?lang=ru")
+    assert page.one("html")["lang"] == "ru"
+    assert page.find("p", class_="translation-notice") is not None
+    heading = page.one("h1")
+    assert heading.one("span", lang="en").text == "Provision"
+    assert heading.find("span", class_="in-original") is not None
+    quote = page.one("blockquote", class_="recommendation-text")
+    assert quote["lang"] == "en"
