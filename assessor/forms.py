@@ -216,8 +216,11 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     )
 
     def set_checklists(self, checklists: Iterable[Checklist]) -> None:
-        """Offer these checklists."""
-        self.checklist.choices = [SelectChoice(c.id, c.title) for c in checklists]
+        """Offer these checklists (each title marked with the language it is shown in)."""
+        self.checklist.choices = [
+            SelectChoice(c.id, c.title, render_kw={"lang": getattr(c.title, "language", None)})
+            for c in checklists
+        ]
 
 
 class ReportLanguageForm(FlaskForm):  # type: ignore[misc]

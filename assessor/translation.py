@@ -26,6 +26,8 @@ from babel.support import NullTranslations, Translations
 #: The languages offered, in the order the language switch shows them.
 LANGUAGES: tuple[str, ...] = ("en", "ro", "ru")
 DEFAULT_LANGUAGE = "en"
+#: A date written out ("31 March 2027", "31 martie 2027", "31 марта 2027"): Babel's pattern.
+DAY_MONTH_YEAR = "d MMMM y"
 #: Each language's name in itself (the language switch and the choice of a report's language).
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ro": "Română", "ru": "Русский"}
 

@@ -47,8 +47,8 @@ from assessor.asks import (
 from assessor.checklist import Checklist, Recommendation
 from assessor.forms import lazy_numbers, max_chars, strip_line, strip_text, within_text_limits
 from assessor.scoring import CriterionResult, GapAnalysis, score
-from assessor.translation import N_
-from assessor.web.i18n import gettext, ngettext
+from assessor.translation import N_, writing_in
+from assessor.web.i18n import current_language, gettext, ngettext
 from assessor.web.lookup import load_or_404
 
 bp = Blueprint("asks", __name__)
@@ -259,9 +259,10 @@ def page_forms(
     new = typed[NEW] if NEW in typed else ask_form(AskFields, checklist, NEW)
     suggestions = [form for prefix, form in typed.items() if prefix.startswith(SUGGESTION)]
     if not suggestions and not saved:
-        drafts = suggest_asks(
-            analysis, store.load_actions(assessment), assessment.country, date.today()
-        )
+        with writing_in(current_language()):
+            drafts = suggest_asks(
+                analysis, store.load_actions(assessment), assessment.country, date.today()
+            )
         suggestions = [
             ask_form(SuggestionFields, checklist, f"{SUGGESTION}-{n}", ask)
             for n, ask in enumerate(drafts, start=1)
