@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import zipfile
 from datetime import date
@@ -19,8 +20,9 @@ from assessor.answers import AnswersFile, parse_answers_file
 from assessor.checklist import Checklist, load_checklist
 from assessor.checklist_translation import in_language
 from assessor.report import build_document, render_report
-from assessor.report.cache import report_key
+from assessor.report.cache import PDFCache, report_key
 from assessor.report.html import render_document
+from assessor.report.jobs import Renderer
 from assessor.report.languages import ANNEX_ANCHOR, original_anchor
 from assessor.report.model import (
     Document,
@@ -34,6 +36,7 @@ from assessor.report.model import (
 from assessor.report.questionnaire import build_questionnaire
 from assessor.scoring import GapAnalysis, score
 from assessor.translation import translator
+from tests.support import processes
 
 GENERATED_ON = date(2026, 12, 1)
 ENGLISH = load_checklist(OSCE)
@@ -219,3 +222,26 @@ def test_romanian_pdf_reads_back_with_the_translation_marks_and_the_english_anne
     assert normalise(t.gettext("The texts in English")) in text
     assert normalise("Offer a free, nutritious meal to every pupil in need.") in text
     assert normalise(f"Monitor uptake and quality every year. {t.gettext('(in English)')}") in text
+
+
+def test_a_background_job_makes_the_report_in_the_language_of_its_checklist(tmp_path):
+    view = demo_in_romanian(tmp_path)
+    analysis, answers_file = answered(view, count=4)
+    key = report_key(analysis, answers_file, "government", GENERATED_ON, "docx")
+    before = processes.renderers(parent=os.getpid())
+    renderer = Renderer(PDFCache(tmp_path / "report-cache"))
+    try:
+        state = renderer.state(
+            key, view, answers_file, audience="government", generated_on=GENERATED_ON, fmt="docx"
+        )
+        assert state == "pending"
+        renderer.wait(key, 180)
+        data = renderer.cache.get(key)
+    finally:
+        renderer.shutdown()
+        processes.kill(processes.renderers(parent=os.getpid()) - before)
+    assert data is not None
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    assert "Oferiți o masă gratuită fiecărui elev." in xml
+    assert "Offer a free, nutritious meal to every pupil in need." in xml  # the annex
+    assert 'w:lang w:val="en"' in xml
