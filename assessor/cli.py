@@ -363,6 +363,8 @@ def _checklist_versions(directory: Path) -> dict[tuple[str, str], Checklist]:
     (the first file, by name, of an id and version wins)."""
     versions: dict[tuple[str, str], Checklist] = {}
     for file in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        if is_translation_file(file):
+            continue
         try:
             checklist = load_checklist(file)
         except ChecklistError:
