@@ -634,7 +634,7 @@ def methodology_annex(
                         weight=weight(rec.weight),
                     ),
                     " ",
-                    rec.weight_reason,
+                    rec.weight_reason or "",
                 )
             )
         for crit in rec.criteria:
@@ -647,7 +647,7 @@ def methodology_annex(
                             weight=weight(crit.weight),
                         ),
                         " ",
-                        crit.weight_reason,
+                        crit.weight_reason or "",
                     )
                 )
     if exceptions:
@@ -761,7 +761,8 @@ def methodology_annex(
             Text(_(CLAIMED_WITHOUT_EVIDENCE), "strong"),
             " "
             + _(
-                "marks a criterion answered fully in place with no evidence given; it counts as met."
+                "marks a criterion answered fully in place with no evidence given; it counts as "
+                "met."
             ),
         ),
         para(
