@@ -271,7 +271,7 @@ def _finding(rs: RecommendationScore) -> Paragraph:
     rec = rs.recommendation
     parts: list[str | Inline] = [
         Link(rec.code, to(Anchors.rec(rec))),
-        f" {truncate_words(rec.text, 110)} ",
+        rewritten(rec.text, lambda text: f" {truncate_words(text, 110)} "),
         Text(f"{implementation_status(rs)} ({score(rs.score)} / 100).", "strong"),
     ]
     for level in (NOT_IN_PLACE, PLANNED, PARTIAL):
@@ -364,7 +364,10 @@ def _status_matrix(analysis: GapAnalysis, kicker: str) -> Section:
         rows.append(
             Row(
                 (
-                    cell(Text(rec.code, "num"), f" {truncate_words(rec.text, 150)}"),
+                    cell(
+                        Text(rec.code, "num"),
+                        rewritten(rec.text, lambda text: f" {truncate_words(text, 150)}"),
+                    ),
                     cell(*assessed),
                     Cell(levels, style="levels"),
                     Cell(

@@ -60,6 +60,8 @@ class _Marker:
         self.t = t
         self.annex = annex
         self.recs = {original_of(r.text): r for r in checklist.recommendations}
+        # A recommendation may be quoted cut short ("Actively collect ... in order to…").
+        self.rec_starts = [(" ".join(original.split()), r) for original, r in self.recs.items()]
         self.practices = {original_of(p.summary): p for p in checklist.good_practices}
         self.seen_recs: dict[str, Recommendation] = {}
         self.seen_practices: dict[str, GoodPractice] = {}
@@ -82,11 +84,28 @@ class _Marker:
             elif is_translated(part.text) and original_of(part.text) in self.practices:
                 practice = self.practices[original_of(part.text)]
                 self.seen_practices[practice.id] = practice
-                label = self.t.gettext("unofficial translation; in English:")
-                out.append(Text(f" ({label}", "muted"))
-                out.append(Link(f" {self.annex}", f"#{original_anchor(practice.id)}", "muted"))
-                out.append(Text(")", "muted"))
+                out += self.label(practice.id)
+            elif is_translated(part.text) and (rec := self.rec_cut(part.text)) is not None:
+                self.seen_recs[rec.id] = rec
+                out[-1] = replace(part, text=part.text.rstrip())
+                out += [*self.label(rec.id), Text(" ")]
         return tuple(out)
+
+    def rec_cut(self, value: str) -> Recommendation | None:
+        """The recommendation a translated text quotes, whole or cut short, if it is one."""
+        start = " ".join(original_of(value).split()).rstrip("…")
+        if len(start) < 20:
+            return None
+        return next((rec for whole, rec in self.rec_starts if whole.startswith(start)), None)
+
+    def label(self, item_id: str) -> list[Inline]:
+        """ "(unofficial translation; in English: Annex N)", linked to the English original."""
+        label = self.t.gettext("unofficial translation; in English:")
+        return [
+            Text(f" ({label}", "muted"),
+            Link(f" {self.annex}", f"#{original_anchor(item_id)}", "muted"),
+            Text(")", "muted"),
+        ]
 
     def quote(self, block: Quote) -> list[Block]:
         text = block.text

@@ -147,6 +147,8 @@ def test_russian_brief_labels_practices_and_quotes_commitments_in_english():
     assert last.content[0].kicker == f"Annex {len(numbered)}"  # after the brief's Annex 1...
     english = "\n".join(section_texts(last))
     assert any(gp.summary in english for gp in ENGLISH.good_practices)
+    # the findings cite recommendations cut short: labelled, and whole in English in the annex
+    assert ENGLISH.recommendation("statistics").text in english
 
 
 def test_english_report_is_unchanged():
