@@ -70,8 +70,10 @@ from assessor.scoring import (
     RecommendationScore,
     ThemeScore,
 )
+from assessor.translation import N_, current_translator, ngettext
+from assessor.translation import gettext as _
 
-KIND = "Gap analysis"
+KIND = N_("Gap analysis")
 
 
 def _counts_line(pairs: list[tuple[int, str]]) -> Paragraph:
@@ -87,50 +89,70 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
     checklist = analysis.checklist
     n_recs = len(checklist.recommendations)
     collect = (
-        f" {counts.to_collect} more, answered “Don't know” or not at all, are listed as "
-        "evidence to collect."
+        " "
+        + _(
+            "%(count)s more, answered “Don't know” or not at all, are listed as evidence to "
+            "collect.",
+            count=counts.to_collect,
+        )
         if counts.to_collect
         else ""
     )
-    met = f"fully in place ({counts.claimed_without_evidence} {CLAIMED_WITHOUT_EVIDENCE.lower()})"
+    met = _(
+        "fully in place (%(count)s %(claimed)s)",
+        count=counts.claimed_without_evidence,
+        claimed=_(CLAIMED_WITHOUT_EVIDENCE).lower(),
+    )
     blocks: list[Block] = [
-        Heading(1, "Summary", kicker=KIND),
+        Heading(1, _("Summary"), kicker=_(KIND)),
         para(
             Text(info.organisation, "user"),
-            f" assessed how far {info.country} has put in place the {n_recs} recommendations of "
-            f"“{checklist.title}”, answering {counts.answered} of its {counts.total} criteria. "
-            f"This gap analysis scores each theme and ranks the {counts.gaps} gaps found by "
-            f"priority.{collect}",
+            " "
+            + _(
+                "assessed how far %(country)s has put in place the %(recs)s recommendations of "
+                "“%(checklist)s”, answering %(answered)s of its %(total)s criteria. This gap "
+                "analysis scores each theme and ranks the %(gaps)s gaps found by priority.",
+                country=info.country,
+                recs=n_recs,
+                checklist=checklist.title,
+                answered=counts.answered,
+                total=counts.total,
+                gaps=counts.gaps,
+            )
+            + collect,
             style="lead",
         ),
         Group(
             (
-                para(Text(score(analysis.overall), "big"), Text(" / 100 overall", "of")),
+                para(Text(score(analysis.overall), "big"), Text(" " + _("/ 100 overall"), "of")),
                 para(
-                    "Scores run from 0 (nothing in place) to 100 (everything fully in place); "
-                    "criteria marked not applicable are left out. See ",
-                    Link("Annex C", "#methodology"),
+                    _(
+                        "Scores run from 0 (nothing in place) to 100 (everything fully in "
+                        "place); criteria marked not applicable are left out. See"
+                    )
+                    + " ",
+                    Link(_("Annex C"), "#methodology"),
                     ".",
                     style="small muted",
                 ),
             ),
             style="overall",
         ),
-        Heading(2, "Answers"),
+        Heading(2, _("Answers")),
         _counts_line(
             [
-                (counts.answered, f"of {counts.total} criteria answered"),
+                (counts.answered, _("of %(total)s criteria answered", total=counts.total)),
                 (
                     counts.met,
-                    met if counts.claimed_without_evidence else "fully in place",
+                    met if counts.claimed_without_evidence else _("fully in place"),
                 ),
-                (counts.gaps, "gaps"),
-                (counts.not_applicable, "not applicable"),
-                (counts.unknown, "don't know"),
-                (counts.unanswered, "unanswered"),
+                (counts.gaps, _("gaps")),
+                (counts.not_applicable, _("not applicable")),
+                (counts.unknown, _("don't know")),
+                (counts.unanswered, _("unanswered")),
             ]
         ),
-        Heading(2, "Scores by theme"),
+        Heading(2, _("Scores by theme")),
         theme_chart(analysis),
     ]
     top = analysis.top_gaps
@@ -138,11 +160,14 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
         blocks.append(
             Group(
                 (
-                    Heading(2, "Top priority gaps"),
+                    Heading(2, _("Top priority gaps")),
                     para(
-                        f"The {len(top)} gaps with the highest priority, at most one per "
-                        "recommendation. Each leads to its evidence, the good practices that show "
-                        "what closing it can look like, and the commitments behind it."
+                        _(
+                            "The %(count)s gaps with the highest priority, at most one per "
+                            "recommendation. Each leads to its evidence, the good practices that "
+                            "show what closing it can look like, and the commitments behind it.",
+                            count=len(top),
+                        )
                     ),
                 ),
                 style="keep",
@@ -151,17 +176,19 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
         blocks.append(ItemList(tuple(_top_gap(gap) for gap in top), ordered=True, style="top-gaps"))
     else:
         blocks += [
-            Heading(2, "Top priority gaps"),
-            para("No gaps: every criterion that applies is fully in place."),
+            Heading(2, _("Top priority gaps")),
+            para(_("No gaps: every criterion that applies is fully in place.")),
         ]
     blocks += evidence_to_collect(analysis)
     claimed = [c for c in analysis.criteria if c.claimed_without_evidence]
     if claimed:
         blocks += [
-            Heading(2, CLAIMED_WITHOUT_EVIDENCE),
+            Heading(2, _(CLAIMED_WITHOUT_EVIDENCE)),
             para(
-                "Answered fully in place with no evidence given. They count as met; the evidence "
-                "behind them is worth recording.",
+                _(
+                    "Answered fully in place with no evidence given. They count as met; the "
+                    "evidence behind them is worth recording."
+                ),
                 style="small muted",
             ),
             ItemList(
@@ -177,16 +204,18 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
         ]
     if analysis.gaps:
         blocks += [
-            Heading(2, "All gaps by priority"),
+            Heading(2, _("All gaps by priority")),
             para(
-                "Ranked by priority: recommendation weight × criterion weight × shortfall (how far "
-                "the answer is from fully in place); ties go to the theme with the lowest score, "
-                "then checklist order. Each code leads to the criterion's evidence and what good "
-                "practice looks like.",
+                _(
+                    "Ranked by priority: recommendation weight × criterion weight × shortfall "
+                    "(how far the answer is from fully in place); ties go to the theme with the "
+                    "lowest score, then checklist order. Each code leads to the criterion's "
+                    "evidence and what good practice looks like."
+                ),
                 style="small muted",
             ),
             Table(
-                ("Rank", "Criterion", "Answer", "Rec."),
+                (_("Rank"), _("Criterion"), _("Answer"), _("Rec.")),
                 tuple(
                     Row(
                         (
@@ -195,7 +224,7 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
                                 Link(gap.criterion.code, to(Anchors.crit(gap.criterion))),
                                 f" {truncate_words(gap.criterion.text, 82)}",
                             ),
-                            cell(gap.level_label),
+                            cell(_(gap.level_label)),
                             cell(
                                 Link(gap.recommendation.code, to(Anchors.rec(gap.recommendation)))
                             ),
@@ -208,7 +237,7 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
             ),
         ]
     blocks += _plan_note(analysis, plan)
-    return Section(tuple(blocks), anchor="summary", running="Summary")
+    return Section(tuple(blocks), anchor="summary", running=_("Summary"))
 
 
 def _top_gap(gap: Gap) -> ListItem:
@@ -217,10 +246,15 @@ def _top_gap(gap: Gap) -> ListItem:
         (
             para(crit.text, style="ask-text"),
             para(
-                f"Now: {gap.level_label} · rank {gap.rank}, priority {float(gap.priority):.2f} · "
-                "recommendation ",
+                _(
+                    "Now: %(level)s · rank %(rank)s, priority %(priority)s · recommendation",
+                    level=_(gap.level_label),
+                    rank=gap.rank,
+                    priority=current_translator().format_number(float(gap.priority), 2),
+                )
+                + " ",
                 Link(rec.code, to(Anchors.rec(rec))),
-                " · details at ",
+                " · " + _("details at") + " ",
                 Link(crit.code, to(Anchors.crit(crit))),
                 style="small",
             ),
@@ -233,14 +267,20 @@ def _plan_note(analysis: GapAnalysis, plan: ActionPlan) -> list[Block]:
     if plan.has_actions:
         return []
     if not plan.rows:
-        text = "No gaps, so no actions are needed."
+        text = _("No gaps, so no actions are needed.")
     else:
-        text = (
-            f"No actions have been planned for the {plural(plan.counts.gaps, 'gap')} yet. Record "
-            "what will be done, by whom and by when on the assessment's Action plan page in "
-            "Assessor, and this report will list the plan here."
+        text = ngettext(
+            "No actions have been planned for the %(num)d gap yet. Record what will be done, by "
+            "whom and by when on the assessment's Action plan page in Assessor, and this report "
+            "will list the plan here.",
+            "No actions have been planned for the %(num)d gaps yet. Record what will be done, by "
+            "whom and by when on the assessment's Action plan page in Assessor, and this report "
+            "will list the plan here.",
+            plan.counts.gaps,
         )
-    return [Group((Heading(2, "Action plan"), para(text)), style="plan-note", anchor="action-plan")]
+    return [
+        Group((Heading(2, _("Action plan")), para(text)), style="plan-note", anchor="action-plan")
+    ]
 
 
 def _plan_chapter(analysis: GapAnalysis, plan: ActionPlan) -> Section:
@@ -255,7 +295,7 @@ def _plan_chapter(analysis: GapAnalysis, plan: ActionPlan) -> Section:
     items = tuple(_plan_item(row) for row in plan.rows)
     return Section(
         (
-            Heading(1, "Action plan", kicker=KIND),
+            Heading(1, "Action plan", kicker=_(KIND)),
             para(
                 f"The {plural(ranked, 'gap')} in priority order{then}, each with what will be "
                 "done, by whom and by when. Those without an action are listed too: they are what "
@@ -530,8 +570,8 @@ def build_gap_analysis(
     plan = action_plan(analysis, answers_file.actions, generated_on)
     n_recs = len(checklist.recommendations)
     entries: list[tuple[str, str, str]] = [
-        ("summary", "Summary", "part"),
-        ("action-plan", "Action plan", "part" if plan.has_actions else "sub"),
+        ("summary", _("Summary"), "part"),
+        ("action-plan", _("Action plan"), "part" if plan.has_actions else "sub"),
     ]
     if comparison is not None:
         entries.append((COMPARISON_ANCHOR, comparison.heading, "part"))
@@ -541,19 +581,23 @@ def build_gap_analysis(
             rec = rs.recommendation
             entries.append((Anchors.rec(rec), f"{rec.code} {truncate_words(rec.text, 78)}", "sub"))
     entries += [
-        ("practices", "Annex A. Good practices", "part"),
-        ("commitments", "Annex B. Commitments and where the State stands", "part"),
-        ("methodology", "Annex C. Methodology", "part"),
+        ("practices", _("Annex A. Good practices"), "part"),
+        ("commitments", _("Annex B. Commitments and where the State stands"), "part"),
+        ("methodology", _("Annex C. Methodology"), "part"),
     ]
     sections: list[Section] = [
         cover(
             answers_file,
             checklist,
-            kind=KIND,
+            kind=_(KIND),
             title=info.title,
-            subtitle=f"{info.country}: where policy stands against {n_recs} recommendations",
+            subtitle=_(
+                "%(country)s: where policy stands against %(recs)s recommendations",
+                country=info.country,
+                recs=n_recs,
+            ),
             generated_on=generated_on,
-            methods="Annex C",
+            methods=_("Annex C"),
         ),
         contents(entries),
         _summary(analysis, answers_file, plan),
@@ -561,36 +605,36 @@ def build_gap_analysis(
     if plan.has_actions:
         sections.append(_plan_chapter(analysis, plan))
     if comparison is not None:
-        sections.append(comparison_section(comparison, kicker=KIND))
+        sections.append(comparison_section(comparison, kicker=_(KIND)))
     sections += [_theme_chapter(ts, analysis, plan, info.country) for ts in analysis.themes]
     sections += [
         practices_annex(
             checklist,
             checklist.good_practices,
-            kicker="Annex A",
-            intro=(
+            kicker=_("Annex A"),
+            intro=_(
                 "The good practices presented in the source, summarised, with the country, the "
                 "actor and where in the source they were presented. Each lists the "
                 "recommendations it illustrates; this is the only place their text is printed, "
                 "and the theme chapters refer to it."
             ),
         ),
-        commitments_annex(analysis, kicker="Annex B", kind=KIND),
+        commitments_annex(analysis, kicker=_("Annex B"), kind=_(KIND)),
         methodology_annex(
             analysis,
             answers_file,
-            kicker="Annex C",
-            kind=KIND,
+            kicker=_("Annex C"),
+            kind=_(KIND),
             generated_on=generated_on,
             generator=generator,
         ),
     ]
     return report_document(
-        KIND,
+        _(KIND),
         answers_file,
         checklist,
         sections,
         generated_on=generated_on,
         generator=generator,
-        preposition="of",
+        preposition=_("of"),
     )
