@@ -26,7 +26,6 @@ from assessor.report.content import (
     evidence_to_collect,
     longdate,
     methodology_annex,
-    plural,
     practice_ref,
     practices_annex,
     report_document,
@@ -287,35 +286,46 @@ def _plan_chapter(analysis: GapAnalysis, plan: ActionPlan) -> Section:
     pc = plan.counts
     ranked = len(analysis.gaps)
     to_collect = len(analysis.evidence_to_collect)
-    then = (
-        f", then the {plural(to_collect, 'criterion', 'criteria')} with evidence to collect"
-        if to_collect
-        else ""
-    )
+    if to_collect:
+        lead = ngettext(
+            "The %(num)d gap in priority order",
+            "The %(num)d gaps in priority order",
+            ranked,
+        ) + ngettext(
+            ", then the %(num)d criterion with evidence to collect",
+            ", then the %(num)d criteria with evidence to collect",
+            to_collect,
+        )
+    else:
+        lead = ngettext(
+            "The %(num)d gap in priority order", "The %(num)d gaps in priority order", ranked
+        )
     items = tuple(_plan_item(row) for row in plan.rows)
     return Section(
         (
-            Heading(1, "Action plan", kicker=_(KIND)),
+            Heading(1, _("Action plan"), kicker=_(KIND)),
             para(
-                f"The {plural(ranked, 'gap')} in priority order{then}, each with what will be "
-                "done, by whom and by when. Those without an action are listed too: they are what "
-                "is still unplanned.",
+                lead
+                + _(
+                    ", each with what will be done, by whom and by when. Those without an action "
+                    "are listed too: they are what is still unplanned."
+                ),
                 style="lead",
             ),
             _counts_line(
                 [
-                    (pc.with_action, f"of {pc.gaps} with an action"),
-                    (pc.without_action, "without"),
-                    (pc.overdue, f"overdue on {longdate(plan.today)}"),
-                    (pc.in_progress, "in progress"),
-                    (pc.done, "done"),
+                    (pc.with_action, _("of %(total)s with an action", total=pc.gaps)),
+                    (pc.without_action, _("without")),
+                    (pc.overdue, _("overdue on %(date)s", date=longdate(plan.today))),
+                    (pc.in_progress, _("in progress")),
+                    (pc.done, _("done")),
                 ]
             ),
             ItemList(items, ordered=True, style="plan-list"),
         ),
         anchor="action-plan",
         style="plan",
-        running="Action plan",
+        running=_("Action plan"),
     )
 
 
@@ -329,7 +339,7 @@ def _plan_item(row: PlanRow) -> ListItem:
         f" {truncate_words(crit.text, 140)}",
     ]
     if not act:
-        head += [" ", Text("No action yet", "badge none")]
+        head += [" ", Text(_("No action yet"), "badge none")]
         return ListItem(
             (para(*head, style="plan-gap"),), anchor=Anchors.plan(crit), style="plan-item none"
         )
@@ -337,24 +347,28 @@ def _plan_item(row: PlanRow) -> ListItem:
     if act.action.strip():
         blocks.append(para(Text(act.action.strip(), "user"), style="plan-action"))
     else:
-        blocks.append(para("No description of the action.", style="plan-action none"))
-    due: list[str | Inline] = [longdate(act.due) if act.due else "not set"]
+        blocks.append(para(_("No description of the action."), style="plan-action none"))
+    due: list[str | Inline] = [longdate(act.due) if act.due else _("not set")]
     if row.overdue:
-        due += [" ", Text("Overdue", "badge overdue")]
+        due += [" ", Text(_("Overdue"), "badge overdue")]
+    target = _(row.target_level_label) if row.target_level_label else _("not set")
     pairs: list[tuple[str, Inlines]] = [
-        ("Owner", inlines(Text(act.owner, "user") if act.owner.strip() else "not set")),
-        ("Due", inlines(*due)),
+        (_("Owner"), inlines(Text(act.owner, "user") if act.owner.strip() else _("not set"))),
+        (_("Due"), inlines(*due)),
         (
-            "Target",
+            _("Target"),
             inlines(
-                f"{row.target_level_label or 'not set'} ",
-                Text(f"(now {row.current_level_label.lower()})", "muted"),
+                f"{target} ",
+                Text(
+                    "(" + _("now %(level)s", level=_(row.current_level_label).lower()) + ")",
+                    "muted",
+                ),
             ),
         ),
-        ("Status", inlines(row.status_label)),
+        (_("Status"), inlines(_(row.status_label))),
     ]
     if act.budget.strip():
-        pairs.append(("Budget", inlines(Text(act.budget, "user"))))
+        pairs.append((_("Budget"), inlines(Text(act.budget, "user"))))
     blocks.append(Facts(tuple(pairs), style="plan-meta", inline=True))
     state = " overdue" if row.overdue else (" done" if act.status == "done" else "")
     return ListItem(tuple(blocks), anchor=Anchors.plan(crit), style=f"plan-item{state}")
@@ -367,55 +381,66 @@ def _criterion_row(
     main: list[Block] = [para(Text(crit.code, "num"), " ", crit.text, style="crit-text")]
     if cr.evidence.strip():
         main.append(
-            para(Text("Evidence: ", "label"), Text(cr.evidence.strip(), "user"), style="evidence")
+            para(
+                Text(_("Evidence:") + " ", "label"),
+                Text(cr.evidence.strip(), "user"),
+                style="evidence",
+            )
         )
     if crit.weight != 1:
         main.append(
-            para(f"Weight {weight(crit.weight)}: {crit.weight_reason}", style="muted small")
+            para(
+                _("Weight %(weight)s:", weight=weight(crit.weight)),
+                " ",
+                crit.weight_reason or "",
+                style="muted small",
+            )
         )
     if row and row.action:
         act = row.action
         parts: list[str | Inline] = [
-            Text("Action", "label"),
-            Link(" (plan)", to(Anchors.plan(crit)), "small"),
+            Text(_("Action"), "label"),
+            Link(" (" + _("plan") + ")", to(Anchors.plan(crit)), "small"),
             Text(": ", "label"),
         ]
         parts.append(
             Text(act.action.strip(), "user")
             if act.action.strip()
-            else Text("no description", "muted")
+            else Text(_("no description"), "muted")
         )
         main.append(para(*parts, style="crit-action"))
-        meta: list[str | Inline] = [f"Status: {row.status_label}"]
+        meta: list[str | Inline] = [_("Status: %(status)s", status=_(row.status_label))]
         if act.owner.strip():
             meta += [" · ", Text(act.owner, "user")]
         if act.due:
-            meta.append(f" · due {longdate(act.due)}")
+            meta.append(" · " + _("due %(date)s", date=longdate(act.due)))
         if row.overdue:
-            meta += [" ", Text("Overdue", "badge overdue")]
+            meta += [" ", Text(_("Overdue"), "badge overdue")]
         if row.target_level_label:
-            meta.append(f" · target {row.target_level_label.lower()}")
+            meta.append(" · " + _("target %(level)s", level=_(row.target_level_label).lower()))
         main.append(para(*meta, style="crit-action meta"))
     elif row and plan.has_actions:
         main.append(
             para(
-                Link("No action yet", to(Anchors.plan(crit))),
-                " in the action plan.",
+                Link(_("No action yet"), to(Anchors.plan(crit))),
+                " " + _("in the action plan."),
                 style="crit-action none",
             )
         )
     answer: list[str | Inline] = [
-        Text(cr.level_label, "badge met" if cr.status == "met" else "badge")
+        Text(_(cr.level_label), "badge met" if cr.status == "met" else "badge")
     ]
     if gap:
-        answer += [LineBreak(), Text(f"Gap, rank {gap.rank}", "rank")]
+        answer += [LineBreak(), Text(_("Gap, rank %(rank)s", rank=gap.rank), "rank")]
     if cr.to_collect:
-        label = FLAG_LABELS[cr.flag] if cr.flag == "evidence_needed" else "Evidence to collect"
+        label = (
+            _(FLAG_LABELS[cr.flag]) if cr.flag == "evidence_needed" else _("Evidence to collect")
+        )
         answer += [LineBreak(), Link(label, to(Anchors.collect(crit)), "flag")]
     if cr.claimed_without_evidence:
-        answer += [LineBreak(), Text(CLAIMED_WITHOUT_EVIDENCE, "flag")]
+        answer += [LineBreak(), Text(_(CLAIMED_WITHOUT_EVIDENCE), "flag")]
     elif not cr.evidence.strip():
-        answer += [LineBreak(), Text("No evidence given", "evidence none")]
+        answer += [LineBreak(), Text(_("No evidence given"), "evidence none")]
     style = f"criterion {cr.status}" + (" to-collect" if cr.to_collect else "")
     return Row(
         (Cell(tuple(main)), Cell((para(*answer),), style="answer")),
@@ -427,7 +452,7 @@ def _criterion_row(
 def _practice_box(rs: RecommendationScore, country: str) -> Group:
     rec = rs.recommendation
     elsewhere, at_home = split_practices(rs.good_practices, country)
-    blocks: list[Block] = [Heading(3, "What good practice looks like")]
+    blocks: list[Block] = [Heading(3, _("What good practice looks like"))]
     if elsewhere:
         gaps: list[str | Inline] = []
         for index, cr in enumerate(rs.gaps):
@@ -436,9 +461,13 @@ def _practice_box(rs: RecommendationScore, country: str) -> Group:
             gaps.append(Link(cr.criterion.code, to(Anchors.crit(cr.criterion))))
         blocks.append(
             para(
-                f"Linked by the checklist to recommendation {rec.code}, these show what closing ",
+                _(
+                    "Linked by the checklist to recommendation %(code)s, these show what closing",
+                    code=rec.code,
+                )
+                + " ",
                 *gaps,
-                " has looked like elsewhere (each in full in Annex A):",
+                " " + _("has looked like elsewhere (each in full in Annex A):"),
                 style="for",
             )
         )
@@ -451,28 +480,33 @@ def _practice_box(rs: RecommendationScore, country: str) -> Group:
     elif not at_home:
         blocks.append(
             para(
-                "The checklist links no good practice to this recommendation.", style="none-linked"
+                _("The checklist links no good practice to this recommendation."),
+                style="none-linked",
             )
         )
     else:
         blocks.append(
             para(
-                "The checklist links no practice from another country to this recommendation.",
+                _("The checklist links no practice from another country to this recommendation."),
                 style="none-linked",
             )
         )
     if at_home:
-        parts: list[str | Inline] = [Text("Already in your country:", "label"), " "]
+        parts: list[str | Inline] = [Text(_("Already in your country:"), "label"), " "]
         for index, gp in enumerate(at_home):
             if index:
                 parts.append("; ")
             parts += [Link(gp.code, to(Anchors.practice(gp))), f" {gp.title}"]
         parts.append(
-            f". Presented in the source as {country}'s own practice, so not given here as the "
-            "model for its own gap."
+            ". "
+            + _(
+                "Presented in the source as %(country)s's own practice, so not given here as the "
+                "model for its own gap.",
+                country=country,
+            )
         )
         blocks.append(para(*parts, style="at-home"))
-    refs: list[str | Inline] = [Text("Commitments behind it:", "label"), " "]
+    refs: list[str | Inline] = [Text(_("Commitments behind it:"), "label"), " "]
     if rs.commitments:
         for index, c in enumerate(rs.commitments):
             if index:
@@ -483,7 +517,7 @@ def _practice_box(rs: RecommendationScore, country: str) -> Group:
             ]
         refs.append(".")
     else:
-        refs.append(Text("none linked by the checklist.", "none-linked"))
+        refs.append(Text(_("none linked by the checklist."), "none-linked"))
     blocks.append(para(*refs, style="commitment-refs"))
     return Group(tuple(blocks), style="practice-box")
 
@@ -494,35 +528,39 @@ def _theme_chapter(
     theme = ts.theme
     gap_by_crit = {gap.criterion.id: gap for gap in analysis.gaps}
     plan_by_crit = {row.criterion.id: row for row in plan.rows}
-    head: list[str | Inline] = ["Theme score ", Text(score(ts.score), "strong"), " / 100"]
+    head: list[str | Inline] = [_("Theme score") + " ", Text(score(ts.score), "strong"), " / 100"]
     if ts.score is not None:
         head.append(Meter(ts.score))
-    head.append(Text(f" · {plural(len(ts.recommendations), 'recommendation')}", "muted small"))
+    recs = ngettext("%(num)d recommendation", "%(num)d recommendations", len(ts.recommendations))
+    head.append(Text(f" · {recs}", "muted small"))
     blocks: list[Block] = [
-        Heading(1, theme.title, kicker=f"Theme {theme.code}"),
+        Heading(1, theme.title, kicker=_("Theme %(code)s", code=theme.code)),
         para(*head, style="theme-score"),
     ]
     for rs in ts.recommendations:
         rec = rs.recommendation
         if rs.score is None:
-            meta = (
+            meta = _(
                 "Not applicable: every criterion of this recommendation is marked not "
                 "applicable, so it has no score and is left out of the theme score."
             )
         else:
             meta = (
-                f"Score {score(rs.score)} / 100 · "
-                f"{plural(len(rs.criteria), 'criterion', 'criteria')}, "
-                f"{plural(len(rs.gaps), 'gap')}"
+                _("Score %(score)s / 100", score=score(rs.score))
+                + " · "
+                + ngettext("%(num)d criterion", "%(num)d criteria", len(rs.criteria))
+                + ", "
+                + ngettext("%(num)d gap", "%(num)d gaps", len(rs.gaps))
             )
             if rs.to_collect:
-                meta += f", {len(rs.to_collect)} to collect"
+                meta += ", " + _("%(count)s to collect", count=len(rs.to_collect))
             if rec.weight != 1:
-                meta += f" · weight {weight(rec.weight)}: {rec.weight_reason}"
+                meta += " · " + _("weight %(weight)s:", weight=weight(rec.weight))
+                meta += f" {rec.weight_reason}"
         rec_blocks: list[Block] = [
             Group(
                 (
-                    Heading(2, f"Recommendation {rec.code}"),
+                    Heading(2, _("Recommendation %(code)s", code=rec.code)),
                     Quote(rec.text, style="rec-text"),
                     para(meta, style="rec-meta"),
                 ),
@@ -550,7 +588,7 @@ def _theme_chapter(
         tuple(blocks),
         anchor=Anchors.theme(theme),
         style="theme",
-        running=f"Theme {theme.code} · {theme.title}",
+        running=_("Theme %(code)s", code=theme.code) + f" · {theme.title}",
     )
 
 
