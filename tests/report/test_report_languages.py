@@ -103,7 +103,7 @@ def test_the_last_annex_gives_the_english_originals(romanian):
     assert ENGLISH.good_practice("gp-iom-integration-strategy").summary in english
     contents = next(s for s in romanian.sections if s.role == "contents")
     assert translator("ro").gettext("The texts in English") in "\n".join(section_texts(contents))
-    assert last.content[0].kicker == "Annex D"  # after the gap analysis's Annex C
+    assert last.content[0].kicker == "Anexa D"  # after the gap analysis's Annex C (Anexa C)
 
 
 def test_commitments_are_quoted_in_english_beside_their_translation(romanian):
