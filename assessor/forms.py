@@ -151,6 +151,12 @@ def _title_field(label: str, description: str) -> StringField:
     )
 
 
+def _lang_of(text: str) -> dict[str, str] | None:
+    """``{"lang": ...}`` for a checklist text that knows its language (a translated view)."""
+    language = getattr(text, "language", None)
+    return {"lang": language} if isinstance(language, str) and language else None
+
+
 class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     """Start a new assessment: which checklist, and who assesses what."""
 
@@ -218,8 +224,7 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     def set_checklists(self, checklists: Iterable[Checklist]) -> None:
         """Offer these checklists (each title marked with the language it is shown in)."""
         self.checklist.choices = [
-            SelectChoice(c.id, c.title, render_kw={"lang": getattr(c.title, "language", None)})
-            for c in checklists
+            SelectChoice(c.id, c.title, render_kw=_lang_of(c.title)) for c in checklists
         ]
 
 
