@@ -83,6 +83,7 @@ from assessor.report.model import (
     Table,
     Text,
 )
+from assessor.translation import translator
 
 __all__ = ["add_hyperlink", "bookmark_names", "heading_text", "render_docx"]
 
@@ -831,7 +832,7 @@ class _Renderer:
         footer = page.footer.paragraphs[0]
         footer.style = self.doc.styles["Footer"]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run("Page ")
+        footer.add_run(translator(self.source.language).gettext("Page") + " ")
         _add_field(footer, "PAGE", "1")
 
     def _language(self) -> None:
@@ -877,7 +878,12 @@ class _Renderer:
         words = ""
         main, total = source.figures.get("words_main"), source.figures.get("words_total")
         if main is not None and total is not None:
-            words = f"Words: {main:,} in the main part, {total:,} in all."
+            t = translator(source.language)
+            words = t.gettext(
+                "Words: %(main)s in the main part, %(total)s in all.",
+                main=t.format_number(main),
+                total=t.format_number(total),
+            )
         summary = line(source.description or source.title, 255 - len(words) - 1)
         props.comments = " ".join(part for part in (summary, words) if part)
         self._app_properties(total)
