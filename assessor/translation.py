@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,3 +129,19 @@ def gettext(message: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """The singular or plural form for ``num`` in the document's language."""
     return current_translator().ngettext(singular, plural, num, **variables)
+
+
+def start_writing_in(lang: str | None) -> object:
+    """Make what is built from now on (in this context) in ``lang``; return the token for
+    :func:`stop_writing_in`. The web app calls both around each request, so that pure modules
+    speak the page's language."""
+    return _WRITING_IN.set(translator(lang).lang)
+
+
+def stop_writing_in(token: object) -> None:
+    """Undo :func:`start_writing_in`."""
+    if isinstance(token, Token):
+        try:
+            _WRITING_IN.reset(token)
+        except ValueError:  # set in another context (another thread's request): nothing to undo
+            pass

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale
 
 from assessor.translation import (
@@ -24,6 +24,8 @@ from assessor.translation import (
     TRANSLATIONS_DIR,
     Translator,
     normalise_language,
+    start_writing_in,
+    stop_writing_in,
     translator,
 )
 
@@ -78,6 +80,14 @@ def _remember_language() -> None:
     chosen = normalise_language(request.args.get("lang"))
     if chosen and session.get(SESSION_KEY) != chosen:
         session[SESSION_KEY] = chosen
+    # Pure modules (assessor.translation.gettext) speak the page's language in this request.
+    g.writing_in = start_writing_in(current_language())
+
+
+def _stop_writing(_exc: BaseException | None) -> None:
+    token = g.pop("writing_in", None)
+    if token is not None:
+        stop_writing_in(token)
 
 
 def language_links() -> list[dict[str, Any]]:
@@ -104,6 +114,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(_remember_language)
+    app.teardown_request(_stop_writing)
 
     @app.context_processor
     def _language() -> dict[str, Any]:
