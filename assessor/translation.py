@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +141,6 @@ def start_writing_in(lang: str | None) -> object:
 def stop_writing_in(token: object) -> None:
     """Undo :func:`start_writing_in`."""
     if isinstance(token, Token):
-        try:
+        # Set in another context (another thread's request): nothing to undo.
+        with suppress(ValueError):
             _WRITING_IN.reset(token)
-        except ValueError:  # set in another context (another thread's request): nothing to undo
-            pass
