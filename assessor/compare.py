@@ -440,7 +440,7 @@ def compare(baseline: Side, current: Side) -> Comparison:
         case=case,
         heading=heading_for(case, baseline.info),
         overall=ScoreChange(
-            "overall", "overall", "", "Overall", base_analysis.overall, cur_analysis.overall
+            "overall", "overall", "", _("Overall"), base_analysis.overall, cur_analysis.overall
         ),
         themes=_score_rows("theme", themes(base_analysis), themes(cur_analysis)),
         recommendations=_score_rows(
