@@ -331,7 +331,8 @@ def report_in(page: Any, context: Any, lang: str) -> bytes:
     form), then get the gap analysis PDF, in that language."""
     page.locator(f"input[name=report_language][value={lang}]").check()
     load(page, page.locator("form.report-language button").click)
-    return fetch_pdf(context, page.url.split("#")[0].removesuffix("results") + "report.pdf")
+    url = page.url.split("#")[0].removesuffix("results") + "report.pdf"
+    return fetch_pdf(context, url, timeout=300)  # a second report in a row, on a busy machine
 
 
 def main(argv: list[str] | None = None) -> int:
