@@ -38,7 +38,7 @@ from assessor.answers import (
     parse_due,
 )
 from assessor.checklist import Checklist, Criterion, Theme
-from assessor.countries import OSCE_PARTICIPATING_STATES
+from assessor.countries import OSCE_PARTICIPATING_STATES, country_name
 from assessor.levels import LEVEL_KEYS, LEVELS, LEVELS_BY_KEY, label_of
 from assessor.text import MAX_LINES, clean_line, clean_text, limit_problems
 from assessor.translation import LANGUAGE_NAMES, LANGUAGES, N_
@@ -220,6 +220,17 @@ class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
             one_of(LANGUAGES, _l("Choose the language of the reports from the list"), True)
         ],
     )
+
+    def set_country_names(self, lang: str) -> None:
+        """Name the countries in ``lang``, in its alphabetical order (the values stay the
+        stored English names)."""
+        named = [(c, country_name(c, lang)) for c in OSCE_PARTICIPATING_STATES]
+        if lang != "en":  # the English list keeps its own (OSCE) order
+            named.sort(key=lambda pair: pair[1].casefold())
+        self.country.choices = [
+            SelectChoice("", gettext("Choose a country")),
+            *(SelectChoice(value, label) for value, label in named),
+        ]
 
     def set_checklists(self, checklists: Iterable[Checklist]) -> None:
         """Offer these checklists (each title marked with the language it is shown in)."""

@@ -73,6 +73,7 @@ def start() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     default = available.default(current_app.config["DEFAULT_CHECKLIST_ID"])
     form = StartForm(checklist=default.id if default else None, report_language=current_language())
     form.set_checklists(available.checklists)
+    form.set_country_names(current_language())
     if form.validate_on_submit():
         checklist = available.get(form.checklist.data)
         if checklist is None:  # removed between page and submit
@@ -454,5 +455,6 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
     if request.endpoint == "assessments.start":
         form = StartForm(formdata=request.form)
         form.set_checklists(catalogue().checklists)
+        form.set_country_names(current_language())
         return render_start(form, 400, expired_notice())
     return None

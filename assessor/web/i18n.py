@@ -17,6 +17,7 @@ import flask_babel
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale
 
+from assessor.countries import country_name
 from assessor.translation import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -122,4 +123,5 @@ def init_app(app: Flask) -> None:
             "current_language": current_language,
             "language_links": language_links,
             "format_number": lambda value: web_translator().format_number(value),
+            "country_name": lambda name: country_name(name, current_language()),
         }
