@@ -40,6 +40,7 @@ from assessor.report.model import (
 )
 from assessor.scoring import GapAnalysis
 from assessor.text import breakable
+from assessor.translation import translator
 
 _TEXT_TAGS = {"strong": "strong", "em": "em"}
 
@@ -173,8 +174,14 @@ def _section(section: Section, document: Document) -> str:
         attrs = _attrs(id=section.anchor or "cover", class_=style, data_doctitle=section.running)
         return f"<article{attrs}>\n{_blocks(section.content)}\n</article>"
     if section.role == "contents":
-        attrs = _attrs(id=section.anchor or "contents", class_=section.style)
-        return f'<nav{attrs} aria-label="Contents">\n{_blocks(section.content)}\n</nav>'
+        label = translator(document.language).gettext("Contents")
+        attrs = _attrs(
+            id=section.anchor or "contents",
+            class_=section.style,
+            aria_label=label,
+            data_running=label,
+        )
+        return f"<nav{attrs}>\n{_blocks(section.content)}\n</nav>"
     classes = " ".join(filter(None, ("chapter", section.style, "flow" if section.flow else "")))
     attrs = _attrs(id=section.anchor, class_=classes, data_running=section.running)
     return f"<section{attrs}>\n{_blocks(section.content)}\n</section>"

@@ -144,7 +144,9 @@ def test_russian_brief_labels_practices_and_quotes_commitments_in_english():
     assert t.gettext("Unofficial translation. The commitment in English:") in text
     last = annex(brief)
     numbered = [s for s in brief.sections if s.role == "annex"]
-    assert last.content[0].kicker == f"Annex {len(numbered)}"  # after the brief's Annex 1...
+    assert last.content[0].kicker == translator("ru").gettext(
+        "Annex %(number)s", number=len(numbered)
+    )  # after the brief's Annex 1...
     english = "\n".join(section_texts(last))
     assert any(gp.summary in english for gp in ENGLISH.good_practices)
     # the findings cite recommendations cut short: labelled, and whole in English in the annex
