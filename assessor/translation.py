@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from contextvars import ContextVar, Token
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,17 @@ def translator(lang: str | None) -> Translator:
 
 #: The language of the document being made (a report, a questionnaire, a spreadsheet): set
 #: by :func:`writing_in` around the making, read by :func:`gettext` in the pure report modules.
-_WRITING_IN: ContextVar[str] = ContextVar("assessor_writing_in", default=DEFAULT_LANGUAGE)
+_WRITING_IN: ContextVar[str | None] = ContextVar("assessor_writing_in", default=None)
+#: Where the language comes from outside a :func:`writing_in` block (the web app: the page's
+#: language during a request); English when unset or when it gives none.
+_language_source: Callable[[], str | None] | None = None
+
+
+def set_language_source(source: Callable[[], str | None] | None) -> None:
+    """Take the language from ``source`` outside any :func:`writing_in` block (the web app
+    gives the language of the current request, ``None`` outside one)."""
+    global _language_source
+    _language_source = source
 
 
 @contextmanager
@@ -117,8 +127,12 @@ def writing_in(lang: str | None) -> Iterator[Translator]:
 
 
 def current_translator() -> Translator:
-    """The :class:`Translator` of the document being made (see :func:`writing_in`)."""
-    return translator(_WRITING_IN.get())
+    """The :class:`Translator` of the document being made (see :func:`writing_in`), else of
+    the language source (the page's, in a request), else English."""
+    lang = _WRITING_IN.get()
+    if lang is None and _language_source is not None:
+        lang = _language_source()
+    return translator(lang)
 
 
 def gettext(message: str, **variables: Any) -> str:
@@ -129,18 +143,3 @@ def gettext(message: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """The singular or plural form for ``num`` in the document's language."""
     return current_translator().ngettext(singular, plural, num, **variables)
-
-
-def start_writing_in(lang: str | None) -> object:
-    """Make what is built from now on (in this context) in ``lang``; return the token for
-    :func:`stop_writing_in`. The web app calls both around each request, so that pure modules
-    speak the page's language."""
-    return _WRITING_IN.set(translator(lang).lang)
-
-
-def stop_writing_in(token: object) -> None:
-    """Undo :func:`start_writing_in`."""
-    if isinstance(token, Token):
-        # Set in another context (another thread's request): nothing to undo.
-        with suppress(ValueError):
-            _WRITING_IN.reset(token)

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import flask_babel
-from flask import Flask, g, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 
 from assessor.countries import country_name
@@ -25,8 +25,7 @@ from assessor.translation import (
     TRANSLATIONS_DIR,
     Translator,
     normalise_language,
-    start_writing_in,
-    stop_writing_in,
+    set_language_source,
     translator,
 )
 
@@ -81,14 +80,12 @@ def _remember_language() -> None:
     chosen = normalise_language(request.args.get("lang"))
     if chosen and session.get(SESSION_KEY) != chosen:
         session[SESSION_KEY] = chosen
-    # Pure modules (assessor.translation.gettext) speak the page's language in this request.
-    g.writing_in = start_writing_in(current_language())
 
 
-def _stop_writing(_exc: BaseException | None) -> None:
-    token = g.pop("writing_in", None)
-    if token is not None:
-        stop_writing_in(token)
+def _request_language() -> str | None:
+    """The current request's language (``None`` outside a request): the language pure modules
+    (``assessor.translation.gettext``) speak in a request."""
+    return current_language() if has_request_context() else None
 
 
 def language_links() -> list[dict[str, Any]]:
@@ -115,7 +112,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     babel.init_app(app, locale_selector=select_locale)
     app.before_request(_remember_language)
-    app.teardown_request(_stop_writing)
+    set_language_source(_request_language)
 
     @app.context_processor
     def _language() -> dict[str, Any]:
