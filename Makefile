@@ -3,17 +3,34 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+TRANSLATIONS := assessor/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run serve test stress test-tools lint bench bench-quick screenshots clean db
+.PHONY: install run serve test stress test-tools lint bench bench-quick screenshots clean db messages
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(MO_FILES)
+
+# The interface's message catalogues: extract every string users see (babel.cfg) into the
+# template messages.pot, merge it into each language's messages.po (translations kept), and
+# compile them (.mo files, not committed; `make install` compiles them too).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --no-location --sort-output \
+	  --add-comments=TRANSLATORS: --project=Assessor -o $(TRANSLATIONS)/messages.pot assessor
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap \
+	  --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+
+# A catalogue edited after install is recompiled by `make install` (and so by run, test...).
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 db: install
 	$(BIN)/assessor db upgrade

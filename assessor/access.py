@@ -122,6 +122,7 @@ ENDPOINT_ACTIONS: Mapping[tuple[str, str], Rule] = MappingProxyType(
         ("compare.follow_up", "POST"): Rule(Action.EDIT),
         ("compare.upload", "POST"): Rule(Action.READ),
         ("compare.forget_partner", "POST"): Rule(Action.EDIT),
+        ("results.report_language", "POST"): Rule(Action.EDIT),
         ("access.links", "POST"): Rule(Action.MANAGE),
         ("access.revoke", "POST"): Rule(Action.MANAGE),
         # Details change the assessment: refused while it is signed off, like answers.

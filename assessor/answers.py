@@ -59,6 +59,7 @@ from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.history import MAX_HISTORY_ENTRIES, Change, validate_change
 from assessor.levels import LEVEL_KEYS, LEVELS
 from assessor.text import clean_line, is_blank, limit_problems, listed, never_typed, quoted
+from assessor.translation import N_
 
 MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_CHARS = 5000
@@ -68,9 +69,9 @@ MAX_ORGANISATION_CHARS = 200
 MAX_SIGNED_OFF_BY_CHARS = 120
 
 RESPONDENTS: tuple[tuple[str, str], ...] = (
-    ("government", "Government body"),
-    ("ngo", "NGO / civil society"),
-    ("other", "Other"),
+    ("government", N_("Government body")),
+    ("ngo", N_("NGO / civil society")),
+    ("other", N_("Other")),
 )
 RESPONDENT_KEYS: tuple[str, ...] = tuple(key for key, _ in RESPONDENTS)
 MAX_VERSION_CHARS = 40
@@ -99,9 +100,9 @@ def fingerprint(answer: Answer | None) -> str:
 
 #: An action's progress: key and label, in the order a plan goes through them.
 ACTION_STATUSES: tuple[tuple[str, str], ...] = (
-    ("not_started", "Not started"),
-    ("in_progress", "In progress"),
-    ("done", "Done"),
+    ("not_started", N_("Not started")),
+    ("in_progress", N_("In progress")),
+    ("done", N_("Done")),
 )
 ACTION_STATUS_KEYS: tuple[str, ...] = tuple(key for key, _ in ACTION_STATUSES)
 MAX_ACTION_CHARS = 2000

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from assessor.checklist import Criterion
 from assessor.text import quoted, shorten
+from assessor.translation import DAY_MONTH_YEAR, current_translator
+from assessor.translation import gettext as _
 
 if TYPE_CHECKING:
     from assessor.answers import Action
@@ -117,16 +119,15 @@ def duty_bearer_for(action: Action | None, country: str) -> str:
     if action is not None and action.owner:
         return action.owner
     country = country.strip()
-    return f"the Government of {country}" if country else "the authorities"
+    return _("the Government of %(country)s", country=country) if country else _("the authorities")
 
 
 def by_when_for(action: Action | None, today: date) -> str:
     """By when an ask about a gap is due: the action's due date ("by 31 March 2027") if set,
     else the end of next year."""
     if action is not None and action.due is not None:
-        due = action.due
-        return f"by {due.day} {due:%B} {due.year}"
-    return f"by the end of {today.year + 1}"
+        return _("by %(date)s", date=current_translator().format_date(action.due, DAY_MONTH_YEAR))
+    return _("by the end of %(year)s", year=today.year + 1)
 
 
 def ask_title_of(criterion: Criterion) -> str:
@@ -140,8 +141,13 @@ def ask_title_of(criterion: Criterion) -> str:
 def ask_text_of(criterion: Criterion, duty_bearer: str) -> str:
     """The sentence of an ask about a criterion, addressed to ``duty_bearer``: "We ask ... to"
     and the checklist's own phrasing if it has one, else "ensure that" and the criterion."""
-    asked = criterion.ask_text or f"ensure that {lower_first(criterion.text.strip())}"
-    return shorten(_sentence(f"We ask {duty_bearer} to {lower_first(asked)}"), MAX_ASK_TEXT_CHARS)
+    asked = criterion.ask_text or _(
+        "ensure that %(criterion)s", criterion=lower_first(criterion.text.strip())
+    )
+    sentence = _(
+        "We ask %(duty_bearer)s to %(asked)s", duty_bearer=duty_bearer, asked=lower_first(asked)
+    )
+    return shorten(_sentence(sentence), MAX_ASK_TEXT_CHARS)
 
 
 def suggest_asks(

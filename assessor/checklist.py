@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import json
 import math
+import re
 import string
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,8 @@ MAX_CHECKLIST_BYTES = 5 * 1024 * 1024
 # OSCE checklist is about 2,000 values nested 8 deep; the benchmarks' 100x copy, 75,000.
 MAX_YAML_DEPTH = 32
 MAX_YAML_VALUES = 200_000
+# A translation of a checklist is a sibling file named ``<name>.<language>.yaml``.
+TRANSLATION_FILE_NAME = re.compile(r"(?P<stem>.+)\.(?P<language>[a-z]{2,3})\.ya?ml")
 # Schema errors examined at most (the report lists fewer: see ``_listed``).
 MAX_SCHEMA_ERRORS = 1000
 
@@ -193,6 +196,13 @@ class Checklist:
     description: str | None = None
     digest: str = ""
     path: str | None = None
+    # Set on a view of the checklist in another language (see assessor.checklist_translation):
+    # the language its texts are shown in, the translation's note on who made it and the
+    # SHA-256 of its file, and the checklist itself, untranslated.
+    shown_language: str | None = None
+    translation_note: str | None = None
+    translation_digest: str = ""
+    untranslated: Checklist | None = field(default=None, repr=False, compare=False)
     _index: Mapping[str, Any] = field(
         default_factory=lambda: MappingProxyType({}),
         repr=False,
@@ -302,6 +312,26 @@ class Checklist:
             raise KeyError(f"no item with id {item_id!r} in {self.id}")
         code: str = getattr(item, "code", "")
         return code
+
+    def item(self, item_id: str) -> Any:
+        """The theme, recommendation, criterion, good practice, commitment document or
+        provision with this id, or ``None``."""
+        return self._index.get(item_id)
+
+    @property
+    def display_language(self) -> str:
+        """The language the checklist's texts are shown in (its own, unless a view)."""
+        return self.shown_language or self.language
+
+    @property
+    def shown_digest(self) -> str:
+        """What the checklist's texts as shown are made from: its file's digest, and for a
+        view in another language the language and the translation's digest too (a report's
+        cache key)."""
+        if self.shown_language is None:
+            return self.digest
+        parts = (self.digest, self.shown_language, self.translation_digest)
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
     def has_criterion(self, crit_id: str) -> bool:
         """Whether a criterion with this id exists."""
@@ -460,19 +490,23 @@ def _path_order(error: jsonschema.ValidationError) -> list[tuple[bool, Any]]:
     return [(isinstance(p, str), p if isinstance(p, int) else str(p)) for p in error.path]
 
 
-def _schema_problems(file: str, data: Any) -> tuple[list[Problem], bool]:
+def _schema_problems(
+    file: str, data: Any, schema: dict[str, Any] | None = None
+) -> tuple[list[Problem], bool]:
     """The problems the JSON Schema finds (at most :data:`MAX_SCHEMA_ERRORS`), and whether all were.
 
-    Looking stops after that many: each costs time and memory, and no one reads a thousand.
+    ``schema`` is the checklist's unless another is given (a translation's). Looking stops after
+    that many: each costs time and memory, and no one reads a thousand.
     """
-    validator = jsonschema.Draft202012Validator(checklist_schema())
+    schema = schema or checklist_schema()
+    validator = jsonschema.Draft202012Validator(schema)
     errors = list(itertools.islice(validator.iter_errors(data), MAX_SCHEMA_ERRORS + 1))
     examined_all = len(errors) <= MAX_SCHEMA_ERRORS
     problems = []
     for error in sorted(errors[:MAX_SCHEMA_ERRORS], key=_path_order):
         message = error.message
         if error.validator == "pattern" and error.schema.get("$ref") is None:
-            if error.schema is checklist_schema()["$defs"]["id"]:
+            if error.schema is schema["$defs"]["id"]:
                 message = (
                     f"{quoted(error.instance)} is not a valid id "
                     "(lower-case letters, digits, - or _)"
@@ -729,6 +763,19 @@ def parse_checklist(text: str | bytes, file: str = "<string>") -> Checklist:
 
     The error lists the first :data:`MAX_PROBLEMS_LISTED` problems and says how many more.
     """
+    data, digest = read_checklist_file(text, file)
+    problems, examined_all = _schema_problems(file, data)
+    if problems:
+        raise ChecklistError(_listed(problems, examined_all))
+    problems = _meaning_problems(file, data)
+    if problems:
+        raise ChecklistError(_listed(problems))
+    return _build(data, digest, file)
+
+
+def read_checklist_file(text: str | bytes, file: str) -> tuple[dict[str, Any], str]:
+    """The mapping a checklist (or checklist translation) file holds, and the SHA-256 of its
+    bytes: bounded in size, UTF-8, safe YAML; ``ChecklistError`` if it cannot be read."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     if len(raw) > MAX_CHECKLIST_BYTES:
         raise ChecklistError(
@@ -746,13 +793,7 @@ def parse_checklist(text: str | bytes, file: str = "<string>") -> Checklist:
         raise ChecklistError(
             [Problem(file, "(top level)", f"expected a mapping, found {type(data).__name__}")]
         )
-    problems, examined_all = _schema_problems(file, data)
-    if problems:
-        raise ChecklistError(_listed(problems, examined_all))
-    problems = _meaning_problems(file, data)
-    if problems:
-        raise ChecklistError(_listed(problems))
-    return _build(data, digest, file)
+    return data, digest
 
 
 def load_checklist(path: str | Path) -> Checklist:
@@ -791,13 +832,19 @@ def _load_cached(
         return exc.problems
 
 
+def is_translation_file(path: str | Path) -> bool:
+    """Whether a file in a checklist folder is a translation (``<name>.<language>.yaml``, the
+    language two or three lower-case letters), not a checklist."""
+    return TRANSLATION_FILE_NAME.fullmatch(Path(path).name) is not None
+
+
 def discover_checklists(directory: str | Path) -> tuple[list[Checklist], list[ChecklistError]]:
     """Load every ``*.yaml``/``*.yml`` file in a folder: the valid checklists and the errors."""
     found: list[Checklist] = []
     errors: list[ChecklistError] = []
     directory = Path(directory)
     files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
-    for file in files:
+    for file in (f for f in files if not is_translation_file(f)):
         try:
             found.append(load_checklist(file))
         except ChecklistError as exc:

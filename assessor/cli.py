@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessor.checklist import Checklist, ChecklistError, load_checklist
+from assessor.checklist import Checklist, ChecklistError, is_translation_file, load_checklist
 from assessor.report import AUDIENCE_TABLE, AUDIENCES, DEFAULT_AUDIENCE
 from assessor.report import FORMATS as REPORT_FORMATS
 
@@ -27,6 +27,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate checklist files; print their problems (the first 50 of each); 0 if all are valid."""
     status = 0
     for path in args.files:
+        if is_translation_file(path):
+            status = max(status, _check_translation(Path(path)))
+            continue
         try:
             checklist = load_checklist(path)
         except ChecklistError as exc:
@@ -41,6 +44,32 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{len(checklist.commitments)} commitments"
         )
     return status
+
+
+def _check_translation(path: Path) -> int:
+    """Validate a checklist translation file against the checklist file it translates (the
+    same name without the language); print its problems, or its coverage and every text it
+    lacks (shown in English, marked). 1 if either file is invalid, else 0."""
+    from assessor.checklist_translation import coverage, load_translation, translated_file
+
+    target = translated_file(path)
+    assert target is not None  # checked by the caller
+    try:
+        checklist = load_checklist(target[0])
+        translation = load_translation(path, checklist)
+    except ChecklistError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    found = coverage(checklist, translation)
+    print(
+        f"{path}: ok - {translation.language} translation of {checklist.id} "
+        f"{checklist.version}: {found.total - len(found.missing)} of {found.total} texts"
+        + ("" if found.complete else f"; {len(found.missing)} missing (shown in English, marked):")
+    )
+    for item_id, field in found.missing:
+        print(f"  missing: {item_id or '(checklist)'} {field}")
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -219,9 +248,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             answers_file.assessment.title, args.audience, today, checklist.id, file_format
         )
         output = output.with_name(name)
+    from assessor.checklist_translation import in_language
+
     try:
         data = render_report(
-            score(checklist, answers_file.answers),
+            score(in_language(checklist, args.lang), answers_file.answers),
             answers_file,
             audience=args.audience,
             fmt=file_format,
@@ -232,6 +263,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"assessor: could not render the report: {exc}", file=sys.stderr)
         return 1
     return _write_output(output, data)
+
+
+def _add_language_option(command: argparse.ArgumentParser, what: str) -> None:
+    """``--lang en|ro|ru``: the language of the document written (default: English)."""
+    from assessor.translation import DEFAULT_LANGUAGE, LANGUAGES
+
+    command.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=f"the language of {what}: its fixed text and the checklist's texts, translated "
+        "where the checklist has a translation (labelled unofficial) "
+        f"(default: {DEFAULT_LANGUAGE})",
+    )
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> int:
@@ -263,8 +308,10 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
         extension = format_for(file_format).extension
         name = f"questionnaire-{slug(checklist.id)}-{slug(checklist.version, 'v')}.{extension}"
         output = output.with_name(name)
+    from assessor.checklist_translation import in_language
+
     try:
-        data = render_questionnaire(checklist, file_format, date.today())
+        data = render_questionnaire(in_language(checklist, args.lang), file_format, date.today())
     except ReportError as exc:
         print(f"assessor: could not make the questionnaire: {exc}", file=sys.stderr)
         return 1
@@ -316,6 +363,8 @@ def _checklist_versions(directory: Path) -> dict[tuple[str, str], Checklist]:
     (the first file, by name, of an id and version wins)."""
     versions: dict[tuple[str, str], Checklist] = {}
     for file in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        if is_translation_file(file):
+            continue
         try:
             checklist = load_checklist(file)
         except ChecklistError:
@@ -611,7 +660,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate checklist files")
-    check.add_argument("files", nargs="+", metavar="FILE", help="checklist YAML files")
+    check.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="checklist YAML files, or their translations (NAME.LANG.yaml, beside the checklist)",
+    )
     check.set_defaults(func=cmd_check)
 
     for name, help_text, func in (
@@ -654,6 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="; ".join(f"{a.key}: {a.kind.lower()}" for a in AUDIENCE_TABLE)
                 + f" (default: {DEFAULT_AUDIENCE})",
             )
+            _add_language_option(command, "the report")
         if name == "plan":
             command.add_argument(
                 "-o",
@@ -693,6 +748,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="checklist folder (default: $CHECKLIST_DIR, else the project's checklists/)",
     )
+    _add_language_option(blank, "the questionnaire")
     blank.set_defaults(func=cmd_questionnaire)
 
     comparing = sub.add_parser(

@@ -57,6 +57,8 @@ from assessor.answers import Answer, AssessmentInfo
 from assessor.checklist import Checklist, Criterion, Recommendation, Theme
 from assessor.levels import label_of
 from assessor.scoring import GapAnalysis, criterion_points, score
+from assessor.translation import N_
+from assessor.translation import gettext as _
 
 Change = Literal["better", "worse", "same", "changed", "added", "removed"]
 
@@ -70,31 +72,43 @@ CHANGES: tuple[Change, ...] = (BETTER, WORSE, SAME, CHANGED, ADDED, REMOVED)
 
 #: How a change is said to people.
 CHANGE_LABELS: Mapping[str, str] = {
-    BETTER: "Better",
-    WORSE: "Worse",
-    SAME: "Same",
-    CHANGED: "Changed",
-    ADDED: "New criterion",
-    REMOVED: "No longer in the checklist",
+    BETTER: N_("Better"),
+    WORSE: N_("Worse"),
+    SAME: N_("Same"),
+    CHANGED: N_("Changed"),
+    ADDED: N_("New criterion"),
+    REMOVED: N_("No longer in the checklist"),
 }
 
 #: How a change is said when the two sides are different organisations: "better" would take a
 #: side; the current side is the assessment the page or report is about.
 DIFFERENCE_LABELS: Mapping[str, str] = {
     **CHANGE_LABELS,
-    BETTER: "Higher in this assessment",
-    WORSE: "Lower in this assessment",
-    CHANGED: "Different",
+    BETTER: N_("Higher in this assessment"),
+    WORSE: N_("Lower in this assessment"),
+    CHANGED: N_("Different"),
 }
 
 #: The counts of :meth:`Comparison.summary`, in order: (change, progress words, difference words).
 _SUMMARY_WORDS: tuple[tuple[Change, str, str], ...] = (
-    (BETTER, "better", "higher in this assessment"),
-    (WORSE, "worse", "lower in this assessment"),
-    (CHANGED, "changed without moving the score", "different without a difference in score"),
-    (SAME, "the same", "the same"),
-    (ADDED, "new in this version of the checklist", "new in this version of the checklist"),
-    (REMOVED, "no longer in the checklist", "no longer in the checklist"),
+    (BETTER, N_("%(count)s better"), N_("%(count)s higher in this assessment")),
+    (WORSE, N_("%(count)s worse"), N_("%(count)s lower in this assessment")),
+    (
+        CHANGED,
+        N_("%(count)s changed without moving the score"),
+        N_("%(count)s different without a difference in score"),
+    ),
+    (SAME, N_("%(count)s the same"), N_("%(count)s the same")),
+    (
+        ADDED,
+        N_("%(count)s new in this version of the checklist"),
+        N_("%(count)s new in this version of the checklist"),
+    ),
+    (
+        REMOVED,
+        N_("%(count)s no longer in the checklist"),
+        N_("%(count)s no longer in the checklist"),
+    ),
 )
 
 #: Steps on the scale from *Not in place* (0 points) to *Fully in place* (1 point).
@@ -186,12 +200,16 @@ class CriterionChange:
     @property
     def baseline_label(self) -> str:
         """The baseline's level as shown ("Unanswered", or "Not in this version")."""
-        return "Not in this version" if self.change == ADDED else label_of(self.baseline_level)
+        return (
+            _("Not in this version") if self.change == ADDED else _(label_of(self.baseline_level))
+        )
 
     @property
     def current_label(self) -> str:
         """The current side's level as shown ("Unanswered", or "Not in this version")."""
-        return "Not in this version" if self.change == REMOVED else label_of(self.current_level)
+        return (
+            _("Not in this version") if self.change == REMOVED else _(label_of(self.current_level))
+        )
 
     @property
     def baseline_evidence(self) -> str:
@@ -206,7 +224,7 @@ class CriterionChange:
     @property
     def change_label(self) -> str:
         """The change as said to people ("Better", "New criterion", ...)."""
-        return CHANGE_LABELS[self.change]
+        return _(CHANGE_LABELS[self.change])
 
 
 @dataclass(frozen=True)
@@ -257,7 +275,7 @@ class Comparison:
     def change_label(self, change: Change) -> str:
         """A change as said in this case: "Better" over time, "Higher in this assessment"
         between two organisations."""
-        return (CHANGE_LABELS if self.case == PROGRESS else DIFFERENCE_LABELS)[change]
+        return _((CHANGE_LABELS if self.case == PROGRESS else DIFFERENCE_LABELS)[change])
 
     @property
     def summary(self) -> str:
@@ -265,7 +283,9 @@ class Comparison:
         ("3 better, 1 worse, 20 the same")."""
         index = 1 if self.case == PROGRESS else 2
         parts = [
-            f"{count} {words[index]}" for words in _SUMMARY_WORDS if (count := self.count(words[0]))
+            _(words[index], count=count)
+            for words in _SUMMARY_WORDS
+            if (count := self.count(words[0]))
         ]
         return ", ".join(parts)
 
@@ -295,8 +315,8 @@ def same_organisation(baseline: AssessmentInfo, current: AssessmentInfo) -> bool
 def heading_for(case: str, baseline: AssessmentInfo) -> str:
     """The wording for the case: "Progress since <baseline>" or "Where the assessments differ"."""
     if case == PROGRESS:
-        return f"Progress since {baseline.title}"
-    return "Where the assessments differ"
+        return _("Progress since %(title)s", title=baseline.title)
+    return _("Where the assessments differ")
 
 
 def criterion_change(
@@ -420,7 +440,7 @@ def compare(baseline: Side, current: Side) -> Comparison:
         case=case,
         heading=heading_for(case, baseline.info),
         overall=ScoreChange(
-            "overall", "overall", "", "Overall", base_analysis.overall, cur_analysis.overall
+            "overall", "overall", "", _("Overall"), base_analysis.overall, cur_analysis.overall
         ),
         themes=_score_rows("theme", themes(base_analysis), themes(cur_analysis)),
         recommendations=_score_rows(

@@ -14,7 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext
+from flask_babel import LazyString, format_decimal, gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -48,18 +49,32 @@ from assessor.answers import (
     parse_due,
 )
 from assessor.checklist import Checklist, Criterion, Theme
-from assessor.countries import OSCE_PARTICIPATING_STATES
+from assessor.countries import OSCE_PARTICIPATING_STATES, country_name
 from assessor.levels import LEVEL_KEYS, LEVELS, LEVELS_BY_KEY, label_of
 from assessor.text import MAX_LINES, clean_line, clean_text, limit_problems
+from assessor.translation import LANGUAGE_NAMES, LANGUAGES, N_
 
 LEVEL_SUFFIX = "-level"
 EVIDENCE_SUFFIX = "-evidence"
 SAVED_SUFFIX = "-saved"
 
-EVIDENCE_LABEL = "Evidence"
-EVIDENCE_HINT = (
-    "Laws, programmes, budgets, links, or who can confirm. "
-    f"Up to {MAX_EVIDENCE_CHARS:,} characters and {MAX_LINES} lines."
+
+def lazy_numbers(message: str, **numbers: int) -> LazyString:
+    """``message`` (marked with ``N_``) translated when shown, with ``numbers`` written in the
+    reader's language ("10,000", "10 000")."""
+    return LazyString(
+        lambda: gettext(message, **{key: format_decimal(n) for key, n in numbers.items()})
+    )
+
+
+EVIDENCE_LABEL = _l("Evidence")
+EVIDENCE_HINT = lazy_numbers(
+    N_(
+        "Laws, programmes, budgets, links, or who can confirm. "
+        "Up to %(chars)s characters and %(lines)s lines."
+    ),
+    chars=MAX_EVIDENCE_CHARS,
+    lines=MAX_LINES,
 )
 
 
@@ -81,13 +96,16 @@ def max_chars(limit: int, message: str) -> Callable[..., None]:
     """A length limit that, unlike ``Length``, puts no ``maxlength`` on the input.
 
     Browsers silently cut pasted text at ``maxlength``; here the text is kept and the
-    message says by how much it is over. ``message`` may use ``%(length)s``.
+    message says by how much it is over. ``message`` (marked with ``N_``, translated when the
+    error is raised) may use ``%(length)s`` and ``%(limit)s``.
     """
 
     def validate(_form: Any, field: Field) -> None:
         length = len(field.data or "")
         if length > limit:
-            raise ValidationError(message % {"length": f"{length:,}"})
+            raise ValidationError(
+                gettext(message, length=format_decimal(length), limit=format_decimal(limit))
+            )
 
     return validate
 
@@ -107,7 +125,8 @@ def strip_text(value: Any) -> Any:
 
 def within_text_limits(what: str) -> Callable[..., None]:
     """A validator for the limits on lines and unbroken runs (:func:`assessor.text.limit_problems`),
-    naming the field as ``what`` ("The evidence"); the text is kept for the person to shorten."""
+    naming the field as ``what`` ("The evidence", marked with ``N_``); the text is kept for the
+    person to shorten."""
 
     def validate(_form: Any, field: Field) -> None:
         if field.errors:  # already too long: one message at a time, as for answers files
@@ -115,7 +134,11 @@ def within_text_limits(what: str) -> Callable[..., None]:
         problems = limit_problems(field.data or "", multiline=True)
         if problems:
             raise ValidationError(
-                f"{what} {' and '.join(problems)}. Shorten it (your text is kept below)."
+                gettext(
+                    "%(what)s %(problems)s. Shorten it (your text is kept below).",
+                    what=gettext(what),
+                    problems=" and ".join(problems),
+                )
             )
 
     return validate
@@ -133,68 +156,111 @@ def _title_field(label: str, description: str) -> StringField:
         description=description,
         filters=[strip_line],
         validators=[
-            DataRequired("Enter a title for this assessment"),
-            Length(
-                max=MAX_TITLE_CHARS,
-                message=f"The title must be {MAX_TITLE_CHARS} characters or fewer",
-            ),
+            DataRequired(_l("Enter a title for this assessment")),
+            max_chars(MAX_TITLE_CHARS, N_("The title must be %(limit)s characters or fewer")),
         ],
     )
+
+
+def _lang_of(text: str) -> dict[str, str] | None:
+    """``{"lang": ...}`` for a checklist text that knows its language (a translated view)."""
+    language = getattr(text, "language", None)
+    return {"lang": language} if isinstance(language, str) and language else None
 
 
 class StartForm(FlaskForm):  # type: ignore[misc]  # Flask-WTF has no type hints
     """Start a new assessment: which checklist, and who assesses what."""
 
     checklist = SelectField(
-        "Checklist",
+        _l("Checklist"),
         choices=[],
-        invalid_choice_message="Choose one of the checklists listed",
-        validators=[DataRequired("Choose the checklist to answer")],
+        invalid_choice_message=_l("Choose one of the checklists listed"),
+        validators=[DataRequired(_l("Choose the checklist to answer"))],
         # A checklist is always selected (there is no empty first option), and HTML forbids
         # `required` on a select whose first option is a real choice.
         render_kw={"required": False},
     )
     title = _title_field(
-        "Title of this assessment", "For example: “National integration strategy review, 2026”."
+        _l("Title of this assessment"),
+        _l("For example: “National integration strategy review, 2026”."),
     )
     organisation = StringField(
-        "Organisation",
-        description="The ministry, agency or organisation carrying out the assessment.",
+        _l("Organisation"),
+        description=_l("The ministry, agency or organisation carrying out the assessment."),
         filters=[strip_line],
         validators=[
-            DataRequired("Enter the name of your organisation"),
-            Length(
-                max=MAX_ORGANISATION_CHARS,
-                message=f"The organisation must be {MAX_ORGANISATION_CHARS} characters or fewer",
+            DataRequired(_l("Enter the name of your organisation")),
+            max_chars(
+                MAX_ORGANISATION_CHARS,
+                N_("The organisation must be %(limit)s characters or fewer"),
             ),
         ],
     )
     country = SelectField(
-        "Country",
-        description="The OSCE participating State whose policies are assessed.",
+        _l("Country"),
+        description=_l("The OSCE participating State whose policies are assessed."),
         choices=[
-            SelectChoice("", "Choose a country"),
+            SelectChoice("", _l("Choose a country")),
             *(SelectChoice(c, c) for c in OSCE_PARTICIPATING_STATES),
         ],
-        invalid_choice_message="Choose one of the OSCE participating States listed",
-        validators=[DataRequired("Choose the country that is assessed")],
+        invalid_choice_message=_l("Choose one of the OSCE participating States listed"),
+        validators=[DataRequired(_l("Choose the country that is assessed"))],
     )
     respondent = RadioField(
-        "Who is answering?",
-        choices=[SelectChoice(key, label) for key, label in RESPONDENTS],
+        _l("Who is answering?"),
+        choices=[SelectChoice(key, _l(label)) for key, label in RESPONDENTS],
         validate_choice=False,
         validators=[
             one_of(
                 [key for key, _ in RESPONDENTS],
-                "Choose who is answering: a government body, an NGO / civil society, or other",
+                _l("Choose who is answering: a government body, an NGO / civil society, or other"),
                 required=True,
             )
         ],
     )
 
+    report_language = RadioField(
+        _l("Language of the reports"),
+        description=_l(
+            "The PDF and Word reports are made in this language; you can change it later on "
+            "the results page."
+        ),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        validate_choice=False,
+        validators=[
+            one_of(LANGUAGES, _l("Choose the language of the reports from the list"), True)
+        ],
+    )
+
+    def set_country_names(self, lang: str) -> None:
+        """Name the countries in ``lang``, in its alphabetical order (the values stay the
+        stored English names)."""
+        named = [(c, country_name(c, lang)) for c in OSCE_PARTICIPATING_STATES]
+        if lang != "en":  # the English list keeps its own (OSCE) order
+            named.sort(key=lambda pair: pair[1].casefold())
+        self.country.choices = [
+            SelectChoice("", gettext("Choose a country")),
+            *(SelectChoice(value, label) for value, label in named),
+        ]
+
     def set_checklists(self, checklists: Iterable[Checklist]) -> None:
-        """Offer these checklists."""
-        self.checklist.choices = [SelectChoice(c.id, c.title) for c in checklists]
+        """Offer these checklists (each title marked with the language it is shown in)."""
+        self.checklist.choices = [
+            SelectChoice(c.id, c.title, render_kw=_lang_of(c.title)) for c in checklists
+        ]
+
+
+class ReportLanguageForm(FlaskForm):  # type: ignore[misc]
+    """Change the language an assessment's reports are made in."""
+
+    report_language = RadioField(
+        _l("Language of the reports"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        validate_choice=False,
+        validators=[
+            one_of(LANGUAGES, _l("Choose the language of the reports from the list"), True)
+        ],
+    )
 
 
 class DetailsForm(FlaskForm):  # type: ignore[misc]
@@ -210,8 +276,8 @@ class ImportForm(FlaskForm):  # type: ignore[misc]
     """Upload an answers file to create a new assessment."""
 
     file = FileField(
-        "Answers file (JSON)",
-        description="A file downloaded from this service with “Download answers (JSON)”.",
+        _l("Answers file (JSON)"),
+        description=_l("A file downloaded from this service with “Download answers (JSON)”."),
     )
 
 
@@ -219,15 +285,15 @@ class FollowUpForm(FlaskForm):  # type: ignore[misc]
     """Start a follow-up assessment: a new one that starts from this one's answers."""
 
     title = _title_field(
-        "Title of the follow-up assessment",
-        "For example: “National integration strategy review, 2027”.",
+        _l("Title of the follow-up assessment"),
+        _l("For example: “National integration strategy review, 2027”."),
     )
 
 
 #: Whether an uploaded file is only compared, or kept as the comparison partner.
 KEEP_CHOICES: tuple[tuple[str, str], ...] = (
-    ("no", "Only show the comparison: nothing you upload is stored"),
-    ("yes", "Show it, and keep the file’s answers as this assessment’s comparison partner"),
+    ("no", N_("Only show the comparison: nothing you upload is stored")),
+    ("yes", N_("Show it, and keep the file’s answers as this assessment’s comparison partner")),
 )
 
 
@@ -235,18 +301,20 @@ class CompareForm(FlaskForm):  # type: ignore[misc]
     """Upload another assessment (answers file or Assessor PDF) to compare this one with."""
 
     file = FileField(
-        "Answers file (JSON) or PDF report made by Assessor",
-        description="Another assessment of the same checklist: its “Download answers (JSON)” "
-        "file, or a PDF report downloaded from Assessor (the answers travel inside it).",
+        _l("Answers file (JSON) or PDF report made by Assessor"),
+        description=_l(
+            "Another assessment of the same checklist: its “Download answers (JSON)” "
+            "file, or a PDF report downloaded from Assessor (the answers travel inside it)."
+        ),
         render_kw={"accept": ".json,.pdf,application/json,application/pdf"},
     )
     keep = RadioField(
-        "Keep it?",
-        choices=[SelectChoice(key, label) for key, label in KEEP_CHOICES],
+        _l("Keep it?"),
+        choices=[SelectChoice(key, _l(label)) for key, label in KEEP_CHOICES],
         default="no",
         validate_choice=False,
         validators=[
-            one_of([key for key, _ in KEEP_CHOICES], "Choose whether to keep the file", True)
+            one_of([key for key, _ in KEEP_CHOICES], _l("Choose whether to keep the file"), True)
         ],
     )
 
@@ -269,10 +337,10 @@ def saved_field_name(criterion: Criterion) -> str:
 def _level_field(criterion: Criterion) -> RadioField:
     return RadioField(
         criterion.text,
-        choices=[SelectChoice(level.key, level.label) for level in LEVELS],
+        choices=[SelectChoice(level.key, gettext(level.label)) for level in LEVELS],
         validate_choice=False,  # an answer is optional; checked by one_of below
         filters=[none_if_empty],
-        validators=[one_of(LEVEL_KEYS, "Choose one of the levels listed")],
+        validators=[one_of(LEVEL_KEYS, gettext("Choose one of the levels listed"))],
     )
 
 
@@ -284,10 +352,12 @@ def _evidence_field(criterion: Criterion) -> TextAreaField:
         validators=[
             max_chars(
                 MAX_EVIDENCE_CHARS,
-                "The evidence is too long: %(length)s characters. Shorten it to "
-                f"{MAX_EVIDENCE_CHARS:,} characters or fewer (your text is kept below).",
+                N_(
+                    "The evidence is too long: %(length)s characters. Shorten it to "
+                    "%(limit)s characters or fewer (your text is kept below)."
+                ),
             ),
-            within_text_limits("The evidence"),
+            within_text_limits(N_("The evidence")),
         ],
     )
 
@@ -374,7 +444,7 @@ class ThemeFormBase(FlaskForm):  # type: ignore[misc]
                 for message in field.errors:
                     items.append(
                         (first_input_id(field), f"{criterion.code} {criterion.text} – {message}")
-                    )
+                    )  # code and text: the checklist's; message: translated by the validator
         return items
 
 
@@ -445,7 +515,7 @@ def error_items(form: FlaskForm) -> list[tuple[str, str]]:
 
 # -- an action for a gap ----------------------------------------------------------------------
 
-DUE_HINT = "For example 2027-06-30 (year-month-day). Leave it empty if there is no date yet."
+DUE_HINT = _l("For example 2027-06-30 (year-month-day). Leave it empty if there is no date yet.")
 
 
 def target_levels_above(level: str | None) -> tuple[str, ...]:
@@ -464,8 +534,11 @@ def valid_due(_form: Any, field: Field) -> None:
     """A due date, if given, must be a real date written YYYY-MM-DD (what a date input sends)."""
     if field.data and parse_due(field.data) is None:
         raise ValidationError(
-            f"“{field.data}” is not a date: enter the due date as year-month-day, for example "
-            "2027-06-30 (your other answers are kept below)"
+            gettext(
+                "“%(typed)s” is not a date: enter the due date as year-month-day, for example "
+                "2027-06-30 (your other answers are kept below)",
+                typed=field.data,
+            )
         )
 
 
@@ -476,65 +549,68 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
     """
 
     action = TextAreaField(
-        "What will be done",
-        description=(
-            f"The measure, law, programme or change planned to close this gap. Up to "
-            f"{MAX_ACTION_CHARS:,} characters."
+        _l("What will be done"),
+        description=lazy_numbers(
+            N_(
+                "The measure, law, programme or change planned to close this gap. Up to "
+                "%(chars)s characters."
+            ),
+            chars=MAX_ACTION_CHARS,
         ),
         filters=[strip_text],
         validators=[
-            DataRequired("Enter what will be done about this gap"),
+            DataRequired(_l("Enter what will be done about this gap")),
             max_chars(
                 MAX_ACTION_CHARS,
-                "The action is too long: %(length)s characters. Shorten it to "
-                f"{MAX_ACTION_CHARS:,} characters or fewer (your text is kept below).",
+                N_(
+                    "The action is too long: %(length)s characters. Shorten it to "
+                    "%(limit)s characters or fewer (your text is kept below)."
+                ),
             ),
-            within_text_limits("The action"),
+            within_text_limits(N_("The action")),
         ],
     )
     owner = StringField(
-        "Owner",
-        description="The institution or unit responsible, for example “Ministry of Labour”.",
+        _l("Owner"),
+        description=_l("The institution or unit responsible, for example “Ministry of Labour”."),
         filters=[strip_line],
         validators=[
-            max_chars(MAX_OWNER_CHARS, f"The owner must be {MAX_OWNER_CHARS} characters or fewer")
+            max_chars(MAX_OWNER_CHARS, N_("The owner must be %(limit)s characters or fewer"))
         ],
     )
     due = StringField(
-        "Due date",
+        _l("Due date"),
         description=DUE_HINT,
         widget=DateInput(),
         filters=[strip_line],
         validators=[valid_due],
     )
     target_level = SelectField(
-        "Target level",
-        description="The level this action should bring the criterion to.",
+        _l("Target level"),
+        description=_l("The level this action should bring the criterion to."),
         choices=[],
         validate_choice=False,  # checked against the current level below
         filters=[none_if_empty],
     )
     status = RadioField(
-        "Status",
-        choices=[SelectChoice(key, label) for key, label in ACTION_STATUSES],
+        _l("Status"),
+        choices=[SelectChoice(key, _l(label)) for key, label in ACTION_STATUSES],
         default="not_started",
         validate_choice=False,
         validators=[
             one_of(
                 [key for key, _ in ACTION_STATUSES],
-                "Choose the status: not started, in progress or done",
+                _l("Choose the status: not started, in progress or done"),
                 required=True,
             )
         ],
     )
     budget = StringField(
-        "Budget (optional)",
-        description="Amount and source, for example “EUR 40,000, AMIF”.",
+        _l("Budget (optional)"),
+        description=_l("Amount and source, for example “EUR 40,000, AMIF”."),
         filters=[strip_line],
         validators=[
-            max_chars(
-                MAX_BUDGET_CHARS, f"The budget must be {MAX_BUDGET_CHARS} characters or fewer"
-            )
+            max_chars(MAX_BUDGET_CHARS, N_("The budget must be %(limit)s characters or fewer"))
         ],
     )
     saved = HiddenField()
@@ -545,8 +621,11 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
         """Offer as targets the levels above the criterion's current ``level``."""
         self.current_level = level
         self.target_level.choices = [
-            SelectChoice("", "No target set"),
-            *(SelectChoice(key, LEVELS_BY_KEY[key].label) for key in target_levels_above(level)),
+            SelectChoice("", gettext("No target set")),
+            *(
+                SelectChoice(key, gettext(LEVELS_BY_KEY[key].label))
+                for key in target_levels_above(level)
+            ),
         ]
 
     def validate_target_level(self, field: Field) -> None:
@@ -554,10 +633,14 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
         if field.data is None:
             return
         if field.data not in target_levels_above(self.current_level):
-            current = label_of(self.current_level)
             raise ValidationError(
-                f"Choose a target above the current level ({current}): "
-                + ", ".join(label_of(key) for key in target_levels_above(self.current_level))
+                gettext(
+                    "Choose a target above the current level (%(current)s): %(targets)s",
+                    current=gettext(label_of(self.current_level)),
+                    targets=", ".join(
+                        gettext(label_of(key)) for key in target_levels_above(self.current_level)
+                    ),
+                )
             )
 
     def to_action(self) -> Action:
@@ -604,9 +687,9 @@ def action_form(
 
 #: The roles a new link can have, as the form offers them.
 ROLE_CHOICES: tuple[tuple[str, str], ...] = (
-    ("contributor", lazy_gettext("Contributor: answers the themes you choose below")),
-    ("reviewer", lazy_gettext("Reviewer: reads everything and comments, changes nothing")),
-    ("viewer", lazy_gettext("Viewer: reads everything, results and downloads too")),
+    ("contributor", _l("Contributor: answers the themes you choose below")),
+    ("reviewer", _l("Reviewer: reads everything and comments, changes nothing")),
+    ("viewer", _l("Viewer: reads everything, results and downloads too")),
 )
 
 
@@ -614,35 +697,35 @@ class LinkForm(FlaskForm):  # type: ignore[misc]
     """Make a new named private link with a role (and, for a contributor, its themes)."""
 
     name = StringField(
-        lazy_gettext("Who is it for?"),
-        description=lazy_gettext(
+        _l("Who is it for?"),
+        description=_l(
             "For example: “Ministry of Education” or “Legal Centre for Advocacy”. "
             "Their changes and comments are shown under this name."
         ),
         filters=[strip_line],
         validators=[
-            DataRequired(lazy_gettext("Enter who the link is for")),
+            DataRequired(_l("Enter who the link is for")),
             Length(
                 max=MAX_LINK_NAME_CHARS,
-                message=lazy_gettext(
+                message=_l(
                     "The name must be %(limit)s characters or fewer", limit=MAX_LINK_NAME_CHARS
                 ),
             ),
         ],
     )
     role = RadioField(
-        lazy_gettext("What may they do?"),
+        _l("What may they do?"),
         choices=[SelectChoice(key, label) for key, label in ROLE_CHOICES],
         validate_choice=False,
         validators=[
             one_of(
                 [key for key, _ in ROLE_CHOICES],
-                lazy_gettext("Choose what the link lets them do"),
+                _l("Choose what the link lets them do"),
                 required=True,
             )
         ],
     )
-    themes = SelectMultipleField(lazy_gettext("Themes a contributor answers"), choices=[])
+    themes = SelectMultipleField(_l("Themes a contributor answers"), choices=[])
 
     def set_themes(self, checklist: Checklist) -> None:
         """Offer the checklist's themes."""
@@ -651,23 +734,23 @@ class LinkForm(FlaskForm):  # type: ignore[misc]
     def validate_themes(self, field: Field) -> None:
         """A contributor answers at least one theme."""
         if self.role.data == "contributor" and not field.data:
-            raise ValidationError(lazy_gettext("Choose the themes the contributor answers"))
+            raise ValidationError(_l("Choose the themes the contributor answers"))
 
 
 class SignOffForm(FlaskForm):  # type: ignore[misc]
     """Sign an assessment off as final: who signs it off."""
 
     by = StringField(
-        lazy_gettext("Signed off by"),
-        description=lazy_gettext(
+        _l("Signed off by"),
+        description=_l(
             "The name printed on the results and downloads: “Final, signed off on … by …”."
         ),
         filters=[strip_line],
         validators=[
-            DataRequired(lazy_gettext("Enter who signs the assessment off")),
+            DataRequired(_l("Enter who signs the assessment off")),
             Length(
                 max=MAX_LINK_NAME_CHARS,
-                message=lazy_gettext(
+                message=_l(
                     "The name must be %(limit)s characters or fewer", limit=MAX_LINK_NAME_CHARS
                 ),
             ),

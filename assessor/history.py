@@ -24,7 +24,7 @@ ACTION = "action"
 ASK = "ask"
 DETAIL = "detail"
 ACTION_FIELDS = ("action", "owner", "due", "target_level", "status", "budget")
-DETAIL_FIELDS = ("title", "organisation", "country", "respondent")
+DETAIL_FIELDS = ("title", "organisation", "country", "respondent", "report_language")
 KINDS = (LEVEL, EVIDENCE, ACTION, ASK, DETAIL)
 #: Kinds that are about one criterion (the others are about the whole assessment).
 CRITERION_KINDS = frozenset({LEVEL, EVIDENCE, ACTION})
@@ -132,6 +132,12 @@ def action_diffs(
 def detail_diffs(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[Diff]:
     """The changes to the assessment's details (title, organisation, country, respondent)."""
     return _fields_diff(DETAIL, None, before, after, DETAIL_FIELDS)
+
+
+def language_diffs(before: str, after: str) -> list[Diff]:
+    """The change of the language the assessment's reports are made in."""
+    field = "report_language"
+    return _fields_diff(DETAIL, None, {field: before}, {field: after}, (field,))
 
 
 def ask_text(ask: Mapping[str, Any]) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from assessor.translation import N_
+
 
 @dataclass(frozen=True)
 class Level:
-    """One step of the answer scale."""
+    """One step of the answer scale (``label`` and ``description`` in English: translate them
+    where they are shown, e.g. ``translator(lang).gettext(level.label)``)."""
 
     key: str
     label: str
@@ -21,28 +24,28 @@ class Level:
     description: str
 
 
-NOT_IN_PLACE = Level("not_in_place", "Not in place", Fraction(0), "Nothing exists yet.")
+NOT_IN_PLACE = Level("not_in_place", N_("Not in place"), Fraction(0), N_("Nothing exists yet."))
 PLANNED = Level(
-    "planned", "Planned", Fraction(1, 3), "Decided or announced, but not yet in operation."
+    "planned", N_("Planned"), Fraction(1, 3), N_("Decided or announced, but not yet in operation.")
 )
 PARTIAL = Level(
     "partial",
-    "Partially in place",
+    N_("Partially in place"),
     Fraction(2, 3),
-    "In operation, but incomplete in scope, coverage or resources.",
+    N_("In operation, but incomplete in scope, coverage or resources."),
 )
-FULL = Level("full", "Fully in place", Fraction(1), "In operation and complete.")
+FULL = Level("full", N_("Fully in place"), Fraction(1), N_("In operation and complete."))
 NOT_APPLICABLE = Level(
     "not_applicable",
-    "Not applicable",
+    N_("Not applicable"),
     None,
-    "Does not apply to this country; left out of every score.",
+    N_("Does not apply to this country; left out of every score."),
 )
 UNKNOWN = Level(
     "unknown",
-    "Don't know",
+    N_("Don't know"),
     None,
-    "The answer is not known; scores 0 and is listed as evidence to collect.",
+    N_("The answer is not known; scores 0 and is listed as evidence to collect."),
 )
 
 LEVELS: tuple[Level, ...] = (NOT_IN_PLACE, PLANNED, PARTIAL, FULL, NOT_APPLICABLE, UNKNOWN)
@@ -58,7 +61,7 @@ def level_for(key: str) -> Level:
         raise KeyError(f"unknown level {key!r}; expected one of {', '.join(LEVEL_KEYS)}") from None
 
 
-def label_of(key: str | None, unset: str = "Unanswered") -> str:
+def label_of(key: str | None, unset: str = N_("Unanswered")) -> str:
     """The label to show for a level key; ``unset`` when no level (or no known level) is chosen."""
     level = LEVELS_BY_KEY.get(key) if key is not None else None
     return level.label if level is not None else unset

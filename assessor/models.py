@@ -87,6 +87,8 @@ class Assessment(Base):
     organisation: Mapped[str] = mapped_column(sa.String(MAX_ORGANISATION_CHARS))
     country: Mapped[str] = mapped_column(sa.String(100))
     respondent: Mapped[str] = mapped_column(sa.String(20))
+    # The language of the assessment's reports (assessor.translation.LANGUAGES), migration 0009.
+    report_language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Incremented by every save: tells whether anything changed since a page was loaded.

@@ -25,6 +25,7 @@ from assessor.answers import ACTION_STATUSES, Action
 from assessor.checklist import Criterion, GoodPractice, Recommendation, Theme
 from assessor.levels import label_of
 from assessor.scoring import Gap, GapAnalysis
+from assessor.translation import N_
 
 #: The status filter's extra value for the gaps that have no action yet.
 NO_ACTION = "no_action"
@@ -35,8 +36,8 @@ OVERDUE = "overdue"
 #: offers them.
 STATUS_FILTERS: tuple[tuple[str, str], ...] = (
     *ACTION_STATUSES,
-    (NO_ACTION, "No action yet"),
-    (OVERDUE, "Overdue"),
+    (NO_ACTION, N_("No action yet")),
+    (OVERDUE, N_("Overdue")),
 )
 STATUS_FILTER_KEYS: tuple[str, ...] = tuple(key for key, _ in STATUS_FILTERS)
 _STATUS_LABELS: Mapping[str, str] = dict(ACTION_STATUSES)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from assessor.answers import Answer
 from assessor.checklist import Checklist, Criterion, Theme
+from assessor.translation import DEFAULT_LANGUAGE, translator
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,15 @@ class Size:
     minutes_low: int
     minutes_high: int
 
-    def duration(self) -> str:
+    def duration(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The time range in words: "about 1 to 3 hours", "about 20 to 60 minutes"."""
+        t = translator(lang)
         low, high = self.minutes_low, self.minutes_high
         if low == high:
-            return f"about {low} minutes"
+            return t.gettext("about %(low)s minutes", low=low)
         if high <= 90:
-            return f"about {low} to {high} minutes"
-        return f"about {_hours(low)} to {_hours(high)} hours"
+            return t.gettext("about %(low)s to %(high)s minutes", low=low, high=high)
+        return t.gettext("about %(low)s to %(high)s hours", low=_hours(low), high=_hours(high))
 
 
 def _hours(minutes: int) -> str:

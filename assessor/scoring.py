@@ -69,6 +69,7 @@ from assessor.checklist import (
     Theme,
 )
 from assessor.levels import FULL, LEVELS_BY_KEY, NOT_APPLICABLE, UNKNOWN, Level, label_of
+from assessor.translation import N_
 
 Status = Literal["met", "gap", "not_applicable"]
 Flag = Literal["unanswered", "evidence_needed"]
@@ -79,8 +80,12 @@ NA: Status = "not_applicable"
 UNANSWERED: Flag = "unanswered"
 EVIDENCE_NEEDED: Flag = "evidence_needed"
 
-FLAG_LABELS: Mapping[str, str] = {UNANSWERED: "Unanswered", EVIDENCE_NEEDED: "Evidence needed"}
-CLAIMED_WITHOUT_EVIDENCE = "Claimed without evidence"
+# English, marked for the catalogue: translated where they are shown.
+FLAG_LABELS: Mapping[str, str] = {
+    UNANSWERED: N_("Unanswered"),
+    EVIDENCE_NEEDED: N_("Evidence needed"),
+}
+CLAIMED_WITHOUT_EVIDENCE = N_("Claimed without evidence")
 TOP_GAPS = 5
 
 

@@ -34,7 +34,16 @@ from assessor.answers import (
 )
 from assessor.asks import Ask, asks_fingerprint
 from assessor.checklist import Checklist
-from assessor.history import Change, Diff, action_diffs, answer_diffs, asks_diffs, detail_diffs
+from assessor.history import (
+    Change,
+    Diff,
+    action_diffs,
+    answer_diffs,
+    asks_diffs,
+    detail_diffs,
+    language_diffs,
+)
+from assessor.translation import DEFAULT_LANGUAGE, normalise_language
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +112,13 @@ def create_assessment(
     actions: Mapping[str, Action] | None = None,
     asks: Sequence[Ask] = (),
     baseline: AnswersFile | None = None,
+    report_language: str = DEFAULT_LANGUAGE,
     *,
     actor: str | None = None,
     history: Sequence[Change] | None = None,
 ) -> models.Assessment:
-    """Start a new assessment of a checklist (with answers, actions and asks, if any, and the
-    baseline it follows up, if any); return it.
+    """Start a new assessment of a checklist (with answers, actions and asks, if any, the
+    baseline it follows up, if any, and the language of its reports); return it.
 
     The answers, actions and asks it starts with are recorded in its history as changes made
     by ``actor``; unless ``history`` is given (an imported file's), which is kept instead.
@@ -123,6 +133,7 @@ def create_assessment(
             organisation=info.organisation,
             country=info.country,
             respondent=info.respondent,
+            report_language=normalise_language(report_language) or DEFAULT_LANGUAGE,
         )
         session.add(assessment)
         session.flush()
@@ -698,7 +709,39 @@ def create_follow_up(
     ``actor``."""
     before = to_answers_file(baseline, checklist)
     info = replace(before.assessment, title=title)
-    return create_assessment(info, checklist, before.answers, baseline=before, actor=actor)
+    return create_assessment(
+        info,
+        checklist,
+        before.answers,
+        baseline=before,
+        report_language=baseline.report_language,
+        actor=actor,
+    )
+
+
+def set_report_language(
+    assessment: models.Assessment, language: str, *, actor: str | None = None
+) -> None:
+    """Make the assessment's reports in ``language`` (one of assessor.translation.LANGUAGES;
+    ``ValueError`` otherwise), recorded in its history as made by ``actor``; refused
+    (:class:`SignedOff`) once it is signed off. Answers are untouched, so the revision stays."""
+    code = normalise_language(language)
+    if code is None or code != language:
+        raise ValueError(f"unknown report language {language!r}")
+    with db.write_transaction() as session:
+        check_not_signed_off(session, assessment)
+        before = session.scalar(
+            sa.select(models.Assessment.report_language).where(
+                models.Assessment.id == assessment.id
+            )
+        )
+        session.execute(
+            sa.update(models.Assessment)
+            .where(models.Assessment.id == assessment.id)
+            .values(report_language=code)
+        )
+        history_store.record(session, assessment.id, actor, language_diffs(before or "", code))
+    assessment.report_language = code
 
 
 def _write_comparison(session: Any, assessment_id: int, role: str, other: AnswersFile) -> None:

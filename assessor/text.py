@@ -150,14 +150,27 @@ def longest_unbroken(value: str) -> str:
 def limit_problems(value: str, *, multiline: bool) -> list[str]:
     """What puts ``value`` over the limits on lines and unbroken runs, as phrases to follow
     the field's name ("has 140 lines; the limit is 100"); empty if nothing does."""
+    from assessor.translation import current_translator
+
+    t = current_translator()  # the page's language in a request, else English
     problems = []
     if multiline and (lines := line_count(value)) > MAX_LINES:
-        problems.append(f"has {lines:,} lines; the limit is {MAX_LINES:,}")
+        problems.append(
+            t.gettext(
+                "has %(lines)s lines; the limit is %(limit)s",
+                lines=t.format_number(lines),
+                limit=t.format_number(MAX_LINES),
+            )
+        )
     run = longest_unbroken(value)
     if len(run) > MAX_UNBROKEN_CHARS:
         problems.append(
-            f"has {len(run):,} characters without a space (“{_NEVER_TYPED.sub('', run[:20])}…”); "
-            f"the limit is {MAX_UNBROKEN_CHARS:,}"
+            t.gettext(
+                "has %(count)s characters without a space (“%(start)s…”); the limit is %(limit)s",
+                count=t.format_number(len(run)),
+                start=_NEVER_TYPED.sub("", run[:20]),
+                limit=t.format_number(MAX_UNBROKEN_CHARS),
+            )
         )
     return problems
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from assessor.translation import N_
+
 if TYPE_CHECKING:
     from assessor.answers import AnswersFile
     from assessor.report.model import Document
@@ -34,11 +36,11 @@ class Audience(NamedTuple):
 
 #: The one table of audiences, used by the report, the results page and the command line.
 AUDIENCE_TABLE: tuple[Audience, ...] = (
-    Audience("government", "Gap analysis", "for government: the gaps ranked by priority"),
+    Audience("government", N_("Gap analysis"), N_("for government: the gaps ranked by priority")),
     Audience(
         "ngo",
-        "Advocacy brief",
-        "for civil society: a short brief of key asks, findings and a status matrix",
+        N_("Advocacy brief"),
+        N_("for civil society: a short brief of key asks, findings and a status matrix"),
     ),
 )
 AUDIENCES: tuple[str, ...] = tuple(audience.key for audience in AUDIENCE_TABLE)
@@ -57,12 +59,12 @@ class Format(NamedTuple):
 
 #: The one table of formats, used by the command line, the web app and the cache.
 FORMAT_TABLE: tuple[Format, ...] = (
-    Format("pdf", "pdf", "application/pdf", "PDF"),
+    Format("pdf", "pdf", "application/pdf", N_("PDF")),
     Format(
         "docx",
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word document",
+        N_("Word document"),
     ),
 )
 FORMATS: tuple[str, ...] = tuple(fmt.key for fmt in FORMAT_TABLE)
@@ -120,9 +122,34 @@ def build_document(
     audience or answers made for another checklist). ``compared``: another assessment of the
     same checklist (a baseline, or another organisation's view) to set this one beside, in a
     chapter of its own (and, in the brief, beside each ask). ``review``: the comments of the
-    internal-review edition (gap analysis only; :mod:`assessor.report.review`)."""
+    internal-review edition (gap analysis only; :mod:`assessor.report.review`). Its fixed text
+    is in the language the checklist is shown in (``analysis.checklist.display_language``)."""
+    from assessor.translation import writing_in
+
     if review is not None and audience != "government":
         raise ValueError("the internal-review edition is an edition of the gap analysis")
+    with writing_in(analysis.checklist.display_language):
+        return _build_document(
+            analysis,
+            answers_file,
+            audience=audience,
+            generated_on=generated_on,
+            generator=generator,
+            compared=compared,
+            review=review,
+        )
+
+
+def _build_document(
+    analysis: GapAnalysis,
+    answers_file: AnswersFile,
+    *,
+    audience: str,
+    generated_on: date,
+    generator: str,
+    compared: AnswersFile | None,
+    review: ReviewComments | None,
+) -> Document:
     if answers_file.checklist_id != analysis.checklist.id:
         raise ValueError(
             f"the answers are for checklist {answers_file.checklist_id!r}, "
@@ -162,9 +189,10 @@ def build_document(
         )
     else:
         raise ValueError(f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}")
+    from assessor.report.languages import mark_translations
     from assessor.report.model import with_word_counts
 
-    return with_word_counts(document)
+    return with_word_counts(mark_translations(document, analysis.checklist))
 
 
 def render_report(

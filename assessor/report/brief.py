@@ -22,6 +22,7 @@ from datetime import date
 from assessor.answers import AnswersFile
 from assessor.asks import Ask, suggest_asks
 from assessor.checklist import Commitment, GoodPractice
+from assessor.checklist_translation import rewritten
 from assessor.compare import Comparison
 from assessor.levels import FULL, LEVELS, NOT_IN_PLACE, PARTIAL, PLANNED, label_of
 from assessor.practices import split_practices
@@ -33,7 +34,6 @@ from assessor.report.content import (
     commitments_annex,
     cover,
     longdate,
-    plural,
     practice_ref,
     practices_annex,
     report_document,
@@ -61,8 +61,10 @@ from assessor.report.model import (
     para,
 )
 from assessor.scoring import CriterionResult, GapAnalysis, RecommendationScore
+from assessor.translation import N_, ngettext
+from assessor.translation import gettext as _
 
-KIND = "Advocacy brief"
+KIND = N_("Advocacy brief")
 #: UPR submissions by stakeholders: words allowed for one organisation and for a joint one.
 UPR_WORDS_SINGLE = 2815
 UPR_WORDS_JOINT = 5630
@@ -88,33 +90,41 @@ def implementation_status(rs: RecommendationScore) -> str:
     fully in place), partially implemented (anything between), not applicable (with "evidence
     incomplete" where criteria are still to collect)."""
     if rs.score is None:
-        return "Not applicable"
+        return _("Not applicable")
     if rs.score >= 100:
-        status = "Implemented"
+        status = _("Implemented")
     elif not any(c.level in (PARTIAL.key, FULL.key) for c in rs.criteria):
-        status = "Not implemented"  # nothing in place: at most planned
+        status = _("Not implemented")  # nothing in place: at most planned
     else:
-        status = "Partially implemented"
+        status = _("Partially implemented")
     if rs.to_collect:
-        status += "; evidence incomplete"
+        status += "; " + _("evidence incomplete")
     return status
 
 
 def _headline(analysis: GapAnalysis, answers_file: AnswersFile, asks: Sequence[Ask]) -> str:
     counts = analysis.counts
-    country = answers_file.assessment.country or "The State"
+    country = answers_file.assessment.country or _("The State")
     applicable = counts.total - counts.not_applicable
-    return (
-        f"{country} has fully put in place {counts.met} of the {applicable} good-practice "
-        f"criteria on migrant integration that apply, set by the OSCE/ODIHR's recommendations; "
-        f"{plural(len(asks), 'step')} below would close the most pressing gaps."
+    return ngettext(
+        "%(country)s has fully put in place %(met)s of the %(applicable)s good-practice criteria "
+        "on migrant integration that apply, set by the OSCE/ODIHR's recommendations; the "
+        "%(num)d step below would close the most pressing gaps.",
+        "%(country)s has fully put in place %(met)s of the %(applicable)s good-practice criteria "
+        "on migrant integration that apply, set by the OSCE/ODIHR's recommendations; the "
+        "%(num)d steps below would close the most pressing gaps.",
+        len(asks),
+        country=country,
+        met=counts.met,
+        applicable=applicable,
     )
 
 
 def quotation(text: str) -> str:
     """A provision quoted on its own: verbatim, without the ";" or "," that joined it to the
-    next item of its list in the source."""
-    return text.strip().rstrip(";,").rstrip()
+    next item of its list in the source (a translation stays one, see
+    :func:`~assessor.checklist_translation.rewritten`)."""
+    return rewritten(text, lambda value: value.strip().rstrip(";,").rstrip())
 
 
 def _clause(text: str) -> str:
@@ -124,11 +134,11 @@ def _clause(text: str) -> str:
 
 def _criteria_count(results: Sequence[CriterionResult]) -> str:
     codes = ", ".join(r.criterion.code for r in results)
-    return f"{plural(len(results), 'criterion', 'criteria')} ({codes})"
+    return ngettext("%(num)d criterion", "%(num)d criteria", len(results)) + f" ({codes})"
 
 
 def _level_phrase(result: CriterionResult) -> str:
-    return result.level_label.lower()
+    return _(result.level_label).lower()
 
 
 def _ask_block(
@@ -147,11 +157,11 @@ def _ask_block(
     ]
     who: list[str | Inline] = []
     if ask.duty_bearer:
-        who += [Text("Addressed to: ", "label"), Text(ask.duty_bearer, "user")]
+        who += [Text(_("Addressed to:") + " ", "label"), Text(ask.duty_bearer, "user")]
     if ask.by_when:
         if who:
             who.append(Text(" · "))
-        who += [Text("When: ", "label"), Text(ask.by_when, "user")]
+        who += [Text(_("When:") + " ", "label"), Text(ask.by_when, "user")]
     if who:
         blocks.append(para(*who, style="ask-who"))
     evidence: list[Block] = []
@@ -166,18 +176,18 @@ def _ask_block(
         parts: list[str | Inline] = [
             Link(crit.code, to(Anchors.crit(crit))),
             f" {crit.text} ",
-            Text(f"Our assessment: {_level_phrase(result)}.", "strong"),
+            Text(_("Our assessment: %(level)s.", level=_level_phrase(result)), "strong"),
         ]
         if result.evidence.strip():
             parts += [" ", Text(truncate_words(result.evidence.strip(), EVIDENCE_CHARS), "user")]
         elif result.to_collect:
-            parts.append(" Evidence still to collect.")
+            parts.append(" " + _("Evidence still to collect."))
         evidence.append(para(*parts, style="ask-evidence"))
         other = other_view(comparison, crit_id) if comparison is not None else None
         if other is not None:  # where the government's self-assessment differs: evidence too
             evidence.append(para(*other, style="ask-evidence other-view"))
     if evidence:
-        blocks.append(para(Text("The evidence", "label"), style="ask-label"))
+        blocks.append(para(Text(_("The evidence"), "label"), style="ask-label"))
         blocks += evidence
     practices: list[GoodPractice] = []
     at_home: list[GoodPractice] = []
@@ -193,7 +203,7 @@ def _ask_block(
         shown = practices[:PRACTICES_PER_ASK]
         for practice in shown:
             cited.setdefault(practice.id, practice)
-        blocks.append(para(Text("It can be done", "label"), style="ask-label"))
+        blocks.append(para(Text(_("It can be done"), "label"), style="ask-label"))
         blocks.append(
             ItemList(
                 tuple(ListItem((Paragraph(tuple(practice_ref(p))),)) for p in shown),
@@ -201,7 +211,7 @@ def _ask_block(
             )
         )
     if commitments:
-        blocks.append(para(Text("What the State committed to", "label"), style="ask-label"))
+        blocks.append(para(Text(_("What the State committed to"), "label"), style="ask-label"))
         for commitment in commitments[:COMMITMENTS_PER_ASK]:
             blocks.append(Quote(quotation(commitment.text), style="provision-text"))
             blocks.append(
@@ -214,7 +224,7 @@ def _ask_block(
             )
         if len(commitments) > COMMITMENTS_PER_ASK:
             more = commitments[COMMITMENTS_PER_ASK:]
-            refs: list[str | Inline] = ["Also: "]
+            refs: list[str | Inline] = [_("Also:") + " "]
             for index, commitment in enumerate(more):
                 if index:
                     refs.append("; ")
@@ -236,22 +246,31 @@ def _asks_section(
 ) -> Section:
     info = answers_file.assessment
     blocks: list[Block] = [
-        Heading(1, "Key asks"),
+        Heading(1, _("Key asks")),
         para(
             Text(info.organisation, "user"),
-            f" assessed how far {info.country or 'the State'} has put in place the "
-            f"{len(analysis.checklist.recommendations)} recommendations of “"
-            f"{analysis.checklist.source.title}” ({analysis.checklist.source.publisher}, "
-            f"{analysis.checklist.source.year}). Overall score: {score(analysis.overall)} / 100. "
-            "We ask the authorities:",
+            " "
+            + _(
+                "assessed how far %(country)s has put in place the %(recs)s recommendations of "
+                "“%(source)s” (%(publisher)s, %(year)s). Overall score: %(score)s / 100. We ask "
+                "the authorities:",
+                country=info.country or _("the State"),
+                recs=len(analysis.checklist.recommendations),
+                source=analysis.checklist.source.title,
+                publisher=analysis.checklist.source.publisher,
+                year=analysis.checklist.source.year,
+                score=score(analysis.overall),
+            ),
             style="lead",
         ),
     ]
     if not asks:
         blocks.append(
             para(
-                "No gap was found: every criterion that applies is reported as fully in place. "
-                "We ask the authorities to keep it so, and to publish the evidence."
+                _(
+                    "No gap was found: every criterion that applies is reported as fully in "
+                    "place. We ask the authorities to keep it so, and to publish the evidence."
+                )
             )
         )
     for number, ask in enumerate(asks, start=1):
@@ -269,7 +288,7 @@ def _finding(rs: RecommendationScore) -> Paragraph:
     rec = rs.recommendation
     parts: list[str | Inline] = [
         Link(rec.code, to(Anchors.rec(rec))),
-        f" {truncate_words(rec.text, 110)} ",
+        rewritten(rec.text, lambda text: f" {truncate_words(text, 110)} "),
         Text(f"{implementation_status(rs)} ({score(rs.score)} / 100).", "strong"),
     ]
     for level in (NOT_IN_PLACE, PLANNED, PARTIAL):
@@ -277,11 +296,11 @@ def _finding(rs: RecommendationScore) -> Paragraph:
         if not found:
             continue
         if level is PARTIAL:
-            parts.append(f" Partially in place: {_criteria_count(found)}.")
+            parts.append(f" {_(level.label)}: {_criteria_count(found)}.")
         else:
-            parts.append(f" {level.label}: {_quoted_criteria(found)}.")
+            parts.append(f" {_(level.label)}: {_quoted_criteria(found)}.")
     if rs.to_collect:
-        parts.append(f" Still to find out: {_quoted_criteria(rs.to_collect)}.")
+        parts.append(" " + _("Still to find out:") + f" {_quoted_criteria(rs.to_collect)}.")
     shown = next(
         (
             r
@@ -293,32 +312,38 @@ def _finding(rs: RecommendationScore) -> Paragraph:
     )
     if shown is not None:
         parts += [
-            f" Our evidence ({shown.criterion.code}): ",
+            " " + _("Our evidence (%(code)s):", code=shown.criterion.code) + " ",
             Text(truncate_words(shown.evidence.strip(), FINDING_EVIDENCE_CHARS), "user"),
         ]
     return para(*parts)
 
 
 def _findings_section(analysis: GapAnalysis) -> Section:
-    blocks: list[Block] = [Heading(1, "Findings", anchor="findings")]
+    blocks: list[Block] = [Heading(1, _("Findings"), anchor="findings")]
     number = 0
     for ts in analysis.themes:
         theme = ts.theme
         results = [r for rs in ts.recommendations for r in rs.criteria]
         counted = [
-            (sum(1 for r in results if r.level == level), label_of(level).lower())
+            (sum(1 for r in results if r.level == level), _(label_of(level)).lower())
             for level in [*(lv.key for lv in LEVELS), None]
         ]
         summary = (
-            f"Theme score {score(ts.score)} / 100. Of its "
-            f"{plural(len(results), 'criterion', 'criteria')}: "
+            _("Theme score %(score)s / 100.", score=score(ts.score))
+            + " "
+            + ngettext("Of its %(num)d criterion:", "Of its %(num)d criteria:", len(results))
+            + " "
             + ", ".join(f"{n} {label}" for n, label in counted if n)
             + "."
         )
         met = [rs for rs in ts.recommendations if rs.score is not None and rs.score >= 100]
         if met:
             summary += (
-                " Fully implemented: " + ", ".join(rs.recommendation.code for rs in met) + "."
+                " "
+                + _("Fully implemented:")
+                + " "
+                + ", ".join(rs.recommendation.code for rs in met)
+                + "."
             )
         items: list[ListItem] = [ListItem((para(summary),))]
         for rs in ts.recommendations:
@@ -330,7 +355,7 @@ def _findings_section(analysis: GapAnalysis) -> Section:
         blocks.append(
             ItemList(tuple(items), ordered=True, style="findings", start=number - len(items) + 1)
         )
-    return Section(tuple(blocks), anchor="findings-part", running="Findings", flow=True)
+    return Section(tuple(blocks), anchor="findings-part", running=_("Findings"), flow=True)
 
 
 def _status_matrix(analysis: GapAnalysis, kicker: str) -> Section:
@@ -341,7 +366,7 @@ def _status_matrix(analysis: GapAnalysis, kicker: str) -> Section:
             para(
                 Text(result.criterion.code, "num"),
                 f" {_level_phrase(result)}",
-                Text(" (claimed without evidence)", "flag")
+                Text(" (" + _("claimed without evidence") + ")", "flag")
                 if result.claimed_without_evidence
                 else "",
                 anchor=Anchors.crit(result.criterion),
@@ -362,14 +387,17 @@ def _status_matrix(analysis: GapAnalysis, kicker: str) -> Section:
         rows.append(
             Row(
                 (
-                    cell(Text(rec.code, "num"), f" {truncate_words(rec.text, 150)}"),
+                    cell(
+                        Text(rec.code, "num"),
+                        rewritten(rec.text, lambda text: f" {truncate_words(text, 150)}"),
+                    ),
                     cell(*assessed),
                     Cell(levels, style="levels"),
                     Cell(
                         (
                             Paragraph(
                                 tuple(Text(p) if isinstance(p, str) else p for p in commitments)
-                                or (Text("None linked by the checklist.", "muted"),)
+                                or (Text(_("None linked by the checklist."), "muted"),)
                             ),
                         )
                     ),
@@ -379,17 +407,19 @@ def _status_matrix(analysis: GapAnalysis, kicker: str) -> Section:
         )
     return Section(
         (
-            Heading(1, "Status matrix", kicker=kicker, anchor="status-matrix"),
+            Heading(1, _("Status matrix"), kicker=kicker, anchor="status-matrix"),
             para(
-                "One row per recommendation: our assessment of its implementation (with its score "
-                "out of 100), each criterion's level, and the OSCE commitments behind it. "
-                "“Partially implemented” means some criteria are in place or under way; "
-                "“evidence incomplete”, that some criteria are still to find out (“Don't know” or "
-                "not answered).",
+                _(
+                    "One row per recommendation: our assessment of its implementation (with its "
+                    "score out of 100), each criterion's level, and the OSCE commitments behind "
+                    "it. “Partially implemented” means some criteria are in place or under way; "
+                    "“evidence incomplete”, that some criteria are still to find out (“Don't "
+                    "know” or not answered)."
+                ),
                 style="small muted",
             ),
             Table(
-                ("Recommendation", "Our assessment", "Criteria", "Commitments"),
+                (_("Recommendation"), _("Our assessment"), _("Criteria"), _("Commitments")),
                 tuple(rows),
                 style="matrix",
                 widths=(36, 20, 22, 22),
@@ -398,7 +428,7 @@ def _status_matrix(analysis: GapAnalysis, kicker: str) -> Section:
         anchor="matrix",
         role="annex",
         style="matrix-annex",
-        running=f"{kicker} · Status matrix",
+        running=f"{kicker} · {_('Status matrix')}",
     )
 
 
@@ -413,44 +443,68 @@ def _about(
 ) -> Section:
     checklist = analysis.checklist
     info = answers_file.assessment
-    asks_note = (
-        "The key asks are those the organisation recorded."
-        if saved
-        else "The key asks were drafted by Assessor from the top gaps (at most one per "
-        "recommendation; never from “Don't know”)."
-    )
-    version = checklist_version_line(checklist, answers_file, "Checklist")
+    if saved:
+        asks_note = _("The key asks are those the organisation recorded.")
+    else:
+        asks_note = _(
+            "The key asks were drafted by Assessor from the top gaps (at most one per "
+            "recommendation; never from “Don't know”)."
+        )
+    version = checklist_version_line(checklist, answers_file, _("Checklist"))
     blocks: list[Block] = [
-        Heading(1, "About this brief", kicker=kicker, anchor="methodology"),
+        Heading(1, _("About this brief"), kicker=kicker, anchor="methodology"),
         para(
-            "A self-assessment by ",
+            _("A self-assessment by") + " ",
             Text(info.organisation, "user"),
-            f" with the Assessor tool, against the checklist “{checklist.title}”, based on: "
-            f"{checklist.source.citation}",
+            " "
+            + _(
+                "with the Assessor tool, against the checklist “%(title)s”, based on:",
+                title=checklist.title,
+            )
+            + " ",
+            checklist.source.citation,
         ),
     ]
     if checklist.source.caveat:
-        blocks.append(para(Text("Caveat.", "strong"), f" {checklist.source.caveat}", style="small"))
+        blocks.append(
+            para(Text(_("Caveat."), "strong"), " ", checklist.source.caveat, style="small")
+        )
     blocks += [
         para(
-            "Each criterion was answered fully in place (1 point), partially in place (2/3), "
-            "planned (1/3), not in place (0), don't know (0, listed as still to find out) or not "
-            "applicable (left out). A recommendation's score is the weighted mean of its "
-            "criteria × 100; the overall score, the weighted mean of the recommendations'. "
-            f"“Implemented” means a score of 100, “not implemented” that nothing is in place or "
-            f"planned. {asks_note} Good practices are cited from other countries only.",
+            _(
+                "Each criterion was answered fully in place (1 point), partially in place (2/3), "
+                "planned (1/3), not in place (0), don't know (0, listed as still to find out) or "
+                "not applicable (left out). A recommendation's score is the weighted mean of its "
+                "criteria × 100; the overall score, the weighted mean of the recommendations'. "
+                "“Implemented” means a score of 100, “not implemented” that nothing is in place "
+                "or planned."
+            )
+            + f" {asks_note} "
+            + _("Good practices are cited from other countries only."),
             style="small",
         ),
         para(
-            f"{version}. Generated on {longdate(generated_on)} by {generator}. The PDF edition "
-            "of this brief carries the answers it was made from as an attached file, ",
-            Text("answers.json", "em"),
-            ", which the Assessor tool can import again.",
+            _(
+                "%(version)s. Generated on %(date)s by %(generator)s.",
+                version=version,
+                date=longdate(generated_on),
+                generator=generator,
+            )
+            + " "
+            + _(
+                "The PDF edition of this brief carries the answers it was made from as an "
+                "attached file, %(file)s, which the Assessor tool can import again.",
+                file="answers.json",
+            ),
             style="small",
         ),
     ]
     return Section(
-        tuple(blocks), anchor="about", role="annex", running=f"{kicker} · About", flow=True
+        tuple(blocks),
+        anchor="about",
+        role="annex",
+        running=f"{kicker} · {_('About')}",
+        flow=True,
     )
 
 
@@ -458,7 +512,7 @@ def _annex_kickers(comparison: Comparison | None) -> list[str]:
     """The annexes' labels in order: status matrix, [comparison], commitments, practices,
     about this brief."""
     count = 5 if comparison is not None else 4
-    return [f"Annex {n}" for n in range(1, count + 1)]
+    return [_("Annex %(number)s", number=n) for n in range(1, count + 1)]
 
 
 def _annexes(
@@ -476,12 +530,12 @@ def _annexes(
     if comparison is not None:
         annexes.append(comparison_section(comparison, kicker=next(kickers), role="annex"))
     annexes += [
-        commitments_annex(analysis, kicker=next(kickers), kind=KIND, quoted=False),
+        commitments_annex(analysis, kicker=next(kickers), kind=_(KIND), quoted=False),
         practices_annex(
             checklist,
             [p for p in checklist.good_practices if p.id in cited],
             kicker=next(kickers),
-            intro=(
+            intro=_(
                 "The good practices the key asks cite, as presented in the source, with the "
                 "country, the actor and where in the source they were presented."
             ),
@@ -519,9 +573,12 @@ def build_brief(
         cover(
             answers_file,
             checklist,
-            kind=KIND,
+            kind=_(KIND),
             title=info.title,
-            subtitle=f"What we ask of the authorities of {info.country or 'the State'}",
+            subtitle=_(
+                "What we ask of the authorities of %(country)s",
+                country=info.country or _("the State"),
+            ),
             generated_on=generated_on,
             methods=_annex_kickers(comparison)[-1],
             headline=(para(headline, style="headline-text"),),
@@ -532,12 +589,12 @@ def build_brief(
         *_annexes(analysis, answers_file, cited, comparison, generated_on, generator),
     ]
     return report_document(
-        KIND,
+        _(KIND),
         answers_file,
         checklist,
         sections,
         generated_on=generated_on,
         generator=generator,
-        preposition="on",
+        preposition=_("on"),
         description=headline,
     )

@@ -114,9 +114,11 @@ def report_key(
     review: ReviewComments | None = None,
 ) -> str:
     """The cache key of the report of ``analysis`` (the gap analysis of ``answers_file``),
-    set beside ``compared`` if given, in the internal-review edition if ``review`` is given."""
+    set beside ``compared`` if given, in the internal-review edition if ``review`` is given.
+    The checklist's part is what its texts are made from, in the language they are shown in (a
+    translation, if any)."""
     return cache_key(
-        analysis.checklist.digest,
+        analysis.checklist.shown_digest,
         answers_file.to_json(),
         audience,
         generated_on,

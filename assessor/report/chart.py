@@ -11,6 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from assessor.scoring import GapAnalysis
+from assessor.translation import gettext as _
 
 WIDTH = 640
 LABEL_SIZE = 13
@@ -80,7 +81,7 @@ def _row(y: int, label: str, value: float | None, kind: str) -> str:
 def chart_rows(analysis: GapAnalysis) -> list[tuple[str, float | None, bool]]:
     """The chart's rows: (label, score, is the overall score), overall first, then each theme
     labelled with its code."""
-    rows: list[tuple[str, float | None, bool]] = [("Overall", analysis.overall, True)]
+    rows: list[tuple[str, float | None, bool]] = [(_("Overall"), analysis.overall, True)]
     for theme in analysis.themes:
         rows.append((f"{theme.theme.code}. {theme.theme.title}", theme.score, False))
     return rows

@@ -28,6 +28,7 @@ from assessor.report.model import (
     cell,
     para,
 )
+from assessor.translation import gettext as _
 
 ANCHOR = "comparison"
 #: How much of each side's evidence a criterion's row quotes.
@@ -62,7 +63,7 @@ def comparison_section(
     base, cur = comparison.baseline, comparison.current
     rows = [comparison.overall, *comparison.themes]
     scores = Table(
-        ("", base.info.title, cur.info.title, "Change"),
+        ("", base.info.title, cur.info.title, _("Change")),
         tuple(
             Row(
                 (
@@ -82,39 +83,51 @@ def comparison_section(
     blocks: list[Block] = [
         Heading(1, comparison.heading, kicker=kicker, anchor=f"{ANCHOR}-title"),
         para(
-            "This assessment, ",
+            _("This assessment,") + " ",
             Text(cur.name, "user"),
-            ", set beside ",
+            ", " + _("set beside") + " ",
             Text(base.name, "user"),
-            f" (checklist version {base.checklist_version} and {cur.checklist_version}). "
-            "Every difference is this assessment minus the other; each side is scored on its "
-            "own, as its own report shows it.",
+            " "
+            + _(
+                "(checklist version %(base)s and %(current)s). Every difference is this "
+                "assessment minus the other; each side is scored on its own, as its own report "
+                "shows it.",
+                base=base.checklist_version,
+                current=cur.checklist_version,
+            ),
             style="lead",
         ),
         para(
-            Text(f"Overall: {format_score(comparison.overall.baseline)}", "strong"),
-            f" then {format_score(comparison.overall.current)} / 100 "
-            f"({format_delta(comparison.overall.delta)}). Criteria: {comparison.summary}.",
+            Text(
+                _("Overall: %(score)s", score=format_score(comparison.overall.baseline)), "strong"
+            ),
+            " "
+            + _(
+                "then %(score)s / 100 (%(delta)s). Criteria: %(summary)s.",
+                score=format_score(comparison.overall.current),
+                delta=format_delta(comparison.overall.delta),
+                summary=comparison.summary,
+            ),
         ),
-        Figure(svg, alt="Scores of both assessments by theme, out of 100", fallback=scores),
+        Figure(svg, alt=_("Scores of both assessments by theme, out of 100"), fallback=scores),
     ]
     if changed:
         blocks += [
             Heading(
                 2,
-                "What changed, furthest apart first"
+                _("What changed, furthest apart first")
                 if comparison.same_organisation
-                else "Where the answers differ, furthest apart first",
+                else _("Where the answers differ, furthest apart first"),
             ),
             Table(
-                ("Criterion", base.info.title, cur.info.title, "Change"),
+                (_("Criterion"), base.info.title, cur.info.title, _("Change")),
                 tuple(_criterion_row(row, comparison, linked) for row in changed),
                 style="comparison-criteria",
                 widths=(34, 27, 27, 12),
             ),
         ]
     else:
-        blocks.append(para("Every criterion is answered the same on both sides."))
+        blocks.append(para(_("Every criterion is answered the same on both sides.")))
     return Section(
         tuple(blocks),
         anchor=ANCHOR,
@@ -132,7 +145,11 @@ def other_view(comparison: Comparison, criterion_id: str) -> list[str | Inline] 
     for row in comparison.criteria:
         if row.criterion.id == criterion_id and row.change not in ("same", "added"):
             parts: list[str | Inline] = [
-                Text(f"{comparison.baseline.info.organisation} says: ", "label"),
+                Text(
+                    _("%(organisation)s says:", organisation=comparison.baseline.info.organisation)
+                    + " ",
+                    "label",
+                ),
                 Text(row.baseline_label, "strong"),
             ]
             if row.baseline_evidence.strip():

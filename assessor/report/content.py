@@ -21,7 +21,7 @@ from assessor.checklist import (
     Recommendation,
     Theme,
 )
-from assessor.commitments_view import commitment_standing
+from assessor.commitments_view import LevelCount, commitment_standing
 from assessor.levels import LEVELS
 from assessor.report.chart import format_score, theme_chart_svg
 from assessor.report.model import (
@@ -50,6 +50,8 @@ from assessor.report.model import (
     para,
 )
 from assessor.scoring import CLAIMED_WITHOUT_EVIDENCE, GapAnalysis, criterion_points
+from assessor.translation import DAY_MONTH_YEAR, current_translator, ngettext
+from assessor.translation import gettext as _
 
 
 class Anchors:
@@ -100,8 +102,8 @@ def to(anchor: str) -> str:
 
 
 def longdate(value: date) -> str:
-    """A date as people write it in a report: "5 March 2027"."""
-    return f"{value.day} {value:%B %Y}"
+    """A date as people write it in the report's language: "5 March 2027", "5 martie 2027"."""
+    return current_translator().format_date(value, DAY_MONTH_YEAR)
 
 
 def score(value: float | None) -> str:
@@ -112,7 +114,7 @@ def score(value: float | None) -> str:
 def points(value: Fraction | None) -> str:
     """A criterion's points as a fraction ("2/3"), or "left out" (not applicable)."""
     if value is None:
-        return "left out"
+        return _("left out")
     if value.denominator == 1:
         return str(value.numerator)
     return f"{value.numerator}/{value.denominator}"
@@ -126,6 +128,15 @@ def weight(value: float) -> str:
 def plural(count: int, one: str, many: str | None = None) -> str:
     """ "1 gap", "3 gaps" (``many`` for irregular plurals: "criteria")."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def standing_summary(counts: Iterable[LevelCount]) -> str:
+    """Counts of criteria by level, in words: "2 fully in place, 1 not in place"."""
+    parts = []
+    for count in counts:
+        label = _(count.label)
+        parts.append(f"{count.count} {label[:1].lower()}{label[1:]}")
+    return ", ".join(parts)
 
 
 def truncate_words(text: str, limit: int) -> str:
@@ -162,6 +173,8 @@ def commitment_ref(commitment: Commitment) -> str:
 
 def publisher_phrase(publisher: str) -> str:
     """A publisher after "by": "the OSCE Office for ..." (unless it starts with "the")."""
+    if current_translator().lang != "en":
+        return publisher
     return publisher if publisher.lower().startswith("the ") else f"the {publisher}"
 
 
@@ -184,7 +197,7 @@ def cover(
     ``methods`` names the annex that explains the method ("Annex C"); ``compact``: the top of
     the first page (a brief), not a page of its own."""
     info = answers_file.assessment
-    respondent = dict(RESPONDENTS).get(info.respondent, "")
+    respondent = _(dict(RESPONDENTS).get(info.respondent, "")) if info.respondent else ""
     organisation: list[str | Inline] = [Text(info.organisation, "user")]
     if respondent:
         organisation += [" ", Text(f"({respondent})", "muted")]
@@ -197,24 +210,34 @@ def cover(
         style="band",
     )
     pairs: tuple[tuple[str, Inlines], ...] = (
-        ("Organisation", inlines(*organisation)),
-        ("Country", inlines(info.country)),
-        ("Date", inlines(longdate(generated_on))),
+        (_("Organisation"), inlines(*organisation)),
+        (_("Country"), inlines(info.country)),
+        (_("Date"), inlines(longdate(generated_on))),
     )
     if answers_file.signed_off is not None:
         pairs += (("Status", inlines(answers_file.signed_off.line())),)
     if not compact:
         pairs += (
-            ("Checklist", inlines(f"{checklist.title}, version {checklist.version}")),
-            ("Based on", inlines(checklist.source.citation)),
+            (
+                _("Checklist"),
+                inlines(
+                    checklist.title,
+                    ", " + _("version %(version)s", version=checklist.version),
+                ),
+            ),
+            (_("Based on"), inlines(checklist.source.citation)),
         )
     facts = Facts(pairs)
     foot = para(
-        "A self-assessment by ",
+        _("A self-assessment by") + " ",
         Text(info.organisation, "user"),
-        f"; it is not an evaluation by {publisher_phrase(checklist.source.publisher)}. "
-        "Scores, weights and "
-        "methods are explained in ",
+        "; "
+        + _(
+            "it is not an evaluation by %(publisher)s. Scores, weights and methods are "
+            "explained in",
+            publisher=publisher_phrase(checklist.source.publisher),
+        )
+        + " ",
         Link(methods, "#methodology"),
         ".",
         style="foot",
@@ -237,7 +260,7 @@ def contents(entries: Iterable[tuple[str, str, str]]) -> Section:
     """The contents: (anchor, text, "part" or "sub") in order, as a list of internal links."""
     items = tuple(item(Link(text, to(anchor)), style=kind) for anchor, text, kind in entries)
     return Section(
-        (Heading(1, "Contents", anchor="contents-title"), ItemList(items, ordered=True)),
+        (Heading(1, _("Contents"), anchor="contents-title"), ItemList(items, ordered=True)),
         anchor="contents",
         role="contents",
     )
@@ -245,14 +268,14 @@ def contents(entries: Iterable[tuple[str, str, str]]) -> Section:
 
 def theme_chart(analysis: GapAnalysis) -> Figure:
     """The scores by theme as a bar chart, with the same numbers as a table."""
-    rows = [Row((cell("Overall"), cell(score(analysis.overall))))]
+    rows = [Row((cell(_("Overall")), cell(score(analysis.overall))))]
     rows += [
         Row((cell(f"{ts.theme.code}. {ts.theme.title}"), cell(score(ts.score))))
         for ts in analysis.themes
     ]
     svg = str(theme_chart_svg(analysis))
-    fallback = Table(("Theme", "Score / 100"), tuple(rows), style="scores", widths=(80, 20))
-    return Figure(svg, alt="Scores by theme, out of 100", fallback=fallback)
+    fallback = Table((_("Theme"), _("Score / 100")), tuple(rows), style="scores", widths=(80, 20))
+    return Figure(svg, alt=_("Scores by theme, out of 100"), fallback=fallback)
 
 
 def evidence_to_collect(analysis: GapAnalysis, *, with_links: bool = True) -> list[Block]:
@@ -267,8 +290,8 @@ def evidence_to_collect(analysis: GapAnalysis, *, with_links: bool = True) -> li
             Row(
                 (
                     cell(code, " ", crit.text),
-                    cell(gap.level_label),
-                    cell(gap.where_to_look or "The checklist gives no guidance."),
+                    cell(_(gap.level_label)),
+                    cell(gap.where_to_look or _("The checklist gives no guidance.")),
                 ),
                 anchor=Anchors.collect(crit),
             )
@@ -276,15 +299,18 @@ def evidence_to_collect(analysis: GapAnalysis, *, with_links: bool = True) -> li
     return [
         Group(
             (
-                Heading(2, "Evidence to collect"),
+                Heading(2, _("Evidence to collect")),
                 para(
-                    "Criteria answered “Don't know” or not answered. They score no points but "
-                    "are not ranked as gaps: find out first. “Where to look” is the checklist's "
-                    "guidance on the evidence that shows each one, and so on who might hold it.",
+                    _(
+                        "Criteria answered “Don't know” or not answered. They score no points but "
+                        "are not ranked as gaps: find out first. “Where to look” is the "
+                        "checklist's guidance on the evidence that shows each one, and so on who "
+                        "might hold it."
+                    ),
                     style="small muted",
                 ),
                 Table(
-                    ("Criterion", "Answer", "Where to look"),
+                    (_("Criterion"), _("Answer"), _("Where to look")),
                     tuple(rows),
                     style="ranking collect",
                     widths=(50, 14, 36),
@@ -303,15 +329,23 @@ def practices_annex(
     for rec in checklist.recommendations:
         for practice_id in rec.good_practice_ids:
             linked.setdefault(practice_id, []).append(rec)
-    blocks: list[Block] = [Heading(1, "Good practices", kicker=kicker), para(intro)]
+    blocks: list[Block] = [Heading(1, _("Good practices"), kicker=kicker), para(intro)]
     entries: list[Block] = []
     for gp in practices:
         recs = linked.get(gp.id, [])
         tail: list[str | Inline] = [
-            f"Where in the source: {gp.source.section}, {gp.source.speaker}."
+            _(
+                "Where in the source: %(section)s, %(speaker)s.",
+                section=gp.source.section,
+                speaker=gp.source.speaker,
+            )
         ]
         if recs:
-            tail.append(" Illustrates recommendation" + ("s " if len(recs) != 1 else " "))
+            tail.append(
+                " "
+                + ngettext("Illustrates recommendation", "Illustrates recommendations", len(recs))
+                + " "
+            )
             for index, rec in enumerate(recs):
                 if index:
                     tail.append(", ")
@@ -334,14 +368,14 @@ def practices_annex(
             )
         )
     if not entries:
-        entries.append(para("This checklist lists no good practices.", style="none-linked"))
+        entries.append(para(_("This checklist lists no good practices."), style="none-linked"))
     blocks.append(Group(tuple(entries), style="entries"))
     return Section(
         tuple(blocks),
         anchor="practices",
         role="annex",
         style="catalogue",
-        running=f"{kicker} · Good practices",
+        running=f"{kicker} · {_('Good practices')}",
     )
 
 
@@ -351,7 +385,7 @@ def practice_ref(gp: GoodPractice) -> list[Inline]:
         Link(gp.code, to(Anchors.practice(gp))),
         Text(f" {gp.country}: {gp.title} "),
         Text(f"({gp.source.section}", "muted"),
-        PageRef(to(Anchors.practice(gp)), label="; page ", style="muted"),
+        PageRef(to(Anchors.practice(gp)), label="; " + _("page") + " ", style="muted"),
         Text(")", "muted"),
     ]
 
@@ -365,31 +399,39 @@ def commitments_annex(
     checklist = analysis.checklist
     cited = {c for rec in checklist.recommendations for c in rec.commitment_ids}
     uncited = sum(1 for c in checklist.commitments if c.id not in cited)
-    title = "Commitments and where the State stands"
-    intro = (
-        "What the State committed to, and where it stands: each commitment document of the "
-        "checklist, its provisions"
-        + (
-            " quoted verbatim"
-            if quoted
-            else " by paragraph (the key asks quote those they rest on)"
+    title = _("Commitments and where the State stands")
+    if quoted:
+        intro = _(
+            "What the State committed to, and where it stands: each commitment document of the "
+            "checklist, its provisions quoted verbatim, and under each the criteria that put it "
+            "into practice, as answered in this %(kind)s. The checklist links commitments to "
+            "recommendations, so a provision is followed by the recommendations that cite it "
+            "and their criteria, by code and level; a criterion can appear under several "
+            "provisions.",
+            kind=kind.lower(),
         )
-        + ", and under each the criteria that put it into practice, as answered in this "
-        f"{kind.lower()}. The checklist links commitments to recommendations, so a provision is "
-        "followed by the recommendations that cite it and their criteria, by code and level; a "
-        "criterion can appear under several provisions."
-    )
+    else:
+        intro = _(
+            "What the State committed to, and where it stands: each commitment document of the "
+            "checklist, its provisions by paragraph (the key asks quote those they rest on), and "
+            "under each the criteria that put it into practice, as answered in this %(kind)s. "
+            "The checklist links commitments to recommendations, so a provision is followed by "
+            "the recommendations that cite it and their criteria, by code and level; a criterion "
+            "can appear under several provisions.",
+            kind=kind.lower(),
+        )
     if uncited:
-        they = ("they are", "their", "them") if uncited != 1 else ("it is", "its", "it")
-        intro += (
-            f" The checklist holds {plural(uncited, 'further provision')} that no recommendation "
-            f"cites: {they[0]} named under {they[1]} document but not quoted, as no criterion "
-            f"measures {they[2]}."
+        intro += " " + ngettext(
+            "The checklist holds %(num)d further provision that no recommendation cites: it is "
+            "named under its document but not quoted, as no criterion measures it.",
+            "The checklist holds %(num)d further provisions that no recommendation cites: they "
+            "are named under their document but not quoted, as no criterion measures them.",
+            uncited,
         )
     blocks: list[Block] = [Heading(1, title, kicker=kicker), para(intro)]
     standing = commitment_standing(analysis)
     if not standing:
-        blocks.append(para("This checklist holds no commitments.", style="none-linked"))
+        blocks.append(para(_("This checklist holds no commitments."), style="none-linked"))
     for ds in standing:
         doc = ds.document
         name = doc.document if str(doc.year) in doc.document else f"{doc.document} ({doc.year})"
@@ -410,19 +452,26 @@ def commitments_annex(
                 for gindex, group in enumerate(rs.groups):
                     if gindex:
                         parts.append(Text(" · "))
-                    parts.append(Text(f"{group.label}: ", "level"))
+                    parts.append(Text(f"{_(group.label)}: ", "level"))
                     for cindex, cr in enumerate(group.criteria):
                         if cindex:
                             parts.append(Text(", "))
                         parts.append(Link(cr.criterion.code, to(Anchors.crit(cr.criterion))))
                         if cr.claimed_without_evidence:
-                            parts.append(Text(" (claimed without evidence)", "flag"))
+                            parts.append(Text(" (" + _("claimed without evidence") + ")", "flag"))
                 per_rec.append(parts)
             if quoted:
                 summary = para(
-                    Text("Where it stands:", "label"),
-                    f" {ps.summary}",
-                    Text(f" ({len(ps.criteria)} criteria)", "muted") if len(ps.counts) > 1 else "",
+                    Text(_("Where it stands:"), "label"),
+                    f" {standing_summary(ps.counts)}",
+                    Text(
+                        " ("
+                        + ngettext("%(num)d criterion", "%(num)d criteria", len(ps.criteria))
+                        + ")",
+                        "muted",
+                    )
+                    if len(ps.counts) > 1
+                    else "",
                     ".",
                     style="standing-summary",
                 )
@@ -444,7 +493,7 @@ def commitments_annex(
                     Row(
                         (
                             cell(Text(c.code, "num"), f" {c.paragraph}"),
-                            cell(ps.summary),
+                            cell(standing_summary(ps.counts)),
                             Cell(tuple(Paragraph(tuple(p)) for p in per_rec)),
                         ),
                         anchor=Anchors.commitment(c),
@@ -453,7 +502,7 @@ def commitments_annex(
         if rows:
             blocks.append(
                 Table(
-                    ("Provision", "Where it stands", "Criteria by level"),
+                    (_("Provision"), _("Where it stands"), _("Criteria by level")),
                     tuple(rows),
                     style="standing-table",
                     widths=(22, 28, 50),
@@ -461,9 +510,9 @@ def commitments_annex(
             )
         if ds.unmeasured:
             lead = (
-                "Not measured by this checklist"
+                _("Not measured by this checklist")
                 if ds.measured
-                else "No provision of this document is measured by this checklist"
+                else _("No provision of this document is measured by this checklist")
             )
             names = "; ".join(ps.commitment.paragraph for ps in ds.unmeasured)
             blocks.append(para(f"{lead}: {names}.", style="unmeasured"))
@@ -478,9 +527,16 @@ def commitments_annex(
 
 def checklist_version_line(checklist: Checklist, answers_file: AnswersFile, lead: str) -> str:
     """ "<lead> <id>, version <v>", with the version the answers were given for if it differs."""
-    line = f"{lead} {checklist.id}, version {checklist.version}"
+    line = _(
+        "%(lead)s %(id)s, version %(version)s",
+        lead=lead,
+        id=checklist.id,
+        version=checklist.version,
+    )
     if answers_file.checklist_version != checklist.version:
-        line += f" (answers given for version {answers_file.checklist_version})"
+        line += " " + _(
+            "(answers given for version %(version)s)", version=answers_file.checklist_version
+        )
     return line
 
 
@@ -498,14 +554,19 @@ def report_document(
     """A report's document with its metadata: title, author, subject ("<kind> <preposition>
     <country> against the checklist ..."), keywords; ``description`` defaults to the subject."""
     info = answers_file.assessment
-    about = (
-        f"{kind} {preposition} {info.country} against the checklist {checklist.title} "
-        f"(version {checklist.version})"
+    about = _(
+        "%(kind)s %(preposition)s %(country)s against the checklist %(checklist)s "
+        "(version %(version)s)",
+        kind=kind,
+        preposition=preposition,
+        country=info.country,
+        checklist=checklist.title,
+        version=checklist.version,
     )
     return Document(
         title=f"{kind}: {info.title}",
         kind=kind,
-        language=checklist.language,
+        language=checklist.display_language,
         author=info.organisation,
         subject=about,
         created=generated_on,
@@ -531,22 +592,25 @@ def methodology_annex(
     info = answers_file.assessment
     caveat: list[Block] = []
     if checklist.source.caveat:
-        caveat.append(para(Text("Caveat.", "strong"), f" {checklist.source.caveat}"))
+        caveat.append(para(Text(_("Caveat."), "strong"), " ", checklist.source.caveat))
     caveat.append(
         para(
-            f"This {kind.lower()} is a self-assessment made by ",
+            _("This %(kind)s is a self-assessment made by", kind=kind.lower()) + " ",
             Text(info.organisation, "user"),
-            " with the Assessor tool. It is not an evaluation by "
-            f"{publisher_phrase(checklist.source.publisher)}, "
-            "and neither its scores nor its priorities have any official status.",
+            " "
+            + _(
+                "with the Assessor tool. It is not an evaluation by %(publisher)s, and neither "
+                "its scores nor its priorities have any official status.",
+                publisher=publisher_phrase(checklist.source.publisher),
+            ),
         )
     )
     scale_rows = [
         Row(
             (
-                cell(level.label),
+                cell(_(level.label)),
                 cell(points(criterion_points(Answer(level.key)))),
-                cell(level.description),
+                cell(_(level.description)),
             )
         )
         for level in LEVELS
@@ -554,9 +618,9 @@ def methodology_annex(
     scale_rows.append(
         Row(
             (
-                cell("Unanswered"),
+                cell(_("Unanswered")),
                 cell("0"),
-                cell("No answer was given; scores 0 and is listed as evidence to collect."),
+                cell(_("No answer was given; scores 0 and is listed as evidence to collect.")),
             )
         )
     )
@@ -565,114 +629,172 @@ def methodology_annex(
     for rec in checklist.recommendations:
         if rec.weight != 1:
             exceptions.append(
-                item(f"Recommendation {rec.code}: weight {weight(rec.weight)}. {rec.weight_reason}")
+                item(
+                    _(
+                        "Recommendation %(code)s: weight %(weight)s.",
+                        code=rec.code,
+                        weight=weight(rec.weight),
+                    ),
+                    " ",
+                    rec.weight_reason or "",
+                )
             )
         for crit in rec.criteria:
             if crit.weight != 1:
                 exceptions.append(
                     item(
-                        f"Criterion {crit.code}: weight {weight(crit.weight)}. {crit.weight_reason}"
+                        _(
+                            "Criterion %(code)s: weight %(weight)s.",
+                            code=crit.code,
+                            weight=weight(crit.weight),
+                        ),
+                        " ",
+                        crit.weight_reason or "",
                     )
                 )
     if exceptions:
         weighted += [
-            para("Every recommendation and criterion weighs 1, except:"),
+            para(_("Every recommendation and criterion weighs 1, except:")),
             ItemList(tuple(exceptions)),
         ]
     else:
-        weighted.append(para("Every recommendation and criterion of this checklist weighs 1."))
-    version = checklist_version_line(checklist, answers_file, "Checklist:")
+        weighted.append(para(_("Every recommendation and criterion of this checklist weighs 1.")))
+    version = checklist_version_line(checklist, answers_file, _("Checklist:"))
     blocks: list[Block] = [
-        Heading(1, "Methodology", kicker=kicker),
-        Heading(2, "Source and status"),
+        Heading(1, _("Methodology"), kicker=kicker),
+        Heading(2, _("Source and status")),
         para(
-            f"The checklist “{checklist.title}” (version {checklist.version}) is based on: "
-            f"{checklist.source.citation}"
+            _(
+                "The checklist “%(title)s” (version %(version)s) is based on:",
+                title=checklist.title,
+                version=checklist.version,
+            ),
+            " ",
+            checklist.source.citation,
         ),
         Group(tuple(caveat), style="caveat"),
-        Heading(2, "The answer scale"),
+        Heading(2, _("The answer scale")),
         para(
-            "Each criterion is answered with one level of this scale, with evidence where "
-            "available."
+            _(
+                "Each criterion is answered with one level of this scale, with evidence where "
+                "available."
+            )
         ),
         Table(
-            ("Answer", "Points", "Meaning"), tuple(scale_rows), style="scale", widths=(22, 12, 66)
+            (_("Answer"), _("Points"), _("Meaning")),
+            tuple(scale_rows),
+            style="scale",
+            widths=(22, 12, 66),
         ),
-        Heading(2, "Scores"),
+        Heading(2, _("Scores")),
         para(
-            Text("Recommendation score", "strong"),
-            " = the weighted mean of the points of its criteria (weighted by criterion weight) "
-            "× 100, leaving out criteria marked not applicable. A recommendation whose criteria "
-            "are all not applicable has no score.",
+            Text(_("Recommendation score"), "strong"),
+            " "
+            + _(
+                "= the weighted mean of the points of its criteria (weighted by criterion "
+                "weight) × 100, leaving out criteria marked not applicable. A recommendation "
+                "whose criteria are all not applicable has no score."
+            ),
             style="formula",
         ),
         para(
-            Text("Theme score", "strong"),
-            " = the weighted mean of the scores of its recommendations (weighted by "
-            "recommendation weight), leaving out those without a score.",
+            Text(_("Theme score"), "strong"),
+            " "
+            + _(
+                "= the weighted mean of the scores of its recommendations (weighted by "
+                "recommendation weight), leaving out those without a score."
+            ),
             style="formula",
         ),
         para(
-            Text("Overall score", "strong"),
-            " = the weighted mean of the scores of all recommendations (weighted by "
-            "recommendation weight), leaving out those without a score. A recommendation counts "
-            "by its own weight however many criteria it is split into.",
+            Text(_("Overall score"), "strong"),
+            " "
+            + _(
+                "= the weighted mean of the scores of all recommendations (weighted by "
+                "recommendation weight), leaving out those without a score. A recommendation "
+                "counts by its own weight however many criteria it is split into."
+            ),
             style="formula",
         ),
         para(
-            "Raising any answer along the scale never lowers any score, and marking a criterion "
-            "not applicable changes no other criterion's points."
+            _(
+                "Raising any answer along the scale never lowers any score, and marking a "
+                "criterion not applicable changes no other criterion's points."
+            )
         ),
-        Heading(2, "Weights"),
+        Heading(2, _("Weights")),
         *weighted,
-        Heading(2, "Gaps and priority"),
+        Heading(2, _("Gaps and priority")),
         para(
-            "A gap is a criterion that applies and is answered not in place, planned or "
-            "partially in place. Its ",
-            Text("shortfall", "em"),
-            " is 1 minus its points.",
+            _(
+                "A gap is a criterion that applies and is answered not in place, planned or "
+                "partially in place. Its shortfall is 1 minus its points."
+            )
         ),
         para(
-            Text("Priority", "strong"),
-            " = recommendation weight × criterion weight × shortfall. Gaps are ranked by "
-            "priority, highest first; ties go to the gap whose theme has the lowest score, then "
-            "to checklist order.",
+            Text(_("Priority"), "strong"),
+            " "
+            + _(
+                "= recommendation weight × criterion weight × shortfall. Gaps are ranked by "
+                "priority, highest first; ties go to the gap whose theme has the lowest score, "
+                "then to checklist order."
+            ),
             style="formula",
         ),
         para(
-            Text("Top gaps", "strong"),
-            " are taken from the top of the ranking with at most one per recommendation: a gap "
-            "whose recommendation already has a top gap is passed over, so the top gaps name as "
-            "many different recommendations as there are top gaps.",
+            Text(_("Top gaps"), "strong"),
+            " "
+            + _(
+                "are taken from the top of the ranking with at most one per recommendation: a "
+                "gap whose recommendation already has a top gap is passed over, so the top gaps "
+                "name as many different recommendations as there are top gaps."
+            ),
             style="formula",
         ),
         para(
-            Text("Evidence to collect.", "strong"),
-            " A criterion answered “Don't know” or left unanswered scores 0 points, but is not "
-            "ranked as a gap: it is listed apart as evidence to collect, with the checklist's "
-            "guidance on the evidence that shows it. ",
-            Text(CLAIMED_WITHOUT_EVIDENCE, "strong"),
-            " marks a criterion answered fully in place with no evidence given; it counts as met.",
+            Text(_("Evidence to collect."), "strong"),
+            " "
+            + _(
+                "A criterion answered “Don't know” or left unanswered scores 0 points, but is "
+                "not ranked as a gap: it is listed apart as evidence to collect, with the "
+                "checklist's guidance on the evidence that shows it."
+            )
+            + " ",
+            Text(_(CLAIMED_WITHOUT_EVIDENCE), "strong"),
+            " "
+            + _(
+                "marks a criterion answered fully in place with no evidence given; it counts as "
+                "met."
+            ),
         ),
         para(
-            "Each gap leads to the good practices and commitments the checklist links to its "
-            "recommendation. They show what others have done; they are not an assessment of this "
-            "country. A practice from the assessed country itself is listed apart, as already in "
-            "that country, not as the model for its own gap."
+            _(
+                "Each gap leads to the good practices and commitments the checklist links to its "
+                "recommendation. They show what others have done; they are not an assessment of "
+                "this country. A practice from the assessed country itself is listed apart, as "
+                "already in that country, not as the model for its own gap."
+            )
         ),
         *extra,
-        Heading(2, "Data"),
+        Heading(2, _("Data")),
         para(
-            "The PDF edition of this document carries the answers it was made from as an attached "
-            "file, ",
-            Text("answers.json", "em"),
-            f", which the Assessor tool can import again. {version}. Generated on "
-            f"{longdate(generated_on)} by {generator}.",
+            _(
+                "The PDF edition of this document carries the answers it was made from as an "
+                "attached file, %(file)s, which the Assessor tool can import again.",
+                file="answers.json",
+            ),
+            " "
+            + _(
+                "%(version)s. Generated on %(date)s by %(generator)s.",
+                version=version,
+                date=longdate(generated_on),
+                generator=generator,
+            ),
         ),
     ]
     return Section(
         tuple(blocks),
         anchor="methodology",
         role="annex",
-        running=f"{kicker} · Methodology",
+        running=f"{kicker} · {_('Methodology')}",
     )

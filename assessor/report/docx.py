@@ -83,6 +83,7 @@ from assessor.report.model import (
     Table,
     Text,
 )
+from assessor.translation import translator
 
 __all__ = ["add_hyperlink", "bookmark_names", "heading_text", "render_docx"]
 
@@ -606,10 +607,12 @@ class _Renderer:
             elif isinstance(part, Link):
                 self._link(paragraph, part, look)
             elif isinstance(part, Text):
-                self._text(paragraph, part.text, TEXT_LOOKS.get(part.style, PLAIN).over(look))
+                look_of = TEXT_LOOKS.get(part.style, PLAIN).over(look)
+                self._text(paragraph, part.text, look_of, part.lang)
 
-    def _text(self, paragraph: WordParagraph, text: str, look: _Look) -> None:
-        """Runs of ``text`` (its line breaks as Word line breaks)."""
+    def _text(self, paragraph: WordParagraph, text: str, look: _Look, lang: str = "") -> None:
+        """Runs of ``text`` (its line breaks as Word line breaks), in ``lang`` if given (an
+        English original in a translated report), else the document's language."""
         for number, line in enumerate(_NEWLINE.split(_clean(text))):
             run = paragraph.add_run()
             if number:
@@ -617,6 +620,8 @@ class _Renderer:
             if line:
                 run.text = line
             look.apply(run)
+            if lang:
+                _set_language(run._r.get_or_add_rPr(), lang)
 
     def _link(self, paragraph: WordParagraph, link: Link, look: _Look) -> None:
         """A hyperlink, or its text when it leads nowhere it may."""
@@ -660,7 +665,7 @@ class _Renderer:
             style = PARAGRAPH_STYLES.get(block.style, "Normal")
             self.paragraph(box, style, block.content, block.anchor)
         elif isinstance(block, Quote):
-            self.paragraph(box, "Quote", (Text(block.text),))
+            self.paragraph(box, "Quote", (Text(block.text, lang=block.lang),))
         elif isinstance(block, ItemList):
             self.item_list(box, block)
         elif isinstance(block, Table):
@@ -827,7 +832,7 @@ class _Renderer:
         footer = page.footer.paragraphs[0]
         footer.style = self.doc.styles["Footer"]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer.add_run("Page ")
+        footer.add_run(translator(self.source.language).gettext("Page") + " ")
         _add_field(footer, "PAGE", "1")
 
     def _language(self) -> None:
@@ -873,7 +878,12 @@ class _Renderer:
         words = ""
         main, total = source.figures.get("words_main"), source.figures.get("words_total")
         if main is not None and total is not None:
-            words = f"Words: {main:,} in the main part, {total:,} in all."
+            t = translator(source.language)
+            words = t.gettext(
+                "Words: %(main)s in the main part, %(total)s in all.",
+                main=t.format_number(main),
+                total=t.format_number(total),
+            )
         summary = line(source.description or source.title, 255 - len(words) - 1)
         props.comments = " ".join(part for part in (summary, words) if part)
         self._app_properties(total)

@@ -26,7 +26,6 @@ from assessor.report.content import (
     evidence_to_collect,
     longdate,
     methodology_annex,
-    plural,
     practice_ref,
     practices_annex,
     report_document,
@@ -74,8 +73,10 @@ from assessor.scoring import (
     RecommendationScore,
     ThemeScore,
 )
+from assessor.translation import N_, current_translator, ngettext
+from assessor.translation import gettext as _
 
-KIND = "Gap analysis"
+KIND = N_("Gap analysis")
 
 
 def _counts_line(pairs: list[tuple[int, str]]) -> Paragraph:
@@ -91,50 +92,70 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
     checklist = analysis.checklist
     n_recs = len(checklist.recommendations)
     collect = (
-        f" {counts.to_collect} more, answered “Don't know” or not at all, are listed as "
-        "evidence to collect."
+        " "
+        + _(
+            "%(count)s more, answered “Don't know” or not at all, are listed as evidence to "
+            "collect.",
+            count=counts.to_collect,
+        )
         if counts.to_collect
         else ""
     )
-    met = f"fully in place ({counts.claimed_without_evidence} {CLAIMED_WITHOUT_EVIDENCE.lower()})"
+    met = _(
+        "fully in place (%(count)s %(claimed)s)",
+        count=counts.claimed_without_evidence,
+        claimed=_(CLAIMED_WITHOUT_EVIDENCE).lower(),
+    )
     blocks: list[Block] = [
-        Heading(1, "Summary", kicker=KIND),
+        Heading(1, _("Summary"), kicker=_(KIND)),
         para(
             Text(info.organisation, "user"),
-            f" assessed how far {info.country} has put in place the {n_recs} recommendations of "
-            f"“{checklist.title}”, answering {counts.answered} of its {counts.total} criteria. "
-            f"This gap analysis scores each theme and ranks the {counts.gaps} gaps found by "
-            f"priority.{collect}",
+            " "
+            + _(
+                "assessed how far %(country)s has put in place the %(recs)s recommendations of "
+                "“%(checklist)s”, answering %(answered)s of its %(total)s criteria. This gap "
+                "analysis scores each theme and ranks the %(gaps)s gaps found by priority.",
+                country=info.country,
+                recs=n_recs,
+                checklist=checklist.title,
+                answered=counts.answered,
+                total=counts.total,
+                gaps=counts.gaps,
+            )
+            + collect,
             style="lead",
         ),
         Group(
             (
-                para(Text(score(analysis.overall), "big"), Text(" / 100 overall", "of")),
+                para(Text(score(analysis.overall), "big"), Text(" " + _("/ 100 overall"), "of")),
                 para(
-                    "Scores run from 0 (nothing in place) to 100 (everything fully in place); "
-                    "criteria marked not applicable are left out. See ",
-                    Link("Annex C", "#methodology"),
+                    _(
+                        "Scores run from 0 (nothing in place) to 100 (everything fully in "
+                        "place); criteria marked not applicable are left out. See"
+                    )
+                    + " ",
+                    Link(_("Annex C"), "#methodology"),
                     ".",
                     style="small muted",
                 ),
             ),
             style="overall",
         ),
-        Heading(2, "Answers"),
+        Heading(2, _("Answers")),
         _counts_line(
             [
-                (counts.answered, f"of {counts.total} criteria answered"),
+                (counts.answered, _("of %(total)s criteria answered", total=counts.total)),
                 (
                     counts.met,
-                    met if counts.claimed_without_evidence else "fully in place",
+                    met if counts.claimed_without_evidence else _("fully in place"),
                 ),
-                (counts.gaps, "gaps"),
-                (counts.not_applicable, "not applicable"),
-                (counts.unknown, "don't know"),
-                (counts.unanswered, "unanswered"),
+                (counts.gaps, _("gaps")),
+                (counts.not_applicable, _("not applicable")),
+                (counts.unknown, _("don't know")),
+                (counts.unanswered, _("unanswered")),
             ]
         ),
-        Heading(2, "Scores by theme"),
+        Heading(2, _("Scores by theme")),
         theme_chart(analysis),
     ]
     top = analysis.top_gaps
@@ -142,11 +163,14 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
         blocks.append(
             Group(
                 (
-                    Heading(2, "Top priority gaps"),
+                    Heading(2, _("Top priority gaps")),
                     para(
-                        f"The {len(top)} gaps with the highest priority, at most one per "
-                        "recommendation. Each leads to its evidence, the good practices that show "
-                        "what closing it can look like, and the commitments behind it."
+                        _(
+                            "The %(count)s gaps with the highest priority, at most one per "
+                            "recommendation. Each leads to its evidence, the good practices that "
+                            "show what closing it can look like, and the commitments behind it.",
+                            count=len(top),
+                        )
                     ),
                 ),
                 style="keep",
@@ -155,17 +179,19 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
         blocks.append(ItemList(tuple(_top_gap(gap) for gap in top), ordered=True, style="top-gaps"))
     else:
         blocks += [
-            Heading(2, "Top priority gaps"),
-            para("No gaps: every criterion that applies is fully in place."),
+            Heading(2, _("Top priority gaps")),
+            para(_("No gaps: every criterion that applies is fully in place.")),
         ]
     blocks += evidence_to_collect(analysis)
     claimed = [c for c in analysis.criteria if c.claimed_without_evidence]
     if claimed:
         blocks += [
-            Heading(2, CLAIMED_WITHOUT_EVIDENCE),
+            Heading(2, _(CLAIMED_WITHOUT_EVIDENCE)),
             para(
-                "Answered fully in place with no evidence given. They count as met; the evidence "
-                "behind them is worth recording.",
+                _(
+                    "Answered fully in place with no evidence given. They count as met; the "
+                    "evidence behind them is worth recording."
+                ),
                 style="small muted",
             ),
             ItemList(
@@ -181,16 +207,18 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
         ]
     if analysis.gaps:
         blocks += [
-            Heading(2, "All gaps by priority"),
+            Heading(2, _("All gaps by priority")),
             para(
-                "Ranked by priority: recommendation weight × criterion weight × shortfall (how far "
-                "the answer is from fully in place); ties go to the theme with the lowest score, "
-                "then checklist order. Each code leads to the criterion's evidence and what good "
-                "practice looks like.",
+                _(
+                    "Ranked by priority: recommendation weight × criterion weight × shortfall "
+                    "(how far the answer is from fully in place); ties go to the theme with the "
+                    "lowest score, then checklist order. Each code leads to the criterion's "
+                    "evidence and what good practice looks like."
+                ),
                 style="small muted",
             ),
             Table(
-                ("Rank", "Criterion", "Answer", "Rec."),
+                (_("Rank"), _("Criterion"), _("Answer"), _("Rec.")),
                 tuple(
                     Row(
                         (
@@ -199,7 +227,7 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
                                 Link(gap.criterion.code, to(Anchors.crit(gap.criterion))),
                                 f" {truncate_words(gap.criterion.text, 82)}",
                             ),
-                            cell(gap.level_label),
+                            cell(_(gap.level_label)),
                             cell(
                                 Link(gap.recommendation.code, to(Anchors.rec(gap.recommendation)))
                             ),
@@ -212,7 +240,7 @@ def _summary(analysis: GapAnalysis, answers_file: AnswersFile, plan: ActionPlan)
             ),
         ]
     blocks += _plan_note(analysis, plan)
-    return Section(tuple(blocks), anchor="summary", running="Summary")
+    return Section(tuple(blocks), anchor="summary", running=_("Summary"))
 
 
 def _top_gap(gap: Gap) -> ListItem:
@@ -221,10 +249,15 @@ def _top_gap(gap: Gap) -> ListItem:
         (
             para(crit.text, style="ask-text"),
             para(
-                f"Now: {gap.level_label} · rank {gap.rank}, priority {float(gap.priority):.2f} · "
-                "recommendation ",
+                _(
+                    "Now: %(level)s · rank %(rank)s, priority %(priority)s · recommendation",
+                    level=_(gap.level_label),
+                    rank=gap.rank,
+                    priority=current_translator().format_number(float(gap.priority), 2),
+                )
+                + " ",
                 Link(rec.code, to(Anchors.rec(rec))),
-                " · details at ",
+                " · " + _("details at") + " ",
                 Link(crit.code, to(Anchors.crit(crit))),
                 style="small",
             ),
@@ -237,49 +270,66 @@ def _plan_note(analysis: GapAnalysis, plan: ActionPlan) -> list[Block]:
     if plan.has_actions:
         return []
     if not plan.rows:
-        text = "No gaps, so no actions are needed."
+        text = _("No gaps, so no actions are needed.")
     else:
-        text = (
-            f"No actions have been planned for the {plural(plan.counts.gaps, 'gap')} yet. Record "
-            "what will be done, by whom and by when on the assessment's Action plan page in "
-            "Assessor, and this report will list the plan here."
+        text = ngettext(
+            "No actions have been planned for the %(num)d gap yet. Record what will be done, by "
+            "whom and by when on the assessment's Action plan page in Assessor, and this report "
+            "will list the plan here.",
+            "No actions have been planned for the %(num)d gaps yet. Record what will be done, by "
+            "whom and by when on the assessment's Action plan page in Assessor, and this report "
+            "will list the plan here.",
+            plan.counts.gaps,
         )
-    return [Group((Heading(2, "Action plan"), para(text)), style="plan-note", anchor="action-plan")]
+    return [
+        Group((Heading(2, _("Action plan")), para(text)), style="plan-note", anchor="action-plan")
+    ]
 
 
 def _plan_chapter(analysis: GapAnalysis, plan: ActionPlan) -> Section:
     pc = plan.counts
     ranked = len(analysis.gaps)
     to_collect = len(analysis.evidence_to_collect)
-    then = (
-        f", then the {plural(to_collect, 'criterion', 'criteria')} with evidence to collect"
-        if to_collect
-        else ""
-    )
+    if to_collect:
+        lead = ngettext(
+            "The %(num)d gap in priority order",
+            "The %(num)d gaps in priority order",
+            ranked,
+        ) + ngettext(
+            ", then the %(num)d criterion with evidence to collect",
+            ", then the %(num)d criteria with evidence to collect",
+            to_collect,
+        )
+    else:
+        lead = ngettext(
+            "The %(num)d gap in priority order", "The %(num)d gaps in priority order", ranked
+        )
     items = tuple(_plan_item(row) for row in plan.rows)
     return Section(
         (
-            Heading(1, "Action plan", kicker=KIND),
+            Heading(1, _("Action plan"), kicker=_(KIND)),
             para(
-                f"The {plural(ranked, 'gap')} in priority order{then}, each with what will be "
-                "done, by whom and by when. Those without an action are listed too: they are what "
-                "is still unplanned.",
+                lead
+                + _(
+                    ", each with what will be done, by whom and by when. Those without an action "
+                    "are listed too: they are what is still unplanned."
+                ),
                 style="lead",
             ),
             _counts_line(
                 [
-                    (pc.with_action, f"of {pc.gaps} with an action"),
-                    (pc.without_action, "without"),
-                    (pc.overdue, f"overdue on {longdate(plan.today)}"),
-                    (pc.in_progress, "in progress"),
-                    (pc.done, "done"),
+                    (pc.with_action, _("of %(total)s with an action", total=pc.gaps)),
+                    (pc.without_action, _("without")),
+                    (pc.overdue, _("overdue on %(date)s", date=longdate(plan.today))),
+                    (pc.in_progress, _("in progress")),
+                    (pc.done, _("done")),
                 ]
             ),
             ItemList(items, ordered=True, style="plan-list"),
         ),
         anchor="action-plan",
         style="plan",
-        running="Action plan",
+        running=_("Action plan"),
     )
 
 
@@ -293,7 +343,7 @@ def _plan_item(row: PlanRow) -> ListItem:
         f" {truncate_words(crit.text, 140)}",
     ]
     if not act:
-        head += [" ", Text("No action yet", "badge none")]
+        head += [" ", Text(_("No action yet"), "badge none")]
         return ListItem(
             (para(*head, style="plan-gap"),), anchor=Anchors.plan(crit), style="plan-item none"
         )
@@ -301,24 +351,28 @@ def _plan_item(row: PlanRow) -> ListItem:
     if act.action.strip():
         blocks.append(para(Text(act.action.strip(), "user"), style="plan-action"))
     else:
-        blocks.append(para("No description of the action.", style="plan-action none"))
-    due: list[str | Inline] = [longdate(act.due) if act.due else "not set"]
+        blocks.append(para(_("No description of the action."), style="plan-action none"))
+    due: list[str | Inline] = [longdate(act.due) if act.due else _("not set")]
     if row.overdue:
-        due += [" ", Text("Overdue", "badge overdue")]
+        due += [" ", Text(_("Overdue"), "badge overdue")]
+    target = _(row.target_level_label) if row.target_level_label else _("not set")
     pairs: list[tuple[str, Inlines]] = [
-        ("Owner", inlines(Text(act.owner, "user") if act.owner.strip() else "not set")),
-        ("Due", inlines(*due)),
+        (_("Owner"), inlines(Text(act.owner, "user") if act.owner.strip() else _("not set"))),
+        (_("Due"), inlines(*due)),
         (
-            "Target",
+            _("Target"),
             inlines(
-                f"{row.target_level_label or 'not set'} ",
-                Text(f"(now {row.current_level_label.lower()})", "muted"),
+                f"{target} ",
+                Text(
+                    "(" + _("now %(level)s", level=_(row.current_level_label).lower()) + ")",
+                    "muted",
+                ),
             ),
         ),
-        ("Status", inlines(row.status_label)),
+        (_("Status"), inlines(_(row.status_label))),
     ]
     if act.budget.strip():
-        pairs.append(("Budget", inlines(Text(act.budget, "user"))))
+        pairs.append((_("Budget"), inlines(Text(act.budget, "user"))))
     blocks.append(Facts(tuple(pairs), style="plan-meta", inline=True))
     state = " overdue" if row.overdue else (" done" if act.status == "done" else "")
     return ListItem(tuple(blocks), anchor=Anchors.plan(crit), style=f"plan-item{state}")
@@ -331,55 +385,66 @@ def _criterion_row(
     main: list[Block] = [para(Text(crit.code, "num"), " ", crit.text, style="crit-text")]
     if cr.evidence.strip():
         main.append(
-            para(Text("Evidence: ", "label"), Text(cr.evidence.strip(), "user"), style="evidence")
+            para(
+                Text(_("Evidence:") + " ", "label"),
+                Text(cr.evidence.strip(), "user"),
+                style="evidence",
+            )
         )
     if crit.weight != 1:
         main.append(
-            para(f"Weight {weight(crit.weight)}: {crit.weight_reason}", style="muted small")
+            para(
+                _("Weight %(weight)s:", weight=weight(crit.weight)),
+                " ",
+                crit.weight_reason or "",
+                style="muted small",
+            )
         )
     if row and row.action:
         act = row.action
         parts: list[str | Inline] = [
-            Text("Action", "label"),
-            Link(" (plan)", to(Anchors.plan(crit)), "small"),
+            Text(_("Action"), "label"),
+            Link(" (" + _("plan") + ")", to(Anchors.plan(crit)), "small"),
             Text(": ", "label"),
         ]
         parts.append(
             Text(act.action.strip(), "user")
             if act.action.strip()
-            else Text("no description", "muted")
+            else Text(_("no description"), "muted")
         )
         main.append(para(*parts, style="crit-action"))
-        meta: list[str | Inline] = [f"Status: {row.status_label}"]
+        meta: list[str | Inline] = [_("Status: %(status)s", status=_(row.status_label))]
         if act.owner.strip():
             meta += [" · ", Text(act.owner, "user")]
         if act.due:
-            meta.append(f" · due {longdate(act.due)}")
+            meta.append(" · " + _("due %(date)s", date=longdate(act.due)))
         if row.overdue:
-            meta += [" ", Text("Overdue", "badge overdue")]
+            meta += [" ", Text(_("Overdue"), "badge overdue")]
         if row.target_level_label:
-            meta.append(f" · target {row.target_level_label.lower()}")
+            meta.append(" · " + _("target %(level)s", level=_(row.target_level_label).lower()))
         main.append(para(*meta, style="crit-action meta"))
     elif row and plan.has_actions:
         main.append(
             para(
-                Link("No action yet", to(Anchors.plan(crit))),
-                " in the action plan.",
+                Link(_("No action yet"), to(Anchors.plan(crit))),
+                " " + _("in the action plan."),
                 style="crit-action none",
             )
         )
     answer: list[str | Inline] = [
-        Text(cr.level_label, "badge met" if cr.status == "met" else "badge")
+        Text(_(cr.level_label), "badge met" if cr.status == "met" else "badge")
     ]
     if gap:
-        answer += [LineBreak(), Text(f"Gap, rank {gap.rank}", "rank")]
+        answer += [LineBreak(), Text(_("Gap, rank %(rank)s", rank=gap.rank), "rank")]
     if cr.to_collect:
-        label = FLAG_LABELS[cr.flag] if cr.flag == "evidence_needed" else "Evidence to collect"
+        label = (
+            _(FLAG_LABELS[cr.flag]) if cr.flag == "evidence_needed" else _("Evidence to collect")
+        )
         answer += [LineBreak(), Link(label, to(Anchors.collect(crit)), "flag")]
     if cr.claimed_without_evidence:
-        answer += [LineBreak(), Text(CLAIMED_WITHOUT_EVIDENCE, "flag")]
+        answer += [LineBreak(), Text(_(CLAIMED_WITHOUT_EVIDENCE), "flag")]
     elif not cr.evidence.strip():
-        answer += [LineBreak(), Text("No evidence given", "evidence none")]
+        answer += [LineBreak(), Text(_("No evidence given"), "evidence none")]
     style = f"criterion {cr.status}" + (" to-collect" if cr.to_collect else "")
     return Row(
         (Cell(tuple(main)), Cell((para(*answer),), style="answer")),
@@ -391,7 +456,7 @@ def _criterion_row(
 def _practice_box(rs: RecommendationScore, country: str) -> Group:
     rec = rs.recommendation
     elsewhere, at_home = split_practices(rs.good_practices, country)
-    blocks: list[Block] = [Heading(3, "What good practice looks like")]
+    blocks: list[Block] = [Heading(3, _("What good practice looks like"))]
     if elsewhere:
         gaps: list[str | Inline] = []
         for index, cr in enumerate(rs.gaps):
@@ -400,9 +465,13 @@ def _practice_box(rs: RecommendationScore, country: str) -> Group:
             gaps.append(Link(cr.criterion.code, to(Anchors.crit(cr.criterion))))
         blocks.append(
             para(
-                f"Linked by the checklist to recommendation {rec.code}, these show what closing ",
+                _(
+                    "Linked by the checklist to recommendation %(code)s, these show what closing",
+                    code=rec.code,
+                )
+                + " ",
                 *gaps,
-                " has looked like elsewhere (each in full in Annex A):",
+                " " + _("has looked like elsewhere (each in full in Annex A):"),
                 style="for",
             )
         )
@@ -415,28 +484,33 @@ def _practice_box(rs: RecommendationScore, country: str) -> Group:
     elif not at_home:
         blocks.append(
             para(
-                "The checklist links no good practice to this recommendation.", style="none-linked"
+                _("The checklist links no good practice to this recommendation."),
+                style="none-linked",
             )
         )
     else:
         blocks.append(
             para(
-                "The checklist links no practice from another country to this recommendation.",
+                _("The checklist links no practice from another country to this recommendation."),
                 style="none-linked",
             )
         )
     if at_home:
-        parts: list[str | Inline] = [Text("Already in your country:", "label"), " "]
+        parts: list[str | Inline] = [Text(_("Already in your country:"), "label"), " "]
         for index, gp in enumerate(at_home):
             if index:
                 parts.append("; ")
             parts += [Link(gp.code, to(Anchors.practice(gp))), f" {gp.title}"]
         parts.append(
-            f". Presented in the source as {country}'s own practice, so not given here as the "
-            "model for its own gap."
+            ". "
+            + _(
+                "Presented in the source as %(country)s's own practice, so not given here as the "
+                "model for its own gap.",
+                country=country,
+            )
         )
         blocks.append(para(*parts, style="at-home"))
-    refs: list[str | Inline] = [Text("Commitments behind it:", "label"), " "]
+    refs: list[str | Inline] = [Text(_("Commitments behind it:"), "label"), " "]
     if rs.commitments:
         for index, c in enumerate(rs.commitments):
             if index:
@@ -447,7 +521,7 @@ def _practice_box(rs: RecommendationScore, country: str) -> Group:
             ]
         refs.append(".")
     else:
-        refs.append(Text("none linked by the checklist.", "none-linked"))
+        refs.append(Text(_("none linked by the checklist."), "none-linked"))
     blocks.append(para(*refs, style="commitment-refs"))
     return Group(tuple(blocks), style="practice-box")
 
@@ -458,35 +532,39 @@ def _theme_chapter(
     theme = ts.theme
     gap_by_crit = {gap.criterion.id: gap for gap in analysis.gaps}
     plan_by_crit = {row.criterion.id: row for row in plan.rows}
-    head: list[str | Inline] = ["Theme score ", Text(score(ts.score), "strong"), " / 100"]
+    head: list[str | Inline] = [_("Theme score") + " ", Text(score(ts.score), "strong"), " / 100"]
     if ts.score is not None:
         head.append(Meter(ts.score))
-    head.append(Text(f" · {plural(len(ts.recommendations), 'recommendation')}", "muted small"))
+    recs = ngettext("%(num)d recommendation", "%(num)d recommendations", len(ts.recommendations))
+    head.append(Text(f" · {recs}", "muted small"))
     blocks: list[Block] = [
-        Heading(1, theme.title, kicker=f"Theme {theme.code}"),
+        Heading(1, theme.title, kicker=_("Theme %(code)s", code=theme.code)),
         para(*head, style="theme-score"),
     ]
     for rs in ts.recommendations:
         rec = rs.recommendation
         if rs.score is None:
-            meta = (
+            meta = _(
                 "Not applicable: every criterion of this recommendation is marked not "
                 "applicable, so it has no score and is left out of the theme score."
             )
         else:
             meta = (
-                f"Score {score(rs.score)} / 100 · "
-                f"{plural(len(rs.criteria), 'criterion', 'criteria')}, "
-                f"{plural(len(rs.gaps), 'gap')}"
+                _("Score %(score)s / 100", score=score(rs.score))
+                + " · "
+                + ngettext("%(num)d criterion", "%(num)d criteria", len(rs.criteria))
+                + ", "
+                + ngettext("%(num)d gap", "%(num)d gaps", len(rs.gaps))
             )
             if rs.to_collect:
-                meta += f", {len(rs.to_collect)} to collect"
+                meta += ", " + _("%(count)s to collect", count=len(rs.to_collect))
             if rec.weight != 1:
-                meta += f" · weight {weight(rec.weight)}: {rec.weight_reason}"
+                meta += " · " + _("weight %(weight)s:", weight=weight(rec.weight))
+                meta += f" {rec.weight_reason}"
         rec_blocks: list[Block] = [
             Group(
                 (
-                    Heading(2, f"Recommendation {rec.code}"),
+                    Heading(2, _("Recommendation %(code)s", code=rec.code)),
                     Quote(rec.text, style="rec-text"),
                     para(meta, style="rec-meta"),
                 ),
@@ -514,7 +592,7 @@ def _theme_chapter(
         tuple(blocks),
         anchor=Anchors.theme(theme),
         style="theme",
-        running=f"Theme {theme.code} · {theme.title}",
+        running=_("Theme %(code)s", code=theme.code) + f" · {theme.title}",
     )
 
 
@@ -537,8 +615,8 @@ def build_gap_analysis(
     plan = action_plan(analysis, answers_file.actions, generated_on)
     n_recs = len(checklist.recommendations)
     entries: list[tuple[str, str, str]] = [
-        ("summary", "Summary", "part"),
-        ("action-plan", "Action plan", "part" if plan.has_actions else "sub"),
+        ("summary", _("Summary"), "part"),
+        ("action-plan", _("Action plan"), "part" if plan.has_actions else "sub"),
     ]
     if comparison is not None:
         entries.append((COMPARISON_ANCHOR, comparison.heading, "part"))
@@ -550,20 +628,24 @@ def build_gap_analysis(
     if review is not None:
         entries.append((REVIEW_ANCHOR, REVIEW_TITLE, "part"))
     entries += [
-        ("practices", "Annex A. Good practices", "part"),
-        ("commitments", "Annex B. Commitments and where the State stands", "part"),
-        ("methodology", "Annex C. Methodology", "part"),
+        ("practices", _("Annex A. Good practices"), "part"),
+        ("commitments", _("Annex B. Commitments and where the State stands"), "part"),
+        ("methodology", _("Annex C. Methodology"), "part"),
     ]
     sections: list[Section] = [
         cover(
             answers_file,
             checklist,
-            kind=KIND,
+            kind=_(KIND),
             title=info.title,
-            subtitle=f"{info.country}: where policy stands against {n_recs} recommendations",
+            subtitle=_(
+                "%(country)s: where policy stands against %(recs)s recommendations",
+                country=info.country,
+                recs=n_recs,
+            ),
             generated_on=generated_on,
-            methods="Annex C",
-            headline=() if review is None else (para(REVIEW_COVER_NOTE, style="edition-note"),),
+            methods=_("Annex C"),
+            headline=() if review is None else (para(_(REVIEW_COVER_NOTE), style="edition-note"),),
         ),
         contents(entries),
         _summary(analysis, answers_file, plan),
@@ -571,38 +653,38 @@ def build_gap_analysis(
     if plan.has_actions:
         sections.append(_plan_chapter(analysis, plan))
     if comparison is not None:
-        sections.append(comparison_section(comparison, kicker=KIND))
+        sections.append(comparison_section(comparison, kicker=_(KIND)))
     sections += [_theme_chapter(ts, analysis, plan, info.country) for ts in analysis.themes]
     if review is not None:
-        sections.append(review_section(checklist, review, kicker=KIND))
+        sections.append(review_section(checklist, review, kicker=_(KIND)))
     sections += [
         practices_annex(
             checklist,
             checklist.good_practices,
-            kicker="Annex A",
-            intro=(
+            kicker=_("Annex A"),
+            intro=_(
                 "The good practices presented in the source, summarised, with the country, the "
                 "actor and where in the source they were presented. Each lists the "
                 "recommendations it illustrates; this is the only place their text is printed, "
                 "and the theme chapters refer to it."
             ),
         ),
-        commitments_annex(analysis, kicker="Annex B", kind=KIND),
+        commitments_annex(analysis, kicker=_("Annex B"), kind=_(KIND)),
         methodology_annex(
             analysis,
             answers_file,
-            kicker="Annex C",
-            kind=KIND,
+            kicker=_("Annex C"),
+            kind=_(KIND),
             generated_on=generated_on,
             generator=generator,
         ),
     ]
     return report_document(
-        KIND,
+        _(KIND),
         answers_file,
         checklist,
         sections,
         generated_on=generated_on,
         generator=generator,
-        preposition="of",
+        preposition=_("of"),
     )

@@ -11,6 +11,7 @@ makes. The HTML refers to nothing but anchors inside it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from markupsafe import escape
@@ -40,6 +41,7 @@ from assessor.report.model import (
 from assessor.report.review import ReviewComments
 from assessor.scoring import GapAnalysis
 from assessor.text import breakable
+from assessor.translation import translator
 
 _TEXT_TAGS = {"strong": "strong", "em": "em"}
 
@@ -59,6 +61,8 @@ def _field_class(label: str) -> str:
 
 
 def _inline(part: Inline) -> str:
+    if isinstance(part, Text) and part.lang:
+        return f'<span lang="{escape(part.lang)}">{_inline(replace(part, lang=""))}</span>'
     if isinstance(part, Text):
         if part.style == "user":
             return f'<bdi class="user-text">{escape(breakable(part.text))}</bdi>'
@@ -129,7 +133,8 @@ def _block(block: Block) -> str:
         attrs = _attrs(id=block.anchor, class_=block.style)
         return f"<p{attrs}>{_inlines(block.content)}</p>"
     if isinstance(block, Quote):
-        return f"<blockquote{_attrs(class_=block.style)}>{escape(block.text)}</blockquote>"
+        attrs = _attrs(class_=block.style, lang=block.lang)
+        return f"<blockquote{attrs}>{escape(block.text)}</blockquote>"
     if isinstance(block, ItemList):
         tag = "ol" if block.ordered else "ul"
         items = "\n".join(_item(i) for i in block.items)
@@ -170,8 +175,14 @@ def _section(section: Section, document: Document) -> str:
         attrs = _attrs(id=section.anchor or "cover", class_=style, data_doctitle=section.running)
         return f"<article{attrs}>\n{_blocks(section.content)}\n</article>"
     if section.role == "contents":
-        attrs = _attrs(id=section.anchor or "contents", class_=section.style)
-        return f'<nav{attrs} aria-label="Contents">\n{_blocks(section.content)}\n</nav>'
+        label = translator(document.language).gettext("Contents")
+        attrs = _attrs(
+            id=section.anchor or "contents",
+            class_=section.style,
+            aria_label=label,
+            data_running=label,
+        )
+        return f"<nav{attrs}>\n{_blocks(section.content)}\n</nav>"
     classes = " ".join(filter(None, ("chapter", section.style, "flow" if section.flow else "")))
     attrs = _attrs(id=section.anchor, class_=classes, data_running=section.running)
     return f"<section{attrs}>\n{_blocks(section.content)}\n</section>"

@@ -59,10 +59,18 @@ MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space for a child (RLIMIT_
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 #: The arguments of one render: checklist path and digest, answers (as a dict), audience,
-#: date (ISO), format, the compared assessment's answers (or None), and the comments of the
-#: internal-review edition (or None).
+#: date (ISO), format, the compared assessment's answers (or None), the comments of the
+#: internal-review edition (or None), and the language the checklist's texts are shown in.
 RenderArgs = tuple[
-    str, str, dict[str, Any], str, str, str, "dict[str, Any] | None", "list[dict[str, Any]] | None"
+    str,
+    str,
+    dict[str, Any],
+    str,
+    str,
+    str,
+    "dict[str, Any] | None",
+    "list[dict[str, Any]] | None",
+    str,
 ]
 Outcome = Literal["ok", "error", "died", "timeout"]
 
@@ -130,12 +138,15 @@ def _render(
     fmt: str = "pdf",
     compared: dict[str, Any] | None = None,
     review: list[dict[str, Any]] | None = None,
+    language: str = "en",
 ) -> bytes:  # pragma: no cover - runs in the child process (tested through the web view)
-    """Make one report in the child process: load, score, render."""
+    """Make one report in the child process: load (in the language of the checklist texts
+    the web worker scored, a translation's if any), score, render."""
     import json
 
     from assessor.answers import parse_answers_file
     from assessor.checklist import load_checklist
+    from assessor.checklist_translation import in_language
     from assessor.report import ReportError, render_report
     from assessor.report.review import ReviewComments
     from assessor.scoring import score
@@ -143,6 +154,7 @@ def _render(
     checklist = load_checklist(checklist_path)
     if checklist.digest != checklist_digest:
         raise ReportError("the checklist file changed while the report was being made")
+    checklist = in_language(checklist, language)
     answers_file, _ = parse_answers_file(json.dumps(answers), lambda _id: checklist)
     other = None
     if compared is not None:

@@ -33,10 +33,12 @@ from typing import Literal, TypeAlias
 @dataclass(frozen=True)
 class Text:
     """A run of text. ``style``: "" (plain), "strong", "em", "muted", "small", "label" (a field
-    name such as "Owner"), "badge", "flag", "num" (a code), "user" (typed by a user)."""
+    name such as "Owner"), "badge", "flag", "num" (a code), "user" (typed by a user). ``lang``:
+    the language of the text when it is not the document's (an English original)."""
 
     text: str
     style: str = ""
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,10 +108,12 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Quote:
-    """A verbatim quotation (a recommendation, a commitment), as a block."""
+    """A verbatim quotation (a recommendation, a commitment), as a block; ``lang`` as for
+    :class:`Text`."""
 
     text: str
     style: str = ""
+    lang: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from assessor import comments_store, models, sharing, store
 from assessor.access import Role
 from assessor.answers import AnswersFile, AssessmentInfo
 from assessor.checklist import Checklist
+from assessor.checklist_translation import in_language
 from assessor.compare import CHANGE_LABELS, Side, compare
 from assessor.files import report_filename
 from assessor.forms import ConfirmForm, DetailsForm, LinkForm, SignOffForm, error_items
@@ -27,6 +28,7 @@ from assessor.report.cache import render_pdf_cached, report_key
 from assessor.report.chart import format_score
 from assessor.report.comparison_chart import format_delta, score_pair_svg
 from assessor.scoring import score
+from assessor.translation import LANGUAGES
 from assessor.web import report_jobs
 from assessor.web.lookup import access, actor, forget_loaded, load_or_404
 from assessor.web.results import NOT_MADE
@@ -157,8 +159,8 @@ def delete(token: str) -> BaseResponse | tuple[str, int]:
 def forget_reports(assessment: models.Assessment, checklist: Checklist) -> int:
     """Remove the assessment's reports from the report cache: those of its current answers and
     of each version, for every audience and format, beside each kept comparison or none, in the
-    ordinary and the internal-review edition, dated the last few days (the cache keeps them no
-    longer); how many were found."""
+    ordinary and the internal-review edition, in every report language, dated the last few days
+    (the cache keeps them no longer); how many were found."""
     cache = report_jobs.cache()
     files = [store.to_answers_file(assessment, checklist)]
     files += [
@@ -170,8 +172,8 @@ def forget_reports(assessment: models.Assessment, checklist: Checklist) -> int:
     editions = [None, comments_store.review_comments(assessment)]  # and the internal review
     today = date.today()
     removed = 0
-    for answers_file in files:
-        analysis = score(checklist, answers_file.answers)
+    for answers_file, language in product(files, LANGUAGES):  # reports in every language
+        analysis = score(in_language(checklist, language), answers_file.answers)
         for days, audience, fmt, other, review in product(
             range(CACHED_REPORT_DAYS), AUDIENCES, FORMATS, compared, editions
         ):
@@ -275,6 +277,7 @@ def version(token: str, number: int) -> tuple[str, int]:
 def version_report(token: str, number: int) -> Response:
     """One signed-off version's gap analysis, as a PDF made from its frozen answers."""
     assessment, checklist, frozen = _version_or_404(token, number)
+    checklist = in_language(checklist, assessment.report_language)  # as the other downloads
     today = date.today()
     try:
         data = render_pdf_cached(
@@ -285,7 +288,7 @@ def version_report(token: str, number: int) -> Response:
         )
     except ReportError:
         log.exception("a version's report could not be rendered")
-        abort(503, description=NOT_MADE)
+        abort(503, description=_(NOT_MADE))
     filename = report_filename(f"{frozen.assessment.title} v{number}", "government", today)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

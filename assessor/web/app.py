@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_time
 from flask import Flask, Response, abort, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
@@ -26,6 +27,9 @@ from assessor import config as settings
 from assessor.answers import MAX_ANSWERS_FILE_BYTES, MAX_EVIDENCE_CHARS, RESPONDENTS
 from assessor.levels import LEVELS, label_of
 from assessor.tokens import TOKEN_PATTERN
+from assessor.translation import N_
+from assessor.web import i18n
+from assessor.web.i18n import gettext
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -65,7 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_trusted_hosts(app)  # first: refuses a bad setting, checks before the proxy fix
 
     from assessor import db
-    from assessor.web import i18n, lookup, metrics, ratelimit, report_jobs
+    from assessor.web import lookup, metrics, ratelimit, report_jobs
     from assessor.web.errors import register_error_handlers
 
     db.init_app(app)
@@ -120,15 +124,24 @@ def register_blueprints(app: Flask) -> None:
 
 
 def _respondent_label(key: str) -> str:
-    return dict(RESPONDENTS).get(key, key)
+    return str(gettext(dict(RESPONDENTS).get(key, key)))
 
 
 def _level_label(key: str | None) -> str:
-    return label_of(key, unset="No level chosen")
+    return str(gettext(label_of(key, unset=N_("No level chosen"))))
 
 
 def _date(value: datetime) -> str:
-    return value.strftime("%-d %B %Y at %H:%M UTC")
+    t = i18n.web_translator()
+    return t.gettext(
+        "%(date)s at %(time)s UTC",
+        date=t.format_date(value, "long"),
+        time=format_time(value, "HH:mm", locale=t.locale),
+    )
+
+
+def _day(value: date) -> str:
+    return i18n.web_translator().format_date(value, "long")
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -147,6 +160,7 @@ def register_template_helpers(app: Flask) -> None:
         }
 
     app.add_template_filter(_date, "date")
+    app.add_template_filter(_day, "day")
 
 
 def check_secret_key(app: Flask) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
@@ -44,37 +45,29 @@ from assessor.asks import (
     suggest_asks,
 )
 from assessor.checklist import Checklist, Recommendation
-from assessor.forms import max_chars, strip_line, strip_text, within_text_limits
+from assessor.forms import lazy_numbers, max_chars, strip_line, strip_text, within_text_limits
 from assessor.scoring import CriterionResult, GapAnalysis, score
+from assessor.translation import N_, writing_in
+from assessor.web.i18n import current_language, gettext, ngettext
 from assessor.web.lookup import actor, load_or_404
 
 bp = Blueprint("asks", __name__)
 
 NEW = "new"  # the prefix of the "Add an ask" form's fields
 SUGGESTION = "suggestion"  # suggestion-1-title, ...
-LIMIT_REACHED = (
-    f"You have {MAX_ASKS} asks, the most a brief holds. Remove one before adding another."
+LIMIT_REACHED = N_(
+    "You have %(max)s asks, the most a brief holds. Remove one before adding another."
 )
 
 
-def too_long(what: str, limit: int) -> Callable[..., None]:
-    """The length limit of a text that may be long, its message naming the field (``what``)
-    and keeping the text."""
-    return max_chars(
-        limit,
-        f"{what} is too long: %(length)s characters. Shorten it to {limit:,} characters or "
-        "fewer (your text is kept below).",
-    )
-
-
-def optional_line(label: str, description: str, what: str, limit: int) -> StringField:
-    """An optional one-line text field of at most ``limit`` characters (``what`` names it in
-    the message)."""
+def optional_line(label: str, description: str, message: str, limit: int) -> StringField:
+    """An optional one-line text field of at most ``limit`` characters (``message``, marked
+    with ``N_``, says so with ``%(limit)s``)."""
     return StringField(
         label,
         description=description,
         filters=[strip_line],
-        validators=[max_chars(limit, f"{what} must be {limit} characters or fewer")],
+        validators=[max_chars(limit, message)],
     )
 
 
@@ -86,42 +79,61 @@ class AskFields(Form):  # type: ignore[misc]  # WTForms has no type hints
     """
 
     title = StringField(
-        "Title",
-        description=f"A short headline, up to {MAX_ASK_TITLE_CHARS} characters.",
+        _l("Title"),
+        description=lazy_numbers(
+            N_("A short headline, up to %(chars)s characters."), chars=MAX_ASK_TITLE_CHARS
+        ),
         filters=[strip_line],
         validators=[
-            DataRequired("Enter the title of the ask"),
-            too_long("The title", MAX_ASK_TITLE_CHARS),
+            DataRequired(_l("Enter the title of the ask")),
+            max_chars(
+                MAX_ASK_TITLE_CHARS,
+                N_(
+                    "The title is too long: %(length)s characters. Shorten it to %(limit)s "
+                    "characters or fewer (your text is kept below)."
+                ),
+            ),
         ],
     )
     text = TextAreaField(
-        "What you ask",
-        description=(
-            "One or two sentences saying who should do what, for example “We ask the Ministry "
-            f"of Interior to ...”. Up to {MAX_ASK_TEXT_CHARS:,} characters."
+        _l("What you ask"),
+        description=lazy_numbers(
+            N_(
+                "One or two sentences saying who should do what, for example “We ask the "
+                "Ministry of Interior to ...”. Up to %(chars)s characters."
+            ),
+            chars=MAX_ASK_TEXT_CHARS,
         ),
         filters=[strip_text],
         validators=[
-            DataRequired("Enter what you ask"),
-            too_long("The ask", MAX_ASK_TEXT_CHARS),
-            within_text_limits("The ask"),
+            DataRequired(_l("Enter what you ask")),
+            max_chars(
+                MAX_ASK_TEXT_CHARS,
+                N_(
+                    "The ask is too long: %(length)s characters. Shorten it to %(limit)s "
+                    "characters or fewer (your text is kept below)."
+                ),
+            ),
+            within_text_limits(N_("The ask")),
         ],
     )
     duty_bearer = optional_line(
-        "Duty-bearer (optional)",
-        "Who must act, for example “the Ministry of Interior”.",
-        "The duty-bearer",
+        _l("Duty-bearer (optional)"),
+        _l("Who must act, for example “the Ministry of Interior”."),
+        N_("The duty-bearer must be %(limit)s characters or fewer"),
         MAX_DUTY_BEARER_CHARS,
     )
     by_when = optional_line(
-        "By when (optional)",
-        "For example “by the end of 2027” or “before the 2028 budget”.",
-        "“By when”",
+        _l("By when (optional)"),
+        _l("For example “by the end of 2027” or “before the 2028 budget”."),
+        N_("“By when” must be %(limit)s characters or fewer"),
         MAX_BY_WHEN_CHARS,
     )
     criteria = SelectMultipleField(
-        "Criteria this ask is about",
-        description=f"Choose 1 to {MAX_ASK_CRITERIA}: the brief cites them with the ask.",
+        _l("Criteria this ask is about"),
+        description=lazy_numbers(
+            N_("Choose 1 to %(max)s: the brief cites them with the ask."), max=MAX_ASK_CRITERIA
+        ),
         choices=[],
         validate_choice=False,  # checked against the checklist below, with a clear message
     )
@@ -133,11 +145,13 @@ class AskFields(Form):  # type: ignore[misc]  # WTForms has no type hints
         chosen = [str(value) for value in field.data or []]
         if not chosen:
             raise ValidationError(
-                f"Choose the criteria this ask is about (1 to {MAX_ASK_CRITERIA})"
+                gettext(
+                    "Choose the criteria this ask is about (1 to %(max)s)", max=MAX_ASK_CRITERIA
+                )
             )
         problems = criteria_problems(chosen, self.is_criterion)
         if problems:
-            raise ValidationError(f"This ask {'; it '.join(problems)}")
+            raise ValidationError(gettext("This ask %(problems)s", problems="; it ".join(problems)))
 
     def to_ask(self) -> Ask:
         """The ask the form holds (call after it validated)."""
@@ -161,7 +175,7 @@ class AskFields(Form):  # type: ignore[misc]  # WTForms has no type hints
 class SuggestionFields(AskFields):
     """A suggested ask: its fields, and whether to keep it when the suggestions are saved."""
 
-    include = BooleanField("Keep this ask", default=True)
+    include = BooleanField(_l("Keep this ask"), default=True)
 
 
 def ask_form(
@@ -245,9 +259,10 @@ def page_forms(
     new = typed[NEW] if NEW in typed else ask_form(AskFields, checklist, NEW)
     suggestions = [form for prefix, form in typed.items() if prefix.startswith(SUGGESTION)]
     if not suggestions and not saved:
-        drafts = suggest_asks(
-            analysis, store.load_actions(assessment), assessment.country, date.today()
-        )
+        with writing_in(current_language()):
+            drafts = suggest_asks(
+                analysis, store.load_actions(assessment), assessment.country, date.today()
+            )
         suggestions = [
             ask_form(SuggestionFields, checklist, f"{SUGGESTION}-{n}", ask)
             for n, ask in enumerate(drafts, start=1)
@@ -331,10 +346,15 @@ def appended(current: Sequence[Ask], added: Sequence[Ask], anchor: str) -> tuple
     """``current`` followed by ``added``; :class:`LimitReached` past :data:`MAX_ASKS`."""
     if len(current) + len(added) > MAX_ASKS:
         if len(added) == 1:
-            raise LimitReached(LIMIT_REACHED, anchor)
+            raise LimitReached(gettext(LIMIT_REACHED, max=MAX_ASKS), anchor)
         raise LimitReached(
-            f"Keeping {len(added)} suggested asks would make {len(current) + len(added)}; a "
-            f"brief holds at most {MAX_ASKS}. Keep fewer.",
+            gettext(
+                "Keeping %(kept)s suggested asks would make %(total)s; a brief holds at most "
+                "%(max)s. Keep fewer.",
+                kept=len(added),
+                total=len(current) + len(added),
+                max=MAX_ASKS,
+            ),
             anchor,
         )
     return (*current, *added)
@@ -365,7 +385,9 @@ def typed_forms(checklist: Checklist, posted: str, count: int) -> dict[str, AskF
     if posted == SUGGESTION:
         shown = request.form.get("suggestions", "")
         if not shown.isdigit() or not 1 <= int(shown) <= MAX_SUGGESTIONS:
-            abort(400, description="The suggestions could not be read: open the page again.")
+            abort(
+                400, description=gettext("The suggestions could not be read: open the page again.")
+            )
         return {
             f"{SUGGESTION}-{n}": posted_form(SuggestionFields, checklist, f"{SUGGESTION}-{n}")
             for n in range(1, int(shown) + 1)
@@ -380,10 +402,10 @@ def _typed_in(typed: Mapping[str, AskFields]) -> str:
     """Where the page shows what was typed again: "in ask 2", "in “Add an ask”"."""
     prefix = next(iter(typed))
     if prefix == NEW:
-        return "in “Add an ask”, below"
+        return gettext("in “Add an ask”, below")
     if prefix.startswith(SUGGESTION):
-        return "in the suggestions"
-    return f"in ask {prefix.removeprefix('ask-')}"
+        return gettext("in the suggestions")
+    return gettext("in ask %(number)s", number=prefix.removeprefix("ask-"))
 
 
 def problems(typed: Mapping[str, AskFields], first_criterion: str) -> list[tuple[str, str]]:
@@ -398,7 +420,7 @@ def problems(typed: Mapping[str, AskFields], first_criterion: str) -> list[tuple
         return [
             (
                 f"{SUGGESTION}-1-include",
-                "Keep at least one suggested ask, or write your own in “Add an ask”",
+                gettext("Keep at least one suggested ask, or write your own in “Add an ask”"),
             )
         ]
     items = []
@@ -426,7 +448,7 @@ def handle_post(
     if started_from != asks_fingerprint(saved):
         return conflict(assessment, checklist, analysis, saved, posted, keep=check)
     if number is not None and not 1 <= number <= len(saved):
-        abort(404, description=f"There is no ask {number} to change.")
+        abort(404, description=gettext("There is no ask %(number)s to change.", number=number))
     typed = typed_forms(checklist, posted, len(saved))
     forms = page_forms(assessment, checklist, analysis, saved, typed)
     if check:
@@ -459,16 +481,24 @@ def conflict(
     """The page with the list as someone else left it and, with ``keep``, what was typed (409)."""
     typed = typed_forms(checklist, posted, len(theirs)) if keep else {}
     forms = page_forms(assessment, checklist, analysis, theirs, typed)
-    kept = f" What you typed is kept {_typed_in(typed)}: check it and save again." if typed else ""
-    notice = (
+    notice = gettext(
         "While this page was open, someone else changed the key asks: the list below is as "
-        f"they left it, and nothing of yours was saved.{kept}"
-    )
+        "they left it, and nothing of yours was saved."
+    ) + _kept_notice(typed)
     return render_page(assessment, checklist, analysis, theirs, forms, 409, notice)
 
 
+def _kept_notice(typed: Mapping[str, AskFields]) -> str:
+    """Where what was typed is shown again (empty when nothing was)."""
+    if not typed:
+        return ""
+    return " " + gettext(
+        "What you typed is kept %(where)s: check it and save again.", where=_typed_in(typed)
+    )
+
+
 def _named(number: int, ask: Ask) -> str:
-    return f"Ask {number}, “{ask.title}”,"
+    return gettext("Ask %(number)s, “%(title)s”,", number=number, title=ask.title)
 
 
 @bp.post("/a/<token:token>/asks/<int:number>")
@@ -477,7 +507,7 @@ def change(token: str, number: int) -> BaseResponse | tuple[str, int]:
     remove it (``do=remove``: what was typed in it is not checked)."""
     do = request.form.get("do", "save")
     if do not in ("save", "up", "down", "remove"):
-        abort(400, description="Choose to save, move up, move down or remove the ask.")
+        abort(400, description=gettext("Choose to save, move up, move down or remove the ask."))
     posted = f"ask-{number}"
     step = {"up": -1, "down": 1}.get(do, 0)
 
@@ -487,7 +517,7 @@ def change(token: str, number: int) -> BaseResponse | tuple[str, int]:
             return Change(
                 apply=lambda current: (*current[: number - 1], *current[number:]),
                 done=lambda asks: (
-                    f"{_named(number, removed)} is removed.",
+                    gettext("%(ask)s is removed.", ask=_named(number, removed)),
                     f"Ask-{min(number, len(asks))}" if asks else "AddTitle",
                 ),
             )
@@ -496,8 +526,11 @@ def change(token: str, number: int) -> BaseResponse | tuple[str, int]:
 
         def done(_asks: tuple[Ask, ...]) -> tuple[str, str]:
             if to == number:
-                return f"{_named(number, ask)} is saved.", f"Ask-{number}"
-            return f"{_named(number, ask)} is saved and moved: it is now ask {to}.", f"Ask-{to}"
+                return gettext("%(ask)s is saved.", ask=_named(number, ask)), f"Ask-{number}"
+            message = gettext(
+                "%(ask)s is saved and moved: it is now ask %(to)s.", ask=_named(number, ask), to=to
+            )
+            return message, f"Ask-{to}"
 
         return Change(apply=lambda current: moved(current, number, ask, to - number), done=done)
 
@@ -512,7 +545,10 @@ def add(token: str) -> BaseResponse | tuple[str, int]:
         ask = typed[NEW].to_ask()
         return Change(
             apply=lambda current: appended(current, [ask], f"{NEW}-title"),
-            done=lambda asks: (f"{_named(len(asks), ask)} is added.", f"Ask-{len(asks)}"),
+            done=lambda asks: (
+                gettext("%(ask)s is added.", ask=_named(len(asks), ask)),
+                f"Ask-{len(asks)}",
+            ),
         )
 
     return handle_post(token, NEW, make)
@@ -532,7 +568,11 @@ def save_suggestions(token: str) -> BaseResponse | tuple[str, int]:
         return Change(
             apply=lambda current: appended(current, kept, first),
             done=lambda asks: (
-                f"{len(kept)} suggested ask{'s are' if len(kept) != 1 else ' is'} saved.",
+                ngettext(
+                    "%(num)d suggested ask is saved.",
+                    "%(num)d suggested asks are saved.",
+                    len(kept),
+                ),
                 f"Ask-{len(asks) - len(kept) + 1}",
             ),
         )
@@ -561,8 +601,7 @@ def csrf_failed(error: CSRFError) -> tuple[str, int]:
     keep = request.form.get("do") != "remove"
     typed = typed_forms(checklist, posted, len(saved)) if keep else {}
     forms = page_forms(assessment, checklist, analysis, saved, typed)
-    kept = f" What you typed is kept {_typed_in(typed)}: check it and save again." if typed else ""
-    notice = f"{EXPIRED}{kept}"
+    notice = gettext(EXPIRED) + _kept_notice(typed)
     return render_page(
         assessment, checklist, analysis, saved, forms, 400, notice, fingerprint=_started_from()
     )

@@ -39,8 +39,11 @@ from assessor.files import answers_filename
 from assessor.forms import ImportForm, StartForm, ThemeFormBase, error_items, theme_form
 from assessor.levels import label_of
 from assessor.progress import progress, size
+from assessor.translation import N_
 from assessor.web import ratelimit
 from assessor.web.comments import add_typed_comments
+from assessor.web.i18n import current_language, ngettext
+from assessor.web.i18n import gettext as _
 from assessor.web.lookup import actor, catalogue, load_or_404, theme_or_404
 from assessor.web.returns import return_path
 
@@ -69,8 +72,9 @@ def start() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Start a new assessment: choose the checklist, say who assesses what."""
     available = catalogue()
     default = available.default(current_app.config["DEFAULT_CHECKLIST_ID"])
-    form = StartForm(checklist=default.id if default else None)
+    form = StartForm(checklist=default.id if default else None, report_language=current_language())
     form.set_checklists(available.checklists)
+    form.set_country_names(current_language())
     if form.validate_on_submit():
         checklist = available.get(form.checklist.data)
         if checklist is None:  # removed between page and submit
@@ -83,13 +87,20 @@ def start() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
         )
         wait = ratelimit.count_creation()
         if wait is not None:
-            notice = "Nothing was started: " + too_many_creations(
-                wait, "submit the form again: what you typed is below"
+            notice = _(
+                "Nothing was started: %(reason)s",
+                reason=too_many_creations(
+                    wait, _("submit the form again: what you typed is below")
+                ),
             )
             page, status = render_start(form, 429, notice)
             return page, status, {"Retry-After": str(wait)}
-        assessment = store.create_assessment(info, checklist)
-        flash("Your assessment has started. Keep its private link safe: it is the only way back.")
+        assessment = store.create_assessment(
+            info, checklist, report_language=form.report_language.data
+        )
+        flash(
+            _("Your assessment has started. Keep its private link safe: it is the only way back.")
+        )
         return redirect(url_for(".overview", token=assessment.token))
     return render_start(form, 422 if form.is_submitted() else 200)
 
@@ -97,11 +108,15 @@ def start() -> BaseResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
 def too_many_creations(seconds: int, then: str) -> str:
     """Say that the client's network made too many assessments lately, and when to go on."""
     minutes = -(-seconds // 60)
-    return (
+    return ngettext(
         "too many assessments were started or imported from your network in a short time, so "
         "new ones are paused for it for a while (assessments already started are not affected: "
-        f"their private links work as before). Wait {minutes} minute"
-        f"{'s' if minutes != 1 else ''}, then {then}."
+        "their private links work as before). Wait %(num)d minute, then %(then)s.",
+        "too many assessments were started or imported from your network in a short time, so "
+        "new ones are paused for it for a while (assessments already started are not affected: "
+        "their private links work as before). Wait %(num)d minutes, then %(then)s.",
+        minutes,
+        then=then,
     )
 
 
@@ -179,11 +194,14 @@ def theme(token: str, theme_id: str) -> BaseResponse | tuple[str, int]:
         return render_theme(assessment, checklist, current, form, saved, status, notice)
     if request.form.get("action") == "later":
         flash(
-            f"Your answers to “{current.title}” are saved. To come back to them later, "
-            "use your private link, below."
+            _(
+                "Your answers to “%(theme)s” are saved. To come back to them later, "
+                "use your private link, below.",
+                theme=current.title,
+            )
         )
         return redirect(url_for(".overview", token=token))
-    flash(f"Your answers to “{current.title}” are saved.")
+    flash(_("Your answers to “%(theme)s” are saved.", theme=current.title))
     return redirect(next_location(token, checklist, current))
 
 
@@ -197,18 +215,23 @@ def partial_save_notice(
 
     parts = []
     if conflicts and not invalid:
-        parts.append("Someone else saved answers on this page while you had it open.")
+        parts.append(_("Someone else saved answers on this page while you had it open."))
     if stored:
-        parts.append(f"Saved: {codes(stored)}.")
+        parts.append(_("Saved: %(codes)s.", codes=codes(stored)))
     else:
-        parts.append("Nothing on this page was saved this time.")
+        parts.append(_("Nothing on this page was saved this time."))
     if invalid:
-        parts.append(f"Not saved, because of an error (marked below): {codes(invalid)}.")
+        parts.append(
+            _("Not saved, because of an error (marked below): %(codes)s.", codes=codes(invalid))
+        )
     if conflicts:
         parts.append(
-            f"Not saved yet, because someone else changed them (marked below): {codes(conflicts)}."
+            _(
+                "Not saved yet, because someone else changed them (marked below): %(codes)s.",
+                codes=codes(conflicts),
+            )
         )
-    parts.append("What you typed is kept below: check it and save again.")
+    parts.append(_("What you typed is kept below: check it and save again."))
     return " ".join(parts)
 
 
@@ -227,16 +250,22 @@ def next_location(token: str, checklist: Checklist, current: Theme) -> str:
 def conflict_message(theirs: Answer | None) -> str:
     """Explain that someone else saved a different answer while this page was open."""
     if theirs is None or (theirs.level is None and not theirs.evidence):
-        other = "removed the answer"
+        other = _("removed the answer")
     else:
-        level = label_of(theirs.level, unset="no level")
+        level = _(label_of(theirs.level, unset=N_("no level")))
         evidence = theirs.evidence
         if len(evidence) > CONFLICT_EVIDENCE_CHARS:
             evidence = evidence[:CONFLICT_EVIDENCE_CHARS] + "…"
-        other = f"saved “{level}”" + (f" with the evidence “{evidence}”" if evidence else "")
-    return (
-        f"While this page was open, someone else {other}. Your answer, below, is not saved yet: "
-        "keep it or change it, then save again."
+        if evidence:
+            other = _(
+                "saved “%(level)s” with the evidence “%(evidence)s”", level=level, evidence=evidence
+            )
+        else:
+            other = _("saved “%(level)s”", level=level)
+    return _(
+        "While this page was open, someone else %(other)s. Your answer, below, is not saved yet: "
+        "keep it or change it, then save again.",
+        other=other,
     )
 
 
@@ -351,7 +380,7 @@ def import_answers() -> BaseResponse | tuple[str, int]:
         return render_import(form, [], 422 if form.is_submitted() else 200)
     upload = form.file.data
     if not upload:
-        return render_import(form, ["Choose an answers file to upload"], 422)
+        return render_import(form, [_("Choose an answers file to upload")], 422)
     available = catalogue()
     try:
         answers_file, checklist = parse_answers_file(upload.read(), available.get)
@@ -359,20 +388,33 @@ def import_answers() -> BaseResponse | tuple[str, int]:
         return render_import(form, list(exc.problems[: exc.count]), 422, total=exc.count)
     wait = ratelimit.count_creation()
     if wait is not None:
-        then = "import it again: the file is still on your computer"
+        then = _("import it again: the file is still on your computer")
         raise TooManyCreations(
-            f"Your answers file was not imported: {too_many_creations(wait, then)}", wait
+            _(
+                "Your answers file was not imported: %(reason)s",
+                reason=too_many_creations(wait, then),
+            ),
+            wait,
         )
     assessment = store.import_answers_file(answers_file, checklist, actor=store.OWNER_LINK_NAME)
     answered = sum(1 for a in answers_file.answers.values() if a.is_answered)
     flash(
-        f"Imported “{assessment.title}” as a new assessment, with {answered} of "
-        f"{len(checklist.criteria)} criteria answered. It has its own private link, below."
+        _(
+            "Imported “%(title)s” as a new assessment, with %(answered)s of %(total)s criteria "
+            "answered. It has its own private link, below.",
+            title=assessment.title,
+            answered=answered,
+            total=len(checklist.criteria),
+        )
     )
     if answers_file.checklist_version != checklist.version:
         flash(
-            f"The file was made with version {answers_file.checklist_version} of the checklist; "
-            f"this service has version {checklist.version}. Answers were matched by criterion."
+            _(
+                "The file was made with version %(theirs)s of the checklist; this service has "
+                "version %(ours)s. Answers were matched by criterion.",
+                theirs=answers_file.checklist_version,
+                ours=checklist.version,
+            )
         )
     return redirect(url_for(".overview", token=assessment.token))
 
@@ -385,18 +427,23 @@ def render_import(
     total = len(problems) if total is None else total
     if total > MAX_PROBLEMS_SHOWN:
         more = total - MAX_PROBLEMS_SHOWN
-        problems = [*problems[:MAX_PROBLEMS_SHOWN], f"… and {more} more problems"]
+        problems = [*problems[:MAX_PROBLEMS_SHOWN], _("… and %(more)s more problems", more=more)]
     items += [(form.file.id, problem) for problem in problems]
     return render_template("views/assessments/import.html", form=form, error_items=items), status
 
 
 # -- after a failed CSRF check ----------------------------------------------------------------
 
-EXPIRED = (
+EXPIRED = N_(
     "Nothing was saved: this page was open so long that its security check expired "
     "(or your browser was restarted)."
 )
-TYPED_BELOW = "What you typed is below: check it and submit again."
+TYPED_BELOW = N_("What you typed is below: check it and submit again.")
+
+
+def expired_notice(then: str = TYPED_BELOW) -> str:
+    """Say that the security check expired, and ``then`` (a marked message) what to do."""
+    return f"{_(EXPIRED)} {_(then)}"
 
 
 def rerender_after_csrf_error() -> tuple[str, int] | None:
@@ -410,7 +457,7 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
             return None
         saved = store.load_answers(assessment)
         form = theme_form(current, request.form, saved)
-        notice = f"{EXPIRED} Your answers are below: check them and save again."
+        notice = expired_notice(N_("Your answers are below: check them and save again."))
         return render_theme(assessment, checklist, current, form, saved, 400, notice)
     if request.endpoint == "plan.action":
         from assessor.web.plan import rerender_after_csrf_error as rerender_action
@@ -423,9 +470,10 @@ def rerender_after_csrf_error() -> tuple[str, int] | None:
     if request.endpoint == "compare.follow_up":
         from assessor.web.compare import rerender_follow_up
 
-        return rerender_follow_up(args.get("token", ""), f"{EXPIRED} {TYPED_BELOW}")
+        return rerender_follow_up(args.get("token", ""), expired_notice())
     if request.endpoint == "assessments.start":
         form = StartForm(formdata=request.form)
         form.set_checklists(catalogue().checklists)
-        return render_start(form, 400, f"{EXPIRED} {TYPED_BELOW}")
+        form.set_country_names(current_language())
+        return render_start(form, 400, expired_notice())
     return None

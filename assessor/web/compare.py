@@ -30,6 +30,7 @@ from assessor.report.chart import format_score
 from assessor.report.comparison_chart import format_delta, score_pair_svg
 from assessor.web import ratelimit
 from assessor.web.assessments import MAX_PROBLEMS_SHOWN, TooManyCreations, too_many_creations
+from assessor.web.i18n import gettext, ngettext
 from assessor.web.lookup import actor, catalogue, load_or_404, require
 
 bp = Blueprint("compare", __name__)
@@ -52,13 +53,19 @@ def follow_up(token: str) -> BaseResponse | tuple[str, int]:
         return render_follow_up(assessment, form, 422 if form.is_submitted() else 200)
     wait = ratelimit.count_creation()
     if wait is not None:
-        then = "start the follow-up again"
-        raise TooManyCreations(f"No follow-up was started: {too_many_creations(wait, then)}", wait)
+        then = gettext("start the follow-up again")
+        raise TooManyCreations(
+            gettext("No follow-up was started: %(reason)s", reason=too_many_creations(wait, then)),
+            wait,
+        )
     started = store.create_follow_up(assessment, checklist, form.title.data, actor=actor())
     flash(
-        f"Your follow-up assessment has started from the answers and evidence of "
-        f"“{assessment.title}”. Change what has changed since. It has its own private link: "
-        "keep it safe, it is the only way back."
+        gettext(
+            "Your follow-up assessment has started from the answers and evidence of "
+            "“%(title)s”. Change what has changed since. It has its own private link: "
+            "keep it safe, it is the only way back.",
+            title=assessment.title,
+        )
     )
     return redirect(url_for("assessments.overview", token=started.token))
 
@@ -95,7 +102,7 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
         return render_upload(assessment, form, [], 422 if form.is_submitted() else 200)
     if not form.file.data:
         return render_upload(
-            assessment, form, ["Choose an answers file or an Assessor PDF to upload"], 422
+            assessment, form, [gettext("Choose an answers file or an Assessor PDF to upload")], 422
         )
     try:
         raw = answers_bytes(form.file.data.read(MAX_PDF_BYTES + 1))
@@ -106,7 +113,9 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
     try:
         comparison = compare_with(assessment, checklist, other, other_checklist)
     except ComparisonError as exc:
-        message = f"This file cannot be compared with this assessment: {exc}."
+        message = gettext(
+            "This file cannot be compared with this assessment: %(reason)s.", reason=exc
+        )
         return render_upload(assessment, form, [message], 422)
     if left_out:
         flash(left_out_notice(other.checklist_version, checklist, left_out))
@@ -114,8 +123,11 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
         require(Action.EDIT)  # comparing only reads; keeping changes the assessment
         store.keep_comparison(assessment, store.PARTNER, other)
         flash(
-            f"“{other.assessment.title}” is kept as this assessment's comparison partner: "
-            "come back to this comparison from the assessment's page."
+            gettext(
+                "“%(title)s” is kept as this assessment's comparison partner: "
+                "come back to this comparison from the assessment's page.",
+                title=other.assessment.title,
+            )
         )
         return redirect(url_for(".comparison", token=token, role=store.PARTNER))
     return render_comparison(assessment, comparison, None)
@@ -124,11 +136,17 @@ def upload(token: str) -> BaseResponse | tuple[str, int]:
 def left_out_notice(version: str, checklist: Checklist, left_out: tuple[str, ...]) -> str:
     """Say that a file of another checklist version had answers to criteria this one lacks."""
     count = len(left_out)
-    return (
-        f"The file was made with version {version} of the checklist; this service has version "
-        f"{checklist.version}. {count} answer{'s' if count != 1 else ''} to criteria this "
-        f"version no longer has ({', '.join(left_out[:5])}{', …' if count > 5 else ''}) "
-        f"{'are' if count != 1 else 'is'} left out; the rest are compared criterion by criterion."
+    return ngettext(
+        "The file was made with version %(theirs)s of the checklist; this service has version "
+        "%(ours)s. %(num)d answer to criteria this version no longer has (%(ids)s) is left "
+        "out; the rest are compared criterion by criterion.",
+        "The file was made with version %(theirs)s of the checklist; this service has version "
+        "%(ours)s. %(num)d answers to criteria this version no longer has (%(ids)s) are left "
+        "out; the rest are compared criterion by criterion.",
+        count,
+        theirs=version,
+        ours=checklist.version,
+        ids=", ".join(left_out[:5]) + (", …" if count > 5 else ""),
     )
 
 
@@ -143,7 +161,8 @@ def render_upload(
     items = error_items(form)
     total = len(problems) if total is None else total
     if total > MAX_PROBLEMS_SHOWN:
-        problems = [*problems[:MAX_PROBLEMS_SHOWN], f"… and {total - MAX_PROBLEMS_SHOWN} more"]
+        more = total - MAX_PROBLEMS_SHOWN
+        problems = [*problems[:MAX_PROBLEMS_SHOWN], gettext("… and %(more)s more", more=more)]
     items += [(form.file.id, problem) for problem in problems]
     return render_template(
         "views/compare/upload.html",
@@ -185,7 +204,7 @@ def forget_partner(token: str) -> BaseResponse:
     """Stop keeping the comparison partner (the assessment itself is unchanged)."""
     assessment, _ = load_or_404(token)
     if store.forget_comparison(assessment, store.PARTNER):
-        flash("The comparison partner is no longer kept. Your own answers are unchanged.")
+        flash(gettext("The comparison partner is no longer kept. Your own answers are unchanged."))
     return redirect(url_for("assessments.overview", token=token))
 
 

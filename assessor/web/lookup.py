@@ -26,6 +26,7 @@ from assessor.answers import SignOff
 from assessor.catalogue import Catalogue, load_catalogue
 from assessor.checklist import Checklist, Theme
 from assessor.web import ratelimit
+from assessor.web.i18n import current_language, gettext
 
 #: A link's last use is written at most this often (reading pages should not write each time).
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -57,8 +58,9 @@ class Access:
 
 
 def catalogue() -> Catalogue:
-    """The checklists this app offers."""
-    return load_catalogue(current_app.config["CHECKLIST_DIR"])
+    """The checklists this app offers, shown in the request's language (translated where the
+    checklist has a translation into it, marked where not)."""
+    return load_catalogue(current_app.config["CHECKLIST_DIR"]).in_language(current_language())
 
 
 def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
@@ -77,9 +79,10 @@ def load_or_404(token: str) -> tuple[models.Assessment, Checklist]:
     if checklist is None:
         abort(
             404,
-            description=(
-                f"This assessment answers the checklist “{assessment.checklist_id}”, which this "
-                "service no longer offers. Ask the service's administrators to add it back."
+            description=gettext(
+                "This assessment answers the checklist “%(checklist)s”, which this "
+                "service no longer offers. Ask the service's administrators to add it back.",
+                checklist=assessment.checklist_id,
             ),
         )
     g.access = Access(

@@ -27,6 +27,8 @@ from assessor.forms import ActionForm, action_form, error_items
 from assessor.levels import label_of
 from assessor.plan import STATUS_FILTERS, PlanFilterError, action_plan, status_label
 from assessor.scoring import Gap, GapAnalysis, score
+from assessor.translation import N_
+from assessor.web.i18n import gettext
 from assessor.web.lookup import actor, load_or_404
 
 bp = Blueprint("plan", __name__)
@@ -51,7 +53,12 @@ def plan(token: str) -> str:
     try:
         shown = whole.filtered(owner=owner, status=status)
     except PlanFilterError:
-        abort(400, description="Choose a status from the list: the plan cannot be filtered by it.")
+        abort(
+            400,
+            description=gettext(
+                "Choose a status from the list: the plan cannot be filtered by it."
+            ),
+        )
     return render_template(
         "views/plan/plan.html",
         assessment=assessment,
@@ -63,7 +70,7 @@ def plan(token: str) -> str:
         owner=owner,
         status=status,
         status_filters=STATUS_FILTERS,
-        status_label=status_label,
+        status_label=lambda key: gettext(status_label(key)),
         filtered=bool(owner or status),
     )
 
@@ -80,9 +87,10 @@ def gap_or_404(analysis: GapAnalysis, criterion_id: str) -> Gap:
         code = analysis.checklist.code(criterion_id)
         abort(
             404,
-            description=(
-                f"Criterion {code} is not a gap (it is fully in place or not applicable), so "
-                "there is no action to plan for it."
+            description=gettext(
+                "Criterion %(code)s is not a gap (it is fully in place or not applicable), so "
+                "there is no action to plan for it.",
+                code=code,
             ),
         )
     abort(404)
@@ -90,9 +98,12 @@ def gap_or_404(analysis: GapAnalysis, criterion_id: str) -> Gap:
 
 def starting_text(practice: GoodPractice) -> str:
     """The start of an action's text taken from a good practice."""
-    return (
-        f"Based on the good practice “{practice.title}” ({practice.country}; {practice.actor}): "
-        f"{practice.summary}"
+    return gettext(
+        "Based on the good practice “%(title)s” (%(country)s; %(actor)s): %(summary)s",
+        title=practice.title,
+        country=practice.country,
+        actor=practice.actor,
+        summary=practice.summary,
     )
 
 
@@ -110,7 +121,7 @@ def action(token: str, criterion_id: str) -> BaseResponse | tuple[str, int]:
     if practice_id is not None:  # fill the text from a practice; nothing is saved
         practice = next((p for p in gap.good_practices if p.id == practice_id), None)
         if practice is None:
-            abort(400, description="That good practice is not linked to this gap.")
+            abort(400, description=gettext("That good practice is not linked to this gap."))
         typed = (form.action.data or "").strip()
         form.action.data = (
             f"{typed}\n\n{starting_text(practice)}" if typed else starting_text(practice)
@@ -133,23 +144,35 @@ def action(token: str, criterion_id: str) -> BaseResponse | tuple[str, int]:
         notice = conflict_message(result.theirs, remove)
         return render_action(assessment, checklist, gap, form, result.theirs, 409, notice)
     code = gap.criterion.code
-    flash(f"The action for {code} is removed." if remove else f"The action for {code} is saved.")
+    if remove:
+        flash(gettext("The action for %(code)s is removed.", code=code))
+    else:
+        flash(gettext("The action for %(code)s is saved.", code=code))
     return redirect(url_for(".plan", token=token, _anchor=f"Gap-{criterion_id}"))
 
 
 def conflict_message(theirs: Action | None, removing: bool) -> str:
     """Explain that someone else changed this action while the page was open."""
     if theirs is None:
-        other = "removed this action"
+        other = gettext("removed this action")
     else:
         text = theirs.action
         if len(text) > CONFLICT_TEXT_CHARS:
             text = text[:CONFLICT_TEXT_CHARS] + "…"
-        other = f"saved this action: “{text}” ({status_label(theirs.status)})"
-    yours = "Nothing was removed" if removing else "Your version, below, is not saved yet"
-    return (
-        f"While this page was open, someone else {other}. {yours}: keep it or change it, then "
-        "save again."
+        other = gettext(
+            "saved this action: “%(text)s” (%(status)s)",
+            text=text,
+            status=gettext(status_label(theirs.status)),
+        )
+    if removing:
+        yours = gettext("Nothing was removed")
+    else:
+        yours = gettext("Your version, below, is not saved yet")
+    return gettext(
+        "While this page was open, someone else %(other)s. %(yours)s: keep it or change it, "
+        "then save again.",
+        other=other,
+        yours=yours,
     )
 
 
@@ -170,7 +193,7 @@ def render_action(
         gap=gap,
         form=form,
         saved=saved,
-        current_label=label_of(gap.level),
+        current_label=gettext(label_of(gap.level)),
         error_items=error_items(form),
         notice=notice,
     ), status
@@ -179,7 +202,7 @@ def render_action(
 def rerender_after_csrf_error(token: str, criterion_id: str) -> tuple[str, int] | None:
     """The action page again, with what was typed, after a failed CSRF check (``None`` if the
     link or the gap is gone)."""
-    from assessor.web.assessments import EXPIRED
+    from assessor.web.assessments import expired_notice
 
     try:
         assessment, checklist, analysis, _ = _analyse(token)
@@ -188,7 +211,7 @@ def rerender_after_csrf_error(token: str, criterion_id: str) -> tuple[str, int] 
         return None
     saved = store.load_action(assessment, criterion_id)
     form = action_form(request.form, saved, gap.level)
-    notice = f"{EXPIRED} What you typed is below: check it and save again."
+    notice = expired_notice(N_("What you typed is below: check it and save again."))
     return render_action(assessment, checklist, gap, form, saved, 400, notice)
 
 
@@ -202,7 +225,7 @@ def plan_download(token: str, file_format: str) -> Response:
 
     assessment, checklist, analysis, actions = _analyse(token)
     today = date.today()
-    title = f"Action plan: {assessment.title}"
+    title = gettext("Action plan: %(title)s", title=assessment.title)
     signed_off = store.current_sign_off(assessment)
     if signed_off is not None:  # in the workbook's title (a CSV has no place for it)
         title = f"{title} – {signed_off.line()}"

@@ -18,12 +18,14 @@ from flask import Blueprint, Response, abort, current_app
 from assessor.files import slug
 from assessor.report import ReportError, format_for
 from assessor.report.questionnaire import render_questionnaire
+from assessor.translation import N_
+from assessor.web.i18n import gettext
 from assessor.web.lookup import catalogue
 
 bp = Blueprint("questionnaire", __name__)
 log = logging.getLogger(__name__)
 
-NOT_MADE = (
+NOT_MADE = N_(
     "The questionnaire could not be made just now: try again in a few minutes. If it keeps "
     "failing, tell the service's administrators."
 )
@@ -36,13 +38,13 @@ def download(checklist_id: str, fmt: str) -> Response:
     """The blank questionnaire of an offered checklist, as a PDF or a Word document."""
     checklist = catalogue().get(checklist_id)
     if checklist is None:
-        abort(404, description="This service offers no checklist by that name.")
+        abort(404, description=gettext("This service offers no checklist by that name."))
     today = date.today()
     try:
         data = render_questionnaire(checklist, fmt, today)
     except ReportError:
         log.exception("the blank questionnaire of %s could not be made", checklist.id)
-        abort(503, description=NOT_MADE)
+        abort(503, description=gettext(NOT_MADE))
     file_format = format_for(fmt)
     name = (
         f"questionnaire-{slug(checklist.id)}-{slug(checklist.version, 'v')}.{file_format.extension}"

@@ -159,6 +159,7 @@ def spec(
             fmt,
             compared.to_dict() if compared is not None else None,
             review.to_list() if review is not None else None,
+            checklist.display_language,
         ),
         audience,
         fmt,
@@ -171,6 +172,7 @@ def _ahead_specs(app: Flask, assessment_id: int) -> tuple[int, list[ReportSpec]]
     its revision; ``None`` if it is gone or its checklist is no longer offered."""
     from assessor import db, models, store
     from assessor.catalogue import load_catalogue
+    from assessor.checklist_translation import in_language
     from assessor.scoring import score
     from assessor.web.results import compared_with
 
@@ -181,6 +183,7 @@ def _ahead_specs(app: Flask, assessment_id: int) -> tuple[int, list[ReportSpec]]
         checklist = load_catalogue(app.config["CHECKLIST_DIR"]).get(assessment.checklist_id)
         if checklist is None or checklist.path is None:
             return None
+        checklist = in_language(checklist, assessment.report_language)  # as downloads are
         answers_file = store.to_answers_file(assessment, checklist)
         analysis = score(checklist, answers_file.answers)
         compared = compared_with(assessment, checklist)

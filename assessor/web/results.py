@@ -20,6 +20,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -31,8 +32,10 @@ from assessor import comments_store, models, store
 from assessor.access import Action
 from assessor.answers import AnswersFile
 from assessor.checklist import Checklist
+from assessor.checklist_translation import in_language
 from assessor.commitments_view import commitment_standing
 from assessor.files import report_filename
+from assessor.forms import ReportLanguageForm
 from assessor.practices import cited_practices, split_practices
 from assessor.report import (
     AUDIENCE_TABLE,
@@ -47,11 +50,13 @@ from assessor.report import (
 )
 from assessor.report.brief import UPR_WORDS_JOINT, UPR_WORDS_SINGLE
 from assessor.report.cache import PDFCache, render_pdf_cached, report_key
-from assessor.report.chart import chart_rows, format_score, score_bar_svg
+from assessor.report.chart import chart_rows, score_bar_svg
 from assessor.report.review import EDITION, ReviewComments
 from assessor.scoring import FLAG_LABELS, GapAnalysis, score
+from assessor.translation import LANGUAGE_NAMES, N_
 from assessor.web import report_jobs
-from assessor.web.lookup import load_or_404, require
+from assessor.web.i18n import gettext, web_translator
+from assessor.web.lookup import actor, load_or_404, require
 
 bp = Blueprint("results", __name__)
 log = logging.getLogger(__name__)
@@ -60,6 +65,17 @@ log = logging.getLogger(__name__)
 def analyse(token: str) -> tuple[models.Assessment, Checklist, AnswersFile, GapAnalysis]:
     """The assessment behind a private link, its answers file and its gap analysis (or 404)."""
     assessment, checklist = load_or_404(token)
+    answers_file = store.to_answers_file(assessment, checklist)
+    return assessment, checklist, answers_file, score(checklist, answers_file.answers)
+
+
+def analyse_for_report(
+    token: str,
+) -> tuple[models.Assessment, Checklist, AnswersFile, GapAnalysis]:
+    """:func:`analyse`, with the checklist in the assessment's report language (whatever the
+    page's language): what the PDF and Word downloads are made from."""
+    assessment, checklist = load_or_404(token)
+    checklist = in_language(checklist, assessment.report_language)
     answers_file = store.to_answers_file(assessment, checklist)
     return assessment, checklist, answers_file, score(checklist, answers_file.answers)
 
@@ -80,8 +96,12 @@ def results(token: str) -> str:
         chart_rows=chart_rows(analysis),
         score_bar=score_bar_svg,
         flag_labels=FLAG_LABELS,
-        format_score=format_score,
-        format_priority=lambda value: f"{float(value):.2f}",
+        format_score=lambda value: (
+            gettext("n/a") if value is None else web_translator().format_number(value, 1)
+        ),
+        format_priority=lambda value: web_translator().format_number(float(value), 2),
+        language_form=ReportLanguageForm(report_language=assessment.report_language),
+        language_name=LANGUAGE_NAMES.get(assessment.report_language, assessment.report_language),
         audiences=AUDIENCE_TABLE,
         commitment_standing=commitment_standing(analysis),
         split_practices=lambda practices: split_practices(practices, assessment.country),
@@ -98,7 +118,7 @@ def results(token: str) -> str:
 REQUEST_CACHE = "assessor.report_request_cache"
 REFRESH_SECONDS = 2
 BUSY_RETRY_SECONDS = 30
-NOT_MADE = (
+NOT_MADE = N_(
     "The report could not be made just now. Your answers are safe: try again in a few "
     "minutes. If it keeps failing, download the answers file and tell the service's "
     "administrators."
@@ -108,7 +128,7 @@ NOT_MADE = (
 def _audience() -> str:
     audience = request.args.get("audience", DEFAULT_AUDIENCE)
     if audience not in AUDIENCES:
-        abort(400, description="Choose who the report is for: a government or an NGO.")
+        abort(400, description=gettext("Choose who the report is for: a government or an NGO."))
     return audience
 
 
@@ -149,7 +169,7 @@ def _review(assessment: models.Assessment, edition: dict[str, Any]) -> ReviewCom
 def _format() -> str:
     fmt = request.args.get("format", DEFAULT_FORMAT)
     if fmt not in FORMATS:
-        abort(400, description="Choose the report's format: a PDF or a Word document.")
+        abort(400, description=gettext("Choose the report's format: a PDF or a Word document."))
     return fmt
 
 
@@ -175,7 +195,7 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
     """
     audience = _audience()
     edition = _edition(audience)
-    assessment, checklist, answers_file, analysis = analyse(token)
+    assessment, checklist, answers_file, analysis = analyse_for_report(token)
     review = _review(assessment, edition)
     compared = compared_with(assessment, checklist)
     today = date.today()
@@ -208,7 +228,7 @@ def report_pdf(token: str, fmt: str) -> BaseResponse:
             )
         except ReportError:
             log.exception("the report of an assessment could not be rendered")
-            abort(503, description=NOT_MADE)
+            abort(503, description=gettext(NOT_MADE))
     file_format = format_for(fmt)
     filename = report_filename(
         assessment.title,
@@ -231,7 +251,7 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     pdf_url = url_for(".report_pdf", token=token, audience=audience, fmt=fmt, **edition)
     if not report_jobs.in_background():
         return redirect(pdf_url, 303)
-    assessment, checklist, answers_file, analysis = analyse(token)
+    assessment, checklist, answers_file, analysis = analyse_for_report(token)
     review = _review(assessment, edition)
     compared = compared_with(assessment, checklist)
     today = date.today()
@@ -253,14 +273,14 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
         log.exception("the report queue does not answer")
         state = "busy"  # "try again in 30 s", never a 500
     if state == "failed":
-        abort(503, description=NOT_MADE)
+        abort(503, description=gettext(NOT_MADE))
     kind = audience_for(audience).kind
     page = render_template(
         "views/results/preparing.html",
         assessment=assessment,
         state=state,
         kind=kind,
-        file_label=format_for(fmt).label,
+        file_label=gettext(format_for(fmt).label),
         pdf_url=pdf_url,
         status_url=url_for(".report_status", token=token, audience=audience, format=fmt, **edition),
         refresh_seconds=REFRESH_SECONDS,
@@ -273,3 +293,20 @@ def report_status(token: str) -> BaseResponse | tuple[str, int, dict[str, str]]:
     if state == "busy":  # the queue is full (or does not answer)
         return page, 503, {"Retry-After": str(BUSY_RETRY_SECONDS)}
     return page, 202, {"Retry-After": str(REFRESH_SECONDS)}
+
+
+@bp.post("/a/<token:token>/report-language")
+def report_language(token: str) -> BaseResponse:
+    """Change the language the assessment's reports are made in."""
+    assessment, _checklist = load_or_404(token)
+    form = ReportLanguageForm()
+    if not form.validate_on_submit():
+        abort(400, description=gettext("Choose the language of the reports from the list."))
+    store.set_report_language(assessment, form.report_language.data, actor=actor())
+    flash(
+        gettext(
+            "The reports of this assessment are now made in %(language)s.",
+            language=LANGUAGE_NAMES[form.report_language.data],
+        )
+    )
+    return redirect(url_for(".results", token=token, _anchor="ReportTitle"))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from actions import OSCE, click_button, fetch_pdf, goto, upload_answers
+from actions import OSCE, click_button, fetch_pdf, goto, load, upload_answers
 from live import HOW_TO_GET_THEM, launch_chromium, missing_tools, new_context, serve
 from tour import tour
 
@@ -40,6 +40,11 @@ DESKTOP_SHOTS = {
     "action-new": 1300,
     "plan": 1300,
     "error-404": 600,
+    # The interface in Romanian and Russian (issue 18).
+    "ro-theme": 1500,
+    "ru-theme": 1500,
+    "ro-results": 1400,
+    "ru-results": 1400,
 }
 PHONE_SHOTS = ("start", "theme-1", "results", "plan")
 PDF_PAGES = 3
@@ -321,6 +326,15 @@ def ngo_brief(page: Any, context: Any, base: str, out: Path) -> tuple[bytes, byt
     return pdf, docx
 
 
+def report_in(page: Any, context: Any, lang: str) -> bytes:
+    """On a results page: make the assessment's reports in ``lang`` (its report-language
+    form), then get the gap analysis PDF, in that language."""
+    page.locator(f"input[name=report_language][value={lang}]").check()
+    load(page, page.locator("form.report-language button").click)
+    url = page.url.split("#")[0].removesuffix("results") + "report.pdf"
+    return fetch_pdf(context, url, timeout=300)  # a second report in a row, on a busy machine
+
+
 def main(argv: list[str] | None = None) -> int:
     """Take the screenshots; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -348,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         context = new_context(browser)
         page = context.new_page()
         report = None
+        in_languages: dict[str, bytes] = {}
         for visit in tour(page, base):
             if visit.kind in DESKTOP_SHOTS:
                 shoot(page, out / f"desktop-{visit.kind}.png", DESKTOP, DESKTOP_SHOTS[visit.kind])
@@ -356,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             if visit.kind == "results":
                 shoot_section(page, out / "desktop-results-commitments.png", "CommitmentsTitle")
                 report = fetch_pdf(context, page.url.removesuffix("results") + "report.pdf")
+            if visit.kind in ("ro-results", "ru-results"):
+                in_languages[visit.kind[:2]] = report_in(page, context, visit.kind[:2])
         if report is None:
             print("no report: the tour did not reach the results page", file=sys.stderr)
             return 1
@@ -363,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         browser.close()
         pdf_pages(report, out, Path(tmp))
         pdf_part(report, out, Path(tmp), "commitments", "report-annex-commitments")
+        for lang, pdf in in_languages.items():
+            pdf_part(pdf, out, Path(tmp), "summary", f"report-{lang}-summary")
         pdf_pages(brief, out, Path(tmp), "report-brief")
         word_pages(brief_docx, out, Path(tmp), "report-brief-word")
     return 0

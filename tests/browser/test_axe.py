@@ -25,6 +25,8 @@ STATUS = {
     "error-413": 413,
     "error-csrf": 400,
     "start-expired": 400,
+    "ro-error-404": 404,
+    "ru-error-404": 404,
 }
 # Rules that must have run and passed on every page: a page where axe skipped them proves
 # nothing about them.

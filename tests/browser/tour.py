@@ -86,6 +86,12 @@ KINDS = (
     "error-413",
     "error-csrf",
     "start-expired",
+    # The interface in Romanian and Russian (issue 18): a few kinds of page in each language.
+    *(
+        f"{lang}-{kind}"
+        for lang in ("ro", "ru")
+        for kind in ("start", "theme", "results", "plan", "error-404")
+    ),
 )
 
 
@@ -273,3 +279,12 @@ def tour(page: Any, base: str) -> Iterator[Visit]:
     fill_start_form(page, {**START, "title": "Typed before the cookies were lost"})
     page.context.clear_cookies()
     yield _visit("start-expired", click_button(page, "Start the assessment"))
+
+    # The same kinds of page in Romanian and Russian (the language is then remembered).
+    for lang in ("ro", "ru"):
+        yield _visit(f"{lang}-start", goto(page, f"{base}/?lang={lang}"))
+        yield _visit(f"{lang}-theme", goto(page, f"{base}{complete}theme/{first.id}"))
+        yield _visit(f"{lang}-results", goto(page, f"{base}{complete}results"))
+        yield _visit(f"{lang}-plan", goto(page, f"{base}{complete}plan"))
+        yield _visit(f"{lang}-error-404", goto(page, base + "/a/" + "x" * 43 + "/"))
+    goto(page, f"{base}/?lang=en")

@@ -9,12 +9,16 @@ import pytest
 from report_helpers import GENERATED_ON, normalise, reader
 
 from assessor.answers import LEVEL_KEYS, AnswersFile, parse_answers_file
-from assessor.checklist import Checklist, load_checklist
+from assessor.checklist import Checklist, is_translation_file, load_checklist
 from assessor.report import render_pdf
 from assessor.report.content import Anchors
 from assessor.scoring import GapAnalysis, score
 
-CHECKLISTS = sorted((Path(__file__).parents[2] / "checklists").glob("*.yaml"))
+CHECKLISTS = sorted(
+    path
+    for path in (Path(__file__).parents[2] / "checklists").glob("*.yaml")
+    if not is_translation_file(path)  # the translations: tests/test_checklist_translation.py
+)
 
 
 def every_level(checklist: Checklist) -> AnswersFile:

@@ -6,9 +6,9 @@ from collections import Counter
 from typing import Any
 
 
-def check_page(page: Any) -> None:
+def check_page(page: Any, lang: str = "en") -> None:
     html = page.one("html")
-    assert html.get("lang") == "en"
+    assert html.get("lang") == lang
     assert page.one("meta", name="viewport")
     assert len(page.find_all("h1")) == 1
     assert page.one("main")["id"] == "Content"
@@ -105,3 +105,16 @@ def test_sharing_pages_are_accessible(pages, started) -> None:
     check_page(pages.get(started + "versions/1"))
     check_page(pages.get(started + "versions/1/compare"))
     check_page(pages.get(started + "delete"))
+
+
+def test_pages_in_romanian_and_russian_are_accessible(pages, started) -> None:
+    """The same checks in each interface language; the language switch's links name their
+    language in it (lang attribute)."""
+    for lang in ("ro", "ru"):
+        for path in ("/", started, started + "theme/provision", started + "results"):
+            page = pages.get(f"{path}?lang={lang}")
+            check_page(page, lang)
+            switch = page.one("nav", class_="language-switch")
+            assert switch.get("aria-label")
+            assert [a["lang"] for a in switch.find_all("a")] == ["en", "ro", "ru"]
+        check_page(pages.post("/", {"title": ""}, expected_status=422), lang)

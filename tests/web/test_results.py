@@ -144,7 +144,7 @@ def test_a_criterion_has_one_code_on_its_theme_page_the_results_and_the_pdf(
 
 def test_results_offer_the_pdf_for_each_audience(pages, answered):
     page = pages.get(f"{answered}results")
-    form = page.one("form")
+    form = page.one("form", method="get")
     assert form["method"] == "get"
     assert form["action"] == f"{answered}report"
     radios = form.find_all("input", type="radio", name="audience")
@@ -265,7 +265,11 @@ def test_an_ngo_gets_its_brief_chosen_and_its_word_count(pages, start_data):
     ngo = pages.post("/", {**start_data, "respondent": "ngo", "organisation": "Legal Centre"})
     for path, chosen in ((government, "government"), (ngo, "ngo")):
         page = pages.get(f"{path}results")
-        checked = [r["value"] for r in page.find_all("input", type="radio") if "checked" in r.attrs]
+        checked = [
+            r["value"]
+            for r in page.find_all("input", type="radio", name="audience")
+            if "checked" in r.attrs
+        ]
         assert checked == [chosen]
         words = re.search(r"Its main part is about ([\d,]+) words \(([\d,]+) with", page.text)
         assert words and 0 < int(words[1].replace(",", "")) < int(words[2].replace(",", ""))

@@ -23,6 +23,47 @@
   var MAX = Number(form.getAttribute("data-max-evidence")) || 5000;
   var posted = form.hasAttribute("data-posted"); // the server's answer to this form
   var draftKey = "assessor-draft:" + form.getAttribute("data-draft-key");
+  // What the script says, in the page's language (the page gives it, translated; English if
+  // it does not). {name} in a message is filled in by say().
+  var MESSAGES = {
+    restored: "Restored what you typed but had not saved ({codes}), kept in this browser " +
+      "since your last visit. Check it, then save, or discard it.",
+    discard: "Discard what was restored",
+    discarded: "Discarded what was restored: the page shows the saved answers.",
+    offline: "Not saved automatically: the service could not be reached. What you typed is " +
+      "kept in this browser; save the page when you are back online.",
+    saved: "Saved automatically at {time}.",
+    notSaved: "Not saved: {reason}",
+    expired: "Not saved automatically (the page may have been open too long). What you typed " +
+      "is kept in this browser: save the page.",
+    count: "{count} of {max} characters",
+    tooMany: "{count} of {max} characters: {over} too many",
+    over: "The evidence is {over} characters over the limit of {max}.",
+    left: "{left} characters left in the evidence.",
+    within: "The evidence is within the limit again.",
+    hintKept: "Every question is optional. An answer you change is saved a few seconds after " +
+      "you stop typing, and when you press a save button; until then it is kept in this browser.",
+    hint: "Every question is optional. An answer you change is saved a few seconds after you " +
+      "stop typing, and when you press a save button."
+  };
+  var given = document.getElementById("AnsweringMessages");
+  if (given) {
+    try {
+      var translated = JSON.parse(given.textContent);
+      Object.keys(translated).forEach(function (key) {
+        MESSAGES[key] = translated[key];
+      });
+    } catch (ignored) {
+      // keep the English
+    }
+  }
+  var LANG = document.documentElement.lang || "en";
+
+  function message(key, values) {
+    return MESSAGES[key].replace(/\{(\w+)\}/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
   var storage = null;
   try {
     storage = window.localStorage;
@@ -155,13 +196,11 @@
     var codes = restored.map(function (c) {
       return c.code;
     });
-    p.textContent =
-      "Restored what you typed but had not saved (" + codes.join(", ") + "), kept in this " +
-      "browser since your last visit. Check it, then save, or discard it.";
+    p.textContent = message("restored", { codes: codes.join(", ") });
     var discard = document.createElement("button");
     discard.type = "button";
     discard.className = "button button-secondary";
-    discard.textContent = "Discard what was restored";
+    discard.textContent = message("discard");
     discard.addEventListener("click", function () {
       restored.forEach(function (c) {
         window.clearTimeout(c.timer);
@@ -170,7 +209,7 @@
         c.restoredFrom = null;
       });
       writeDraft();
-      p.textContent = "Discarded what was restored: the page shows the saved answers.";
+      p.textContent = message("discarded");
       notice.removeChild(discard);
     });
     notice.appendChild(p);
@@ -224,12 +263,7 @@
           });
       })
       .catch(function () {
-        say(
-          c,
-          "Not saved automatically: the service could not be reached. What you typed is " +
-            "kept in this browser; save the page when you are back online.",
-          true
-        );
+        say(c, message("offline"), true);
       })
       .then(function () {
         c.inFlight = null;
@@ -249,45 +283,43 @@
       c.unsaved = false;
       c.restoredFrom = null;
       var time = new Date().toTimeString().slice(0, 5);
-      say(c, "Saved automatically at " + time + ".", false);
+      say(c, message("saved", { time: time }), false);
       if (!same(values(c), sent)) {
         c.again = true; // typed on meanwhile
       }
     } else if (status === 409 && data.status === "conflict") {
       c.conflict = true;
-      say(c, "Not saved: " + data.message, true);
+      say(c, message("notSaved", { reason: data.message }), true);
     } else if (status === 422 && data.errors) {
-      say(c, "Not saved: " + data.errors.join(" "), true);
+      say(c, message("notSaved", { reason: data.errors.join(" ") }), true);
     } else {
-      say(
-        c,
-        "Not saved automatically (the page may have been open too long). What you typed is " +
-          "kept in this browser: save the page.",
-        true
-      );
+      say(c, message("expired"), true);
     }
   }
 
   // -- the character counter --------------------------------------------------------------
 
   function format(n) {
-    return n.toLocaleString("en");
+    try {
+      return n.toLocaleString(LANG);
+    } catch (ignored) {
+      return n.toLocaleString("en");
+    }
   }
 
   function count(c, quiet) {
     var n = Array.from ? Array.from(c.evidence.value).length : c.evidence.value.length;
     var band = n > MAX ? 2 : n >= MAX * 0.9 ? 1 : 0;
-    c.counter.textContent =
-      format(n) + " of " + format(MAX) + " characters" +
-      (n > MAX ? ": " + format(n - MAX) + " too many" : "");
+    var numbers = { count: format(n), max: format(MAX), over: format(n - MAX) };
+    c.counter.textContent = message(n > MAX ? "tooMany" : "count", numbers);
     c.counter.className = "char-count" + (n > MAX ? " char-count-over" : "");
     if (band !== c.band && !quiet) {
       c.announce.textContent =
         band === 2
-          ? "The evidence is " + format(n - MAX) + " characters over the limit of " + format(MAX) + "."
+          ? message("over", numbers)
           : band === 1
-          ? format(MAX - n) + " characters left in the evidence."
-          : "The evidence is within the limit again.";
+          ? message("left", { left: format(MAX - n) })
+          : message("within");
     }
     c.band = band;
   }
@@ -353,10 +385,7 @@
 
   var hint = document.getElementById("SavingHint");
   if (hint) {
-    hint.textContent =
-      "Every question is optional. An answer you change is saved a few seconds after you stop " +
-      "typing, and when you press a save button" +
-      (storage ? "; until then it is kept in this browser." : ".");
+    hint.textContent = message(storage ? "hintKept" : "hint");
   }
 
   restoreDraft();

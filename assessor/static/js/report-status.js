@@ -18,13 +18,16 @@
     var message = box.querySelector("[role=status]");
     var link = document.createElement("a");
     link.href = pdfUrl;
-    link.textContent = "download the " + label;
-    message.textContent = "Your " + label + " is ready and should be downloading now. If it does not start, ";
+    // The page gives the sentences in its language (data-ready-*); English otherwise.
+    link.textContent = box.getAttribute("data-ready-link") || "download the " + label;
+    message.textContent =
+      box.getAttribute("data-ready-text") ||
+      "Your " + label + " is ready and should be downloading now. If it does not start, ";
     message.appendChild(link);
     message.appendChild(document.createTextNode("."));
     var heading = document.querySelector("h1");
     if (heading) {
-      heading.textContent = "Your " + label + " is ready";
+      heading.textContent = box.getAttribute("data-ready-heading") || "Your " + label + " is ready";
     }
     window.location.assign(pdfUrl);
   }
