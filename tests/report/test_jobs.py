@@ -45,6 +45,8 @@ def args() -> RenderArgs:
         DAY.isoformat(),
         "pdf",
         None,
+        None,
+        "en",
     )
 
 
