@@ -167,8 +167,10 @@ def test_theme_page_carries_what_its_script_needs(pages, started):
     token = started.strip("/").split("/")[1]
     assert token not in form["data-draft-key"]
     assert form["data-draft-key"].endswith(":provision")
-    scripts = page.find_all("script")
+    scripts = page.find_all("script", src=True)
     assert [(s["src"], s.get("defer")) for s in scripts] == [("/static/js/answering.js", "")]
+    # What the script says comes from the page, in its language (data, never run).
+    assert page.one("script", id="AnsweringMessages")["type"] == "application/json"
 
 
 def unsaved(page) -> list[str]:
