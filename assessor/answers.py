@@ -59,7 +59,7 @@ from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.history import MAX_HISTORY_ENTRIES, Change, validate_change
 from assessor.levels import LEVEL_KEYS, LEVELS
 from assessor.text import clean_line, is_blank, limit_problems, listed, never_typed, quoted
-from assessor.translation import N_
+from assessor.translation import DAY_MONTH_YEAR, N_, current_translator
 
 MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_CHARS = 5000
@@ -188,10 +188,14 @@ class SignOff:
         return {"version": self.version, "on": self.on.isoformat(), "by": self.by}
 
     def line(self) -> str:
-        """How reports and pages say it: "Final, signed off on 1 December 2026 by …"."""
-        return (
-            f"Final (version {self.version}), signed off on "
-            f"{self.on.day} {self.on:%B %Y} by {self.by}"
+        """How reports and pages say it, in the language of the document being made (else of
+        the page): "Final (version 2), signed off on 1 December 2026 by …"."""
+        t = current_translator()
+        return t.gettext(
+            "Final (version %(number)s), signed off on %(date)s by %(name)s",
+            number=self.version,
+            date=t.format_date(self.on, DAY_MONTH_YEAR),
+            name=self.by,
         )
 
 

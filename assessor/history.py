@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from assessor.text import quoted
+from assessor.translation import N_
 
 #: The kinds of change, and the fields each may name.
 LEVEL = "level"
@@ -36,7 +37,7 @@ MAX_ID_CHARS = 80
 #: The most entries an answers file's history may hold.
 MAX_HISTORY_ENTRIES = 20_000
 #: Who made changes that no link made (the command line, the service itself).
-SYSTEM_ACTOR = "Assessor (no link)"
+SYSTEM_ACTOR = N_("Assessor (no link)")
 
 HISTORY_FIELDS = ("at", "who", "kind", "criterion", "field", "old", "new")
 _FIELD_NAME = re.compile(r"[a-z_]{1,20}|ask [1-9][0-9]{0,2}")
