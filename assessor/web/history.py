@@ -70,7 +70,8 @@ def shown_value(change: Change, value: str | None) -> str:
     if value is None:
         return str(_("(none)"))
     if change.field in (history.LEVEL, "target_level"):
-        return label_of(value, unset=_("no level"))
+        label = label_of(value, unset="")
+        return str(_(label)) if label else str(_("no level"))
     if change.field == "status":
         return _(dict(ACTION_STATUSES)[value]) if value in dict(ACTION_STATUSES) else value
     if change.field == "respondent":
