@@ -396,7 +396,11 @@ def test_a_file_of_another_version_is_made_readable(checklist):
     [
         ("en", "Final (version 2), signed off on 1 December 2026 by Ion Popescu"),
         ("ro", "Final (versiunea 2), aprobat la 1 decembrie 2026 de Ion Popescu"),
-        ("ru", "Окончательная редакция (версия 2), утверждена 1 декабря 2026, утвердил(а): Ion Popescu"),
+        (
+            "ru",
+            "Окончательная редакция (версия 2), утверждена 1 декабря 2026, "
+            "утвердил(а): Ion Popescu",
+        ),
     ],
 )
 def test_the_sign_off_line_is_written_in_the_documents_language(lang, expected):

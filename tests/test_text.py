@@ -202,7 +202,8 @@ def test_two_limit_problems_are_joined_in_the_documents_language():
     from assessor.text import joined_problems
     from assessor.translation import writing_in
 
-    assert joined_problems(["has 3 lines", "has 5 characters"]) == "has 3 lines and has 5 characters"
+    joined = joined_problems(["has 3 lines", "has 5 characters"])
+    assert joined == "has 3 lines and has 5 characters"
     assert joined_problems(["one"]) == "one" and joined_problems([]) == ""
     with writing_in("ro"):
         assert joined_problems(["a", "b", "c"]) == "a și b și c"
