@@ -20,9 +20,9 @@ from assessor.answers import AnswersFile, parse_answers_file
 from assessor.checklist import Checklist, load_checklist
 from assessor.checklist_translation import in_language
 from assessor.report import build_document, render_report
-from assessor.report.cache import PDFCache, report_key
+from assessor.report.cache import report_key
 from assessor.report.html import render_document
-from assessor.report.jobs import Renderer
+from assessor.report.jobs import RenderArgs, RenderProcess
 from assessor.report.languages import ANNEX_ANCHOR, original_anchor
 from assessor.report.model import (
     Document,
@@ -231,19 +231,27 @@ def test_romanian_pdf_reads_back_with_the_translation_marks_and_the_english_anne
 def test_a_background_job_makes_the_report_in_the_language_of_its_checklist(tmp_path):
     view = demo_in_romanian(tmp_path)
     analysis, answers_file = answered(view, count=4)
-    key = report_key(analysis, answers_file, "government", GENERATED_ON, "docx")
+    base = load_checklist(tmp_path / "school-meals.yaml")
+    assert base.path is not None
+    args: RenderArgs = (
+        base.path,
+        base.digest,
+        answers_file.to_dict(),
+        "government",
+        GENERATED_ON.isoformat(),
+        "docx",
+        None,
+        None,
+        "ro",
+    )
     before = processes.renderers(parent=os.getpid())
-    renderer = Renderer(PDFCache(tmp_path / "report-cache"))
+    renderer = RenderProcess()
     try:
-        state = renderer.state(
-            key, view, answers_file, audience="government", generated_on=GENERATED_ON, fmt="docx"
-        )
-        assert state == "pending"
-        renderer.wait(key, 180)
-        data = renderer.cache.get(key)
+        outcome, data = renderer.render(args)
     finally:
-        renderer.shutdown()
+        renderer.stop()
         processes.kill(processes.renderers(parent=os.getpid()) - before)
+    assert outcome == "ok", data
     assert data is not None
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     assert "Oferiți o masă gratuită fiecărui elev." in xml
