@@ -933,11 +933,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The commands whose messages follow :func:`message_language` (the others stay in English).
+MESSAGE_COMMANDS = frozenset({"check", "score", "report", "questionnaire", "plan", "compare"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    messages_in = message_language(args)
+    # Only the commands that talk to the person at the terminal: the server and the worker
+    # must not carry a language into the requests and reports they serve (a forked gunicorn
+    # worker would keep it).
+    messages_in = message_language(args) if args.command in MESSAGE_COMMANDS else None
     if hasattr(args, "lang"):
         args.lang = args.lang or DEFAULT_LANGUAGE  # the document's language
     try:

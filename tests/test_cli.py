@@ -643,3 +643,13 @@ def test_plan_in_russian(capsys, tmp_path, planned_path, checklist_dir):
     rows = list(csv.reader(io.StringIO(output.read_bytes().decode("utf-8-sig"), newline="")))
     assert rows[0][:3] == ["Место", "Код", "Идентификатор критерия"]
     assert {row[12] for row in rows[1:]} <= {"", "Не начато", "В процессе", "Выполнено"}
+
+
+def test_the_server_and_the_worker_take_no_language_from_the_shell():
+    from assessor.cli import MESSAGE_COMMANDS, build_parser
+
+    parser = build_parser()
+    assert parser._subparsers is not None
+    commands = set(parser._subparsers._group_actions[0].choices)
+    assert MESSAGE_COMMANDS.issubset(commands) and MESSAGE_COMMANDS != commands
+    assert not {"serve", "worker", "db", "expire"} & MESSAGE_COMMANDS
