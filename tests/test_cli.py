@@ -651,5 +651,5 @@ def test_the_server_and_the_worker_take_no_language_from_the_shell():
     parser = build_parser()
     assert parser._subparsers is not None
     commands = set(parser._subparsers._group_actions[0].choices)
-    assert MESSAGE_COMMANDS.issubset(commands) and MESSAGE_COMMANDS != commands
+    assert MESSAGE_COMMANDS.issubset(commands) and commands != MESSAGE_COMMANDS
     assert not {"serve", "worker", "db", "expire"} & MESSAGE_COMMANDS
