@@ -31,6 +31,20 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+def role_name(role: Role) -> str:
+    """The role's name as pages show it, in the page's language ("reviewer", "рецензент")."""
+    from assessor.translation import current_translator
+
+    t = current_translator()
+    names = {
+        Role.OWNER: t.pgettext("role", "owner"),
+        Role.CONTRIBUTOR: t.pgettext("role", "contributor"),
+        Role.REVIEWER: t.pgettext("role", "reviewer"),
+        Role.VIEWER: t.pgettext("role", "viewer"),
+    }
+    return names[role]
+
+
 #: Roles the owner can give to a new link (there is one owner link per assessment).
 SHAREABLE_ROLES = (Role.CONTRIBUTOR, Role.REVIEWER, Role.VIEWER)
 

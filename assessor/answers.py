@@ -38,7 +38,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -59,7 +59,8 @@ from assessor.countries import OSCE_PARTICIPATING_STATES
 from assessor.history import MAX_HISTORY_ENTRIES, Change, validate_change
 from assessor.levels import LEVEL_KEYS, LEVELS
 from assessor.text import clean_line, is_blank, limit_problems, listed, never_typed, quoted
-from assessor.translation import N_
+from assessor.translation import DAY_MONTH_YEAR, N_, current_translator
+from assessor.translation import gettext as _
 
 MAX_ANSWERS_FILE_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_CHARS = 5000
@@ -188,10 +189,14 @@ class SignOff:
         return {"version": self.version, "on": self.on.isoformat(), "by": self.by}
 
     def line(self) -> str:
-        """How reports and pages say it: "Final, signed off on 1 December 2026 by …"."""
-        return (
-            f"Final (version {self.version}), signed off on "
-            f"{self.on.day} {self.on:%B %Y} by {self.by}"
+        """How reports and pages say it, in the language of the document being made (else of
+        the page): "Final (version 2), signed off on 1 December 2026 by …"."""
+        t = current_translator()
+        return t.gettext(
+            "Final (version %(number)s), signed off on %(date)s by %(name)s",
+            number=self.version,
+            date=t.format_date(self.on, DAY_MONTH_YEAR),
+            name=self.by,
         )
 
 
@@ -199,16 +204,16 @@ def validate_sign_off(raw: Any) -> tuple[SignOff | None, list[str]]:
     """A sign-off as found in an answers file (``None`` if absent), and what is wrong with it."""
     if raw is None:
         return None, []
-    problems = [f"'signed_off' must be an object, not {_type_name(raw)}"]
+    problems = [_("'signed_off' must be an object, not %(type)s", type=_type_name(raw))]
     if not isinstance(raw, dict):
         return None, problems
     version, on, by = raw.get("version"), raw.get("on"), raw.get("by")
     day = parse_due(on) if isinstance(on, str) else None
     by_problems = _text_problems(by, "'signed_off.by'", MAX_SIGNED_OFF_BY_CHARS, True)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        return None, ["'signed_off.version' must be a whole number from 1"]
+        return None, [_("'signed_off.version' must be a whole number from 1")]
     if day is None:
-        return None, ["'signed_off.on' must be a date written YYYY-MM-DD"]
+        return None, [_("'signed_off.on' must be a date written YYYY-MM-DD")]
     if by_problems or not isinstance(by, str):
         return None, by_problems
     return SignOff(version=version, on=day, by=by), []
@@ -287,6 +292,31 @@ class AnswersError(Exception):
         super().__init__("; ".join(self.problems))
 
 
+def _not_an_object(where: str, value: Any) -> str:
+    return _("%(where)s must be an object, not %(type)s", where=where, type=_type_name(value))
+
+
+def _unknown_field(where: str, key: str) -> str:
+    return _("%(where)s: unknown field %(key)s", where=where, key=quoted(key))
+
+
+def _field(where: str, key: str) -> str:
+    """A field of an item as problems name it ("answer to 'x': evidence"; the key as in the
+    file)."""
+    return _("%(where)s: %(field)s", where=where, field=key)
+
+
+def _invalid(where: str, what: str, value: Any, keys: Sequence[str]) -> str:
+    """An invalid key (``what`` marked with ``N_``: "level", "status") and the keys allowed."""
+    return _(
+        "%(where)s: invalid %(what)s %(value)s; expected one of %(keys)s",
+        where=where,
+        what=_(what),
+        value=quoted(value),
+        keys=", ".join(keys),
+    )
+
+
 def _text_problems(
     value: Any, name: str, max_chars: int, required: bool, multiline: bool = False
 ) -> list[str]:
@@ -295,53 +325,90 @@ def _text_problems(
     A file is refused rather than cleaned: every character no one types is named.
     """
     if not isinstance(value, str):
-        return [f"{name} must be a string, not {_type_name(value)}"]
+        return [_("%(name)s must be a string, not %(type)s", name=name, type=_type_name(value))]
     if required and is_blank(value):
-        return [f"{name} must not be empty"]
+        return [_("%(name)s must not be empty", name=name)]
     if len(value) > max_chars:
-        return [f"{name} is too long ({len(value)} characters; the limit is {max_chars})"]
-    problems = [f"{name} {problem}" for problem in limit_problems(value, multiline=multiline)]
+        return [
+            _(
+                "%(name)s is too long (%(count)s characters; the limit is %(limit)s)",
+                name=name,
+                count=len(value),
+                limit=max_chars,
+            )
+        ]
+    problems = [
+        _("%(name)s %(problem)s", name=name, problem=problem)
+        for problem in limit_problems(value, multiline=multiline)
+    ]
     found = never_typed(value)
     if found:
+        characters = ", ".join(found[:5])
         problems.append(
-            f"{name} contains characters no one types (control, bidi override or broken "
-            f"Unicode): {', '.join(found[:5])}{' and more' if len(found) > 5 else ''}"
+            _(
+                "%(name)s contains characters no one types (control, bidi override or broken "
+                "Unicode): %(characters)s",
+                name=name,
+                characters=characters,
+            )
+            if len(found) <= 5
+            else _(
+                "%(name)s contains characters no one types (control, bidi override or broken "
+                "Unicode): %(characters)s and more",
+                name=name,
+                characters=characters,
+            )
         )
     return problems
 
 
+_TYPE_NAMES: Mapping[type, str] = MappingProxyType(
+    {
+        dict: N_("an object"),
+        list: N_("a list"),
+        str: N_("a string"),
+        int: N_("a number"),
+        float: N_("a number"),
+        bool: N_("true/false"),
+        type(None): "null",
+    }
+)
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, dict):  # the parser's objects remember their duplicate keys
-        return "an object"
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true/false",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
+        return _(_TYPE_NAMES[dict])
+    name = _TYPE_NAMES.get(type(value))
+    return type(value).__name__ if name is None else _(name) if name != "null" else name
 
 
 def validate_assessment_info(data: Any) -> tuple[AssessmentInfo | None, list[str]]:
     """Check an ``assessment`` object; return the info (if valid) and the problems found."""
     if not isinstance(data, dict):
-        return None, [f"'assessment' must be an object, not {_type_name(data)}"]
+        return None, [_("'assessment' must be an object, not %(type)s", type=_type_name(data))]
     problems: list[str] = []
     for key in sorted(set(data) - {"title", "organisation", "country", "respondent"}):
-        problems.append(f"assessment: unknown field {quoted(key)}")
-    problems += _text_problems(data.get("title"), "assessment title", MAX_TITLE_CHARS, True)
+        problems.append(_("assessment: unknown field %(key)s", key=quoted(key)))
+    problems += _text_problems(data.get("title"), _("assessment title"), MAX_TITLE_CHARS, True)
     problems += _text_problems(
-        data.get("organisation"), "assessment organisation", MAX_ORGANISATION_CHARS, True
+        data.get("organisation"), _("assessment organisation"), MAX_ORGANISATION_CHARS, True
     )
     country = data.get("country")
     if country not in OSCE_PARTICIPATING_STATES:
-        problems.append(f"assessment country {quoted(country)} is not an OSCE participating State")
+        problems.append(
+            _(
+                "assessment country %(country)s is not an OSCE participating State",
+                country=quoted(country),
+            )
+        )
     respondent = data.get("respondent")
     if respondent not in RESPONDENT_KEYS:
         problems.append(
-            f"assessment respondent {quoted(respondent)} is not one of {', '.join(RESPONDENT_KEYS)}"
+            _(
+                "assessment respondent %(respondent)s is not one of %(keys)s",
+                respondent=quoted(respondent),
+                keys=", ".join(RESPONDENT_KEYS),
+            )
         )
     if problems:
         return None, problems
@@ -358,20 +425,16 @@ def validate_assessment_info(data: Any) -> tuple[AssessmentInfo | None, list[str
 
 def validate_answer(crit_id: str, data: Any) -> tuple[Answer | None, list[str]]:
     """Check one criterion's answer object; return the answer (if valid) and the problems."""
-    where = f"answer to {quoted(crit_id)}"
+    where = _("answer to %(id)s", id=quoted(crit_id))
     if not isinstance(data, dict):
-        return None, [f"{where} must be an object, not {_type_name(data)}"]
-    problems = [
-        f"{where}: unknown field {quoted(k)}" for k in sorted(set(data) - {"level", "evidence"})
-    ]
+        return None, [_not_an_object(where, data)]
+    problems = [_unknown_field(where, k) for k in sorted(set(data) - {"level", "evidence"})]
     level = data.get("level")
     if level is not None and level not in LEVEL_KEYS:
-        problems.append(
-            f"{where}: invalid level {quoted(level)}; expected one of {', '.join(LEVEL_KEYS)}"
-        )
+        problems.append(_invalid(where, N_("level"), level, LEVEL_KEYS))
     evidence = data.get("evidence", "")
     problems += _text_problems(
-        evidence, f"{where}: evidence", MAX_EVIDENCE_CHARS, required=False, multiline=True
+        evidence, _field(where, "evidence"), MAX_EVIDENCE_CHARS, required=False, multiline=True
     )
     if problems:
         return None, problems
@@ -388,41 +451,37 @@ def validate_action(crit_id: str, data: Any) -> tuple[Action | None, list[str]]:
     is checked against the scale only: whether it is above the criterion's current level
     depends on answers that may change after the action was planned.
     """
-    where = f"action for {quoted(crit_id)}"
+    where = _("action for %(id)s", id=quoted(crit_id))
     if not isinstance(data, dict):
-        return None, [f"{where} must be an object, not {_type_name(data)}"]
-    problems = [
-        f"{where}: unknown field {quoted(k)}" for k in sorted(set(data) - set(ACTION_FIELDS))
-    ]
+        return None, [_not_an_object(where, data)]
+    problems = [_unknown_field(where, k) for k in sorted(set(data) - set(ACTION_FIELDS))]
     text = data.get("action")
     problems += _text_problems(
-        text, f"{where}: action", MAX_ACTION_CHARS, required=True, multiline=True
+        text, _field(where, "action"), MAX_ACTION_CHARS, required=True, multiline=True
     )
     owner = data.get("owner", "")
-    problems += _text_problems(owner, f"{where}: owner", MAX_OWNER_CHARS, required=False)
+    problems += _text_problems(owner, _field(where, "owner"), MAX_OWNER_CHARS, required=False)
     budget = data.get("budget", "")
-    problems += _text_problems(budget, f"{where}: budget", MAX_BUDGET_CHARS, required=False)
+    problems += _text_problems(budget, _field(where, "budget"), MAX_BUDGET_CHARS, required=False)
     raw_due = data.get("due")
     due: date | None = None
     if raw_due is not None:
         due = parse_due(raw_due) if isinstance(raw_due, str) else None
         if due is None:
             problems.append(
-                f"{where}: due date {quoted(raw_due)} is not a real date written YYYY-MM-DD "
-                "(for example 2027-06-30)"
+                _(
+                    "%(where)s: due date %(due)s is not a real date written YYYY-MM-DD "
+                    "(for example 2027-06-30)",
+                    where=where,
+                    due=quoted(raw_due),
+                )
             )
     target = data.get("target_level")
     if target is not None and target not in TARGET_LEVEL_KEYS:
-        problems.append(
-            f"{where}: invalid target level {quoted(target)}; expected one of "
-            f"{', '.join(TARGET_LEVEL_KEYS)}"
-        )
+        problems.append(_invalid(where, N_("target level"), target, TARGET_LEVEL_KEYS))
     status = data.get("status", "not_started")
     if status not in ACTION_STATUS_KEYS:
-        problems.append(
-            f"{where}: invalid status {quoted(status)}; expected one of "
-            f"{', '.join(ACTION_STATUS_KEYS)}"
-        )
+        problems.append(_invalid(where, N_("status"), status, ACTION_STATUS_KEYS))
     if problems:
         return None, problems
     return (
@@ -446,27 +505,31 @@ def validate_ask(
     ``title``, ``text`` and ``criteria`` are required; ``duty_bearer`` and ``by_when`` may be
     left out. Criterion ids are checked against ``checklist`` (unless it is unknown).
     """
-    where = f"ask {number}"
+    where = _("ask %(number)s", number=number)
     if not isinstance(data, dict):
-        return None, [f"{where} must be an object, not {_type_name(data)}"]
-    problems = [f"{where}: unknown field {quoted(k)}" for k in sorted(set(data) - set(ASK_FIELDS))]
+        return None, [_not_an_object(where, data)]
+    problems = [_unknown_field(where, k) for k in sorted(set(data) - set(ASK_FIELDS))]
     title = data.get("title")
-    problems += _text_problems(title, f"{where}: title", MAX_ASK_TITLE_CHARS, required=True)
+    problems += _text_problems(title, _field(where, "title"), MAX_ASK_TITLE_CHARS, required=True)
     text = data.get("text")
     problems += _text_problems(
-        text, f"{where}: text", MAX_ASK_TEXT_CHARS, required=True, multiline=True
+        text, _field(where, "text"), MAX_ASK_TEXT_CHARS, required=True, multiline=True
     )
     duty_bearer = data.get("duty_bearer", "")
     problems += _text_problems(
-        duty_bearer, f"{where}: duty_bearer", MAX_DUTY_BEARER_CHARS, required=False
+        duty_bearer, _field(where, "duty_bearer"), MAX_DUTY_BEARER_CHARS, required=False
     )
     by_when = data.get("by_when", "")
-    problems += _text_problems(by_when, f"{where}: by_when", MAX_BY_WHEN_CHARS, required=False)
+    problems += _text_problems(by_when, _field(where, "by_when"), MAX_BY_WHEN_CHARS, required=False)
     criteria = data.get("criteria")
     ids: list[str] = []
     if not isinstance(criteria, list):
         problems.append(
-            f"{where}: criteria must be a list of criterion ids, not {_type_name(criteria)}"
+            _(
+                "%(where)s: criteria must be a list of criterion ids, not %(type)s",
+                where=where,
+                type=_type_name(criteria),
+            )
         )
     else:
         for i, crit_id in enumerate(criteria):
@@ -474,11 +537,19 @@ def validate_ask(
                 ids.append(crit_id)
             else:
                 problems.append(
-                    f"{where}: criteria [{i}] must be a criterion id string, not "
-                    f"{_type_name(crit_id)}"
+                    _(
+                        "%(where)s: criteria [%(index)s] must be a criterion id string, not "
+                        "%(type)s",
+                        where=where,
+                        index=i,
+                        type=_type_name(crit_id),
+                    )
                 )
         known = checklist.has_criterion if checklist is not None else lambda _id: True
-        problems += [f"{where} {problem}" for problem in criteria_problems(ids, known)]
+        problems += [
+            _("%(name)s %(problem)s", name=where, problem=problem)
+            for problem in criteria_problems(ids, known)
+        ]
     if problems:
         return None, problems
     return (
@@ -503,7 +574,14 @@ def _container(data: Mapping[str, Any], key: str, kind: type, problems: list[str
     value = data.get(key, kind())
     if isinstance(value, kind):
         return value
-    problems.append(f"{quoted(key)} must be {_type_name(kind())}, not {_type_name(value)}")
+    problems.append(
+        _(
+            "%(key)s must be %(expected)s, not %(type)s",
+            key=quoted(key),
+            expected=_type_name(kind()),
+            type=_type_name(value),
+        )
+    )
     return kind()
 
 
@@ -533,9 +611,12 @@ def _on_known_criteria(
 
     def check(crit_id: str, raw: Any) -> tuple[_Item | None, list[str]]:
         if checklist is not None and not checklist.has_criterion(crit_id):
-            return None, [
-                f"{what}unknown criterion id {quoted(crit_id)} for checklist {quoted(checklist.id)}"
-            ]
+            message = (
+                N_("action for unknown criterion id %(id)s for checklist %(checklist)s")
+                if what
+                else N_("unknown criterion id %(id)s for checklist %(checklist)s")
+            )
+            return None, [_(message, id=quoted(crit_id), checklist=quoted(checklist.id))]
         return validate(crit_id, raw)
 
     return check
@@ -564,9 +645,17 @@ def _duplicate_key_problems(data: Any) -> list[str]:
     while stack:  # not recursive: the parser allows deeper nesting than a recursive walk
         node, path = stack.pop()
         if isinstance(node, dict):
-            where = f" in {' → '.join(path)}" if path else ""
             duplicates = getattr(node, "duplicates", ())
-            problems += [f"the key {quoted(k)} appears more than once{where}" for k in duplicates]
+            problems += [
+                _(
+                    "the key %(key)s appears more than once in %(where)s",
+                    key=quoted(k),
+                    where=" → ".join(path),
+                )
+                if path
+                else _("the key %(key)s appears more than once", key=quoted(k))
+                for k in duplicates
+            ]
             stack += [(value, (*path, quoted(key))) for key, value in reversed(node.items())]
         elif isinstance(node, list):
             stack += [(value, (*path, f"[{i}]")) for i, value in reversed(list(enumerate(node)))]
@@ -584,42 +673,61 @@ def parse_answers_file(
     size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
     if size > MAX_ANSWERS_FILE_BYTES:
         raise AnswersError(
-            [f"the file is too large ({size} bytes; the limit is {MAX_ANSWERS_FILE_BYTES})"]
+            [
+                _(
+                    "the file is too large (%(size)s bytes; the limit is %(limit)s)",
+                    size=size,
+                    limit=MAX_ANSWERS_FILE_BYTES,
+                )
+            ]
         )
     if size == 0:
-        raise AnswersError(["the file is empty"])
+        raise AnswersError([_("the file is empty")])
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise AnswersError(["the file is not UTF-8 text"]) from None
+            raise AnswersError([_("the file is not UTF-8 text")]) from None
     try:
         data = json.loads(raw, object_pairs_hook=_JSONObject.from_pairs)
     except json.JSONDecodeError as exc:
         raise AnswersError(
-            [f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]
+            [
+                _(
+                    "not valid JSON: %(why)s at line %(line)s, column %(column)s",
+                    why=exc.msg,
+                    line=exc.lineno,
+                    column=exc.colno,
+                )
+            ]
         ) from None
     except RecursionError:
-        raise AnswersError(["not valid JSON: nested too deeply"]) from None
+        raise AnswersError([_("not valid JSON: nested too deeply")]) from None
     except ValueError:  # e.g. a number with thousands of digits
-        raise AnswersError(["not valid JSON: a value is too large"]) from None
+        raise AnswersError([_("not valid JSON: a value is too large")]) from None
     if not isinstance(data, dict):
-        raise AnswersError([f"the file must hold a JSON object, not {_type_name(data)}"])
+        raise AnswersError(
+            [_("the file must hold a JSON object, not %(type)s", type=_type_name(data))]
+        )
 
     problems = _duplicate_key_problems(data)
     problems += [
-        f"unknown top-level field {quoted(k)}" for k in sorted(set(data) - set(TOP_LEVEL_FIELDS))
+        _("unknown top-level field %(key)s", key=quoted(k))
+        for k in sorted(set(data) - set(TOP_LEVEL_FIELDS))
     ]
     checklist_id = data.get("checklist")
     checklist: Checklist | None = None
     if not isinstance(checklist_id, str):
         problems.append(
-            f"'checklist' must be a checklist id string, not {_type_name(checklist_id)}"
+            _(
+                "'checklist' must be a checklist id string, not %(type)s",
+                type=_type_name(checklist_id),
+            )
         )
     else:
         checklist = find_checklist(checklist_id)
         if checklist is None:
-            problems.append(f"unknown checklist {quoted(checklist_id)}")
+            problems.append(_("unknown checklist %(id)s", id=quoted(checklist_id)))
     version = data.get("checklist_version")
     problems += _text_problems(version, "'checklist_version'", MAX_VERSION_CHARS, True)
 
@@ -642,7 +750,13 @@ def parse_answers_file(
     )
     raw_asks = _container(data, "asks", list, problems)
     if len(raw_asks) > MAX_ASKS:
-        problems.append(f"'asks' holds {len(raw_asks)} asks; the limit is {MAX_ASKS}")
+        problems.append(
+            _(
+                "'asks' holds %(count)s asks; the limit is %(limit)s",
+                count=len(raw_asks),
+                limit=MAX_ASKS,
+            )
+        )
     asks = _valid_items(
         enumerate(raw_asks, start=1),
         lambda number, raw: validate_ask(number, raw, checklist),
@@ -651,7 +765,11 @@ def parse_answers_file(
     raw_history = _container(data, "history", list, problems)
     if len(raw_history) > MAX_HISTORY_ENTRIES:
         problems.append(
-            f"'history' holds {len(raw_history)} entries; the limit is {MAX_HISTORY_ENTRIES}"
+            _(
+                "'history' holds %(count)s entries; the limit is %(limit)s",
+                count=len(raw_history),
+                limit=MAX_HISTORY_ENTRIES,
+            )
         )
         raw_history = []
     history = _valid_items(enumerate(raw_history, start=1), validate_change, problems)

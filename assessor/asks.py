@@ -83,17 +83,34 @@ def criteria_problems(criteria: Sequence[str], is_criterion: Callable[[str], boo
     no criterion; choose 1 to 10"); ``is_criterion`` says whether an id is in the checklist."""
     problems = []
     if not criteria:
-        problems.append(f"names no criterion; choose 1 to {MAX_ASK_CRITERIA}")
+        problems.append(_("names no criterion; choose 1 to %(max)s", max=MAX_ASK_CRITERIA))
     elif len(criteria) > MAX_ASK_CRITERIA:
-        problems.append(f"names {len(criteria)} criteria; the limit is {MAX_ASK_CRITERIA}")
+        problems.append(
+            _(
+                "names %(count)s criteria; the limit is %(max)s",
+                count=len(criteria),
+                max=MAX_ASK_CRITERIA,
+            )
+        )
     seen: set[str] = set()
     for crit_id in criteria:
         if crit_id in seen:
-            problems.append(f"names the criterion {quoted(crit_id)} more than once")
+            problems.append(_("names the criterion %(id)s more than once", id=quoted(crit_id)))
         elif not is_criterion(crit_id):
-            problems.append(f"names {quoted(crit_id)}, which is not a criterion of the checklist")
+            problems.append(
+                _("names %(id)s, which is not a criterion of the checklist", id=quoted(crit_id))
+            )
         seen.add(crit_id)
     return problems
+
+
+def joined_criteria_problems(problems: Sequence[str]) -> str:
+    """Phrases from :func:`criteria_problems` as one, in the page's language: "names 'x', which
+    is not a criterion of the checklist; it names 'y' more than once"."""
+    joined = problems[0] if problems else ""
+    for problem in problems[1:]:
+        joined = _("%(problems)s; it %(problem)s", problems=joined, problem=problem)
+    return joined
 
 
 # -- suggestions ------------------------------------------------------------------------------

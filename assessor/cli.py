@@ -1,4 +1,12 @@
-"""The ``assessor`` command line: the same pieces as the web app, without the web."""
+"""The ``assessor`` command line: the same pieces as the web app, without the web.
+
+Messages for the person at the terminal (what was written, what is wrong with a file) are in
+the language of :func:`message_language`: the command's ``--lang`` when given, else the
+environment's (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, the first one set) when it is
+Romanian or Russian, else English. The documents a command writes are in ``--lang`` only
+(default English): a shell's locale never changes a report's language. Operator messages (the
+server, the worker, the database commands, logs) and ``--help`` stay in English.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from assessor.checklist import Checklist, ChecklistError, is_translation_file, load_checklist
 from assessor.report import AUDIENCE_TABLE, AUDIENCES, DEFAULT_AUDIENCE
 from assessor.report import FORMATS as REPORT_FORMATS
+from assessor.translation import DEFAULT_LANGUAGE, ngettext, normalise_language, writing_in
+from assessor.translation import gettext as _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -38,10 +48,19 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(problem, file=sys.stderr)
             continue
         print(
-            f"{path}: ok - {checklist.id} {checklist.version}: {len(checklist.themes)} themes, "
-            f"{len(checklist.recommendations)} recommendations, {len(checklist.criteria)} "
-            f"criteria, {len(checklist.good_practices)} good practices, "
-            f"{len(checklist.commitments)} commitments"
+            _(
+                "%(path)s: ok - %(checklist)s %(version)s: themes: %(themes)s, recommendations: "
+                "%(recommendations)s, criteria: %(criteria)s, good practices: %(practices)s, "
+                "commitments: %(commitments)s",
+                path=path,
+                checklist=checklist.id,
+                version=checklist.version,
+                themes=len(checklist.themes),
+                recommendations=len(checklist.recommendations),
+                criteria=len(checklist.criteria),
+                practices=len(checklist.good_practices),
+                commitments=len(checklist.commitments),
+            )
         )
     return status
 
@@ -63,12 +82,24 @@ def _check_translation(path: Path) -> int:
         return 1
     found = coverage(checklist, translation)
     print(
-        f"{path}: ok - {translation.language} translation of {checklist.id} "
-        f"{checklist.version}: {found.total - len(found.missing)} of {found.total} texts"
-        + ("" if found.complete else f"; {len(found.missing)} missing (shown in English, marked):")
+        _(
+            "%(path)s: ok - %(language)s translation of %(checklist)s %(version)s: texts "
+            "translated: %(done)s of %(total)s",
+            path=path,
+            language=translation.language,
+            checklist=checklist.id,
+            version=checklist.version,
+            done=found.total - len(found.missing),
+            total=found.total,
+        )
+        + (
+            ""
+            if found.complete
+            else _("; missing: %(count)s (shown in English, marked):", count=len(found.missing))
+        )
     )
     for item_id, field in found.missing:
-        print(f"  missing: {item_id or '(checklist)'} {field}")
+        print("  " + _("missing: %(item)s %(field)s", item=item_id or "(checklist)", field=field))
     return 0
 
 
@@ -121,7 +152,10 @@ def _read_answers(
         with open(path, "rb") as file:
             raw = file.read(limit + 1)  # enough to tell "too large"
     except OSError as exc:
-        print(f"assessor: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            _("assessor: cannot read %(path)s: %(why)s", path=path, why=exc.strerror or exc),
+            file=sys.stderr,
+        )
         return None
     catalogue = load_catalogue(directory)
     missing: list[str] = []
@@ -144,27 +178,45 @@ def _read_answers(
                 content, left_out = without_unknown_criteria(content, fallback)
                 if left_out:
                     print(
-                        f"assessor: note: {path} answers {len(left_out)} criteria that version "
-                        f"{fallback.version} of {fallback.id} does not have; they are left "
-                        f"out: {', '.join(left_out)}",
+                        _(
+                            "assessor: note: %(path)s answers criteria that version %(version)s "
+                            "of %(checklist)s does not have (%(count)s); they are left out: "
+                            "%(criteria)s",
+                            path=path,
+                            version=fallback.version,
+                            checklist=fallback.id,
+                            count=len(left_out),
+                            criteria=", ".join(left_out),
+                        ),
                         file=sys.stderr,
                     )
         answers_file, checklist = parse_answers_file(content, find)
     except AnswersError as exc:
-        print(f"assessor: {path} is not a valid answers file:", file=sys.stderr)
+        print(_("assessor: %(path)s is not a valid answers file:", path=path), file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         if missing:
-            known = ", ".join(c.id for c in catalogue.checklists) or "none"
-            print(f"  (checklists in {directory}: {known})", file=sys.stderr)
+            known = ", ".join(c.id for c in catalogue.checklists) or _("none")
+            print(
+                "  " + _("(checklists in %(folder)s: %(known)s)", folder=directory, known=known),
+                file=sys.stderr,
+            )
             for error in catalogue.errors:
                 for checklist_problem in error.problems:
-                    print(f"  (invalid checklist: {checklist_problem})", file=sys.stderr)
+                    print(
+                        "  " + _("(invalid checklist: %(problem)s)", problem=checklist_problem),
+                        file=sys.stderr,
+                    )
         return None
     if answers_file.checklist_version != checklist.version:
         print(
-            f"assessor: note: the answers were given for version {answers_file.checklist_version}"
-            f" of {checklist.id}; scoring them against version {checklist.version}",
+            _(
+                "assessor: note: the answers were given for version %(given)s of "
+                "%(checklist)s; scoring them against version %(version)s",
+                given=answers_file.checklist_version,
+                checklist=checklist.id,
+                version=checklist.version,
+            ),
             file=sys.stderr,
         )
     return answers_file, checklist
@@ -237,8 +289,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         compared, other_checklist = other
         if other_checklist.id != checklist.id:
             print(
-                f"assessor report: cannot compare: {args.compare_with} answers the checklist "
-                f"{other_checklist.id!r}, {args.answers} answers {checklist.id!r}",
+                _(
+                    "assessor report: cannot compare: %(other)s answers the checklist "
+                    "“%(other_id)s”, %(answers)s answers “%(checklist)s”",
+                    other=args.compare_with,
+                    other_id=other_checklist.id,
+                    answers=args.answers,
+                    checklist=checklist.id,
+                ),
                 file=sys.stderr,
             )
             return 2
@@ -260,23 +318,39 @@ def cmd_report(args: argparse.Namespace) -> int:
             compared=compared,
         )
     except ReportError as exc:
-        print(f"assessor: could not render the report: {exc}", file=sys.stderr)
+        print(_("assessor: could not render the report: %(why)s", why=exc), file=sys.stderr)
         return 1
     return _write_output(output, data)
 
 
 def _add_language_option(command: argparse.ArgumentParser, what: str) -> None:
-    """``--lang en|ro|ru``: the language of the document written (default: English)."""
-    from assessor.translation import DEFAULT_LANGUAGE, LANGUAGES
+    """``--lang en|ro|ru``: the language of the document written (default: English) and of
+    the command's messages (default: see :func:`message_language`)."""
+    from assessor.translation import LANGUAGES
 
     command.add_argument(
         "--lang",
         choices=LANGUAGES,
-        default=DEFAULT_LANGUAGE,
+        default=None,
         help=f"the language of {what}: its fixed text and the checklist's texts, translated "
-        "where the checklist has a translation (labelled unofficial) "
-        f"(default: {DEFAULT_LANGUAGE})",
+        "where the checklist has a translation (labelled unofficial), and of the messages "
+        f"(default: {DEFAULT_LANGUAGE}; messages follow LANG when it is ro or ru)",
     )
+
+
+def message_language(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> str:
+    """The language of the command's messages: its ``--lang`` when given, else the first of
+    ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set, when it names one of
+    the interface's languages ("ro_MD.UTF-8" is Romanian), else English."""
+    given = getattr(args, "lang", None)
+    if given:
+        return str(given)
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return normalise_language(value.split(":", 1)[0].split(".", 1)[0]) or DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def cmd_questionnaire(args: argparse.Namespace) -> int:
@@ -297,10 +371,15 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(directory)
     checklist = catalogue.get(args.checklist_id)
     if checklist is None:
-        offered = ", ".join(c.id for c in catalogue.checklists) or "none"
+        offered = ", ".join(c.id for c in catalogue.checklists) or _("none")
         print(
-            f"assessor questionnaire: no valid checklist {args.checklist_id!r} in {directory} "
-            f"(offered: {offered})",
+            _(
+                "assessor questionnaire: no valid checklist “%(checklist)s” in %(folder)s "
+                "(offered: %(offered)s)",
+                checklist=args.checklist_id,
+                folder=directory,
+                offered=offered,
+            ),
             file=sys.stderr,
         )
         return 1
@@ -313,7 +392,7 @@ def cmd_questionnaire(args: argparse.Namespace) -> int:
     try:
         data = render_questionnaire(in_language(checklist, args.lang), file_format, date.today())
     except ReportError as exc:
-        print(f"assessor: could not make the questionnaire: {exc}", file=sys.stderr)
+        print(_("assessor: could not make the questionnaire: %(why)s", why=exc), file=sys.stderr)
         return 1
     return _write_output(output, data)
 
@@ -335,22 +414,35 @@ def _output_and_format(
     try:
         output = output_path(args.output, _UNNAMED, Path("reports"))
     except OutputPathError as exc:
-        print(f"assessor: cannot write the {what} to {args.output}: {exc}", file=sys.stderr)
+        print(
+            _("assessor: cannot write to %(path)s: %(why)s", path=args.output, why=exc),
+            file=sys.stderr,
+        )
         return 1
     file_format: str = args.format or formats[0]
     if output.name != _UNNAMED:  # a file name was given: its extension decides the format
         extension = output.suffix.lower().lstrip(".")
         if extension not in formats:
-            known = " or ".join(f".{f}" for f in formats)
+            known = ", ".join(f".{f}" for f in formats)
             print(
-                f"assessor {what}: cannot tell the format of {args.output}: give a file name "
-                f"ending in {known}, or a folder",
+                _(
+                    "assessor %(command)s: cannot tell the format of %(path)s: give a file "
+                    "name ending in %(known)s, or a folder",
+                    command=what,
+                    path=args.output,
+                    known=known,
+                ),
                 file=sys.stderr,
             )
             return 2
         if args.format and args.format != extension:
             print(
-                f"assessor {what}: --format {args.format} does not match {args.output}",
+                _(
+                    "assessor %(command)s: --format %(format)s does not match %(path)s",
+                    command=what,
+                    format=args.format,
+                    path=args.output,
+                ),
                 file=sys.stderr,
             )
             return 2
@@ -397,7 +489,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             Side(cur_file.assessment, cur_checklist, cur_file.answers),
         )
     except ComparisonError as exc:
-        print(f"assessor compare: cannot compare: {exc}", file=sys.stderr)
+        print(_("assessor compare: cannot compare: %(why)s", why=exc), file=sys.stderr)
         return 2
     print(json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2))
     return 0
@@ -410,7 +502,10 @@ def _write_output(output: Path, data: bytes) -> int:
     try:
         write_atomically(output, data)
     except OSError as exc:
-        print(f"assessor: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            _("assessor: cannot write %(path)s: %(why)s", path=output, why=exc.strerror or exc),
+            file=sys.stderr,
+        )
         return 1
     print(output)
     return 0
@@ -442,12 +537,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
     plan = action_plan(score(checklist, answers_file.answers), answers_file.actions, today)
     if plan.other_actions:
         print(
-            f"assessor: note: {_count(len(plan.other_actions), 'action')} left out of the plan, "
-            "for criteria that are not gaps (fully in place or not applicable): "
-            f"{', '.join(checklist.code(crit_id) for crit_id in plan.other_actions)}",
+            ngettext(
+                "assessor: note: %(num)d action left out of the plan, for criteria that are "
+                "not gaps (fully in place or not applicable): %(codes)s",
+                "assessor: note: %(num)d actions left out of the plan, for criteria that are "
+                "not gaps (fully in place or not applicable): %(codes)s",
+                len(plan.other_actions),
+                codes=", ".join(checklist.code(crit_id) for crit_id in plan.other_actions),
+            ),
             file=sys.stderr,
         )
-    data = render(plan, file_format, title=f"Action plan: {title}")
+    with writing_in(args.lang):
+        data = render(plan, file_format, title=_("Action plan: %(title)s", title=title))
     return _write_output(output, data)
 
 
@@ -710,6 +811,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
             _add_language_option(command, "the report")
         if name == "plan":
+            _add_language_option(command, "the action plan")
             command.add_argument(
                 "-o",
                 "--output",
@@ -831,12 +933,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The commands whose messages follow :func:`message_language` (the others stay in English).
+MESSAGE_COMMANDS = frozenset({"check", "score", "report", "questionnaire", "plan", "compare"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Only the commands that talk to the person at the terminal: the server and the worker
+    # must not carry a language into the requests and reports they serve (a forked gunicorn
+    # worker would keep it).
+    messages_in = message_language(args) if args.command in MESSAGE_COMMANDS else None
+    if hasattr(args, "lang"):
+        args.lang = args.lang or DEFAULT_LANGUAGE  # the document's language
     try:
-        status: int = args.func(args)
+        with writing_in(messages_in):
+            status: int = args.func(args)
     except BrokenPipeError:
         # The reader went away (e.g. `assessor score ... | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -22,6 +22,7 @@ from assessor import db, models
 from assessor.history_store import actor_name
 from assessor.report.review import ReviewComment, ReviewComments
 from assessor.text import clean_text, limit_problems
+from assessor.translation import current_translator
 
 #: The longest comment.
 MAX_COMMENT_CHARS = 2000
@@ -53,17 +54,24 @@ class CommentError(ValueError):
 def clean_comment(body: str) -> str:
     """A comment as typed, cleaned as a form cleans text; :class:`CommentError` if it is
     empty or over the limits (the message says which)."""
+    t = current_translator()  # the page's language in a request, else English
     text = clean_text(body)
     if not text:
-        raise CommentError("Write a comment before adding it.")
+        raise CommentError(t.gettext("Write a comment before adding it."))
     if len(text) > MAX_COMMENT_CHARS:
         raise CommentError(
-            f"The comment is too long: {len(text):,} characters; the limit is "
-            f"{MAX_COMMENT_CHARS:,}. Shorten it and add it again."
+            t.gettext(
+                "The comment is too long: %(count)s characters; the limit is %(limit)s. "
+                "Shorten it and add it again.",
+                count=t.format_number(len(text)),
+                limit=t.format_number(MAX_COMMENT_CHARS),
+            )
         )
     problems = limit_problems(text, multiline=True)
     if problems:
-        raise CommentError(f"The comment {problems[0]}. Change it and add it again.")
+        raise CommentError(
+            t.gettext("The comment %(problem)s. Change it and add it again.", problem=problems[0])
+        )
     return text
 
 

@@ -17,6 +17,8 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from assessor.translation import gettext as _
+
 SLUG_CHARS = 60
 #: Temporary files start with this (and end like the file they become) until renamed.
 TEMP_PREFIX = ".tmp-"
@@ -77,8 +79,10 @@ def output_path(option: str | None, default_name: str, default_folder: Path) -> 
         folder = path.parent
     if not folder.is_dir():
         if folder.exists():
-            raise OutputPathError(f"{folder} is not a folder")
-        raise OutputPathError(f"the folder {folder} does not exist (create it first)")
+            raise OutputPathError(_("%(folder)s is not a folder", folder=folder))
+        raise OutputPathError(
+            _("the folder %(folder)s does not exist (create it first)", folder=folder)
+        )
     return path
 
 

@@ -51,7 +51,7 @@ from assessor.answers import (
 from assessor.checklist import Checklist, Criterion, Theme
 from assessor.countries import OSCE_PARTICIPATING_STATES, country_name
 from assessor.levels import LEVEL_KEYS, LEVELS, LEVELS_BY_KEY, label_of
-from assessor.text import MAX_LINES, clean_line, clean_text, limit_problems
+from assessor.text import MAX_LINES, clean_line, clean_text, joined_problems, limit_problems
 from assessor.translation import LANGUAGE_NAMES, LANGUAGES, N_
 
 LEVEL_SUFFIX = "-level"
@@ -137,7 +137,7 @@ def within_text_limits(what: str) -> Callable[..., None]:
                 gettext(
                     "%(what)s %(problems)s. Shorten it (your text is kept below).",
                     what=gettext(what),
-                    problems=" and ".join(problems),
+                    problems=joined_problems(problems),
                 )
             )
 

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from assessor.text import quoted
+from assessor.translation import N_
+from assessor.translation import gettext as _
 
 #: The kinds of change, and the fields each may name.
 LEVEL = "level"
@@ -36,7 +38,7 @@ MAX_ID_CHARS = 80
 #: The most entries an answers file's history may hold.
 MAX_HISTORY_ENTRIES = 20_000
 #: Who made changes that no link made (the command line, the service itself).
-SYSTEM_ACTOR = "Assessor (no link)"
+SYSTEM_ACTOR = N_("Assessor (no link)")
 
 HISTORY_FIELDS = ("at", "who", "kind", "criterion", "field", "old", "new")
 _FIELD_NAME = re.compile(r"[a-z_]{1,20}|ask [1-9][0-9]{0,2}")
@@ -171,15 +173,15 @@ def asks_diffs(
 
 def _type_name(value: Any) -> str:
     if isinstance(value, dict):
-        return "an object"
+        return _("an object")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, str):
-        return "a string"
+        return _("a string")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     return "null" if value is None else type(value).__name__
 
 
@@ -187,57 +189,108 @@ def _string_problem(value: Any, name: str, max_chars: int, nullable: bool) -> st
     if value is None and nullable:
         return None
     if not isinstance(value, str):
-        return f"{name} must be a string{' or null' if nullable else ''}, not {_type_name(value)}"
+        if nullable:
+            return _(
+                "%(name)s must be a string or null, not %(type)s", name=name, type=_type_name(value)
+            )
+        return _("%(name)s must be a string, not %(type)s", name=name, type=_type_name(value))
     if len(value) > max_chars:
-        return f"{name} is too long ({len(value)} characters; the limit is {max_chars})"
+        return _(
+            "%(name)s is too long (%(count)s characters; the limit is %(limit)s)",
+            name=name,
+            count=len(value),
+            limit=max_chars,
+        )
     if not nullable and not value.strip():
-        return f"{name} must not be empty"
+        return _("%(name)s must not be empty", name=name)
     return None
 
 
 def validate_change(number: int, data: Any) -> tuple[Change | None, list[str]]:
     """Check the ``number``-th entry (from 1) of a file's history; return it (if valid) and
     the problems."""
-    where = f"history entry {number}"
+    where = _("history entry %(number)s", number=number)
     if not isinstance(data, dict):
-        return None, [f"{where} must be an object, not {_type_name(data)}"]
+        return None, [
+            _("%(where)s must be an object, not %(type)s", where=where, type=_type_name(data))
+        ]
     problems = [
-        f"{where}: unknown field {quoted(k)}" for k in sorted(set(data) - set(HISTORY_FIELDS))
+        _("%(where)s: unknown field %(key)s", where=where, key=quoted(k))
+        for k in sorted(set(data) - set(HISTORY_FIELDS))
     ]
-    problems += [f"{where}: missing field {quoted(k)}" for k in HISTORY_FIELDS if k not in data]
+    problems += [
+        _("%(where)s: missing field %(key)s", where=where, key=quoted(k))
+        for k in HISTORY_FIELDS
+        if k not in data
+    ]
     if problems:
         return None, problems
     at: datetime | None = None
     if not isinstance(data["at"], str):
-        problems.append(f"{where}: at must be a date and time string, not {_type_name(data['at'])}")
+        problems.append(
+            _(
+                "%(where)s: at must be a date and time string, not %(type)s",
+                where=where,
+                type=_type_name(data["at"]),
+            )
+        )
     else:
         try:
             at = datetime.fromisoformat(data["at"])
         except ValueError:
-            problems.append(f"{where}: at is not a date and time (ISO 8601): {quoted(data['at'])}")
+            problems.append(
+                _(
+                    "%(where)s: at is not a date and time (ISO 8601): %(value)s",
+                    where=where,
+                    value=quoted(data["at"]),
+                )
+            )
         else:
             if at.tzinfo is None:
-                problems.append(f"{where}: at must give its UTC offset (e.g. +00:00)")
+                problems.append(
+                    _("%(where)s: at must give its UTC offset (e.g. +00:00)", where=where)
+                )
     for name, limit, nullable in (
         ("who", MAX_ACTOR_CHARS, False),
         ("old", MAX_VALUE_CHARS, True),
         ("new", MAX_VALUE_CHARS, True),
     ):
-        problem = _string_problem(data[name], f"{where}: {name}", limit, nullable)
+        problem = _string_problem(
+            data[name], _("%(where)s: %(field)s", where=where, field=name), limit, nullable
+        )
         if problem:
             problems.append(problem)
     kind, criterion, field = data["kind"], data["criterion"], data["field"]
     if kind not in KINDS:
-        problems.append(f"{where}: kind must be one of {', '.join(KINDS)}, not {quoted(kind)}")
+        problems.append(
+            _(
+                "%(where)s: kind must be one of %(keys)s, not %(value)s",
+                where=where,
+                keys=", ".join(KINDS),
+                value=quoted(kind),
+            )
+        )
     elif kind in CRITERION_KINDS:
         if (
             not isinstance(criterion, str)
             or not _ID.fullmatch(criterion)
             or len(criterion) > MAX_ID_CHARS
         ):
-            problems.append(f"{where}: a change of kind {kind} must name its criterion id")
+            problems.append(
+                _(
+                    "%(where)s: a change of kind %(kind)s must name its criterion id",
+                    where=where,
+                    kind=kind,
+                )
+            )
     elif criterion is not None:
-        problems.append(f"{where}: a change of kind {kind} is about no criterion (null)")
+        problems.append(
+            _(
+                "%(where)s: a change of kind %(kind)s is about no criterion (null)",
+                where=where,
+                kind=kind,
+            )
+        )
     allowed = {
         LEVEL: (LEVEL,),
         EVIDENCE: (EVIDENCE,),
@@ -245,11 +298,24 @@ def validate_change(number: int, data: Any) -> tuple[Change | None, list[str]]:
         DETAIL: DETAIL_FIELDS,
     }.get(kind if isinstance(kind, str) else "")
     if not isinstance(field, str) or not _FIELD_NAME.fullmatch(field):
-        problems.append(f"{where}: field is not a field name: {quoted(str(field))}")
+        problems.append(
+            _(
+                "%(where)s: field is not a field name: %(value)s",
+                where=where,
+                value=quoted(str(field)),
+            )
+        )
     elif allowed is not None and field not in allowed:
-        problems.append(f"{where}: field must be one of {', '.join(allowed)}, not {quoted(field)}")
+        problems.append(
+            _(
+                "%(where)s: field must be one of %(keys)s, not %(value)s",
+                where=where,
+                keys=", ".join(allowed),
+                value=quoted(field),
+            )
+        )
     elif kind == ASK and not field.startswith("ask "):
-        problems.append(f"{where}: field must be “ask N” for a change of kind ask")
+        problems.append(_("%(where)s: field must be “ask N” for a change of kind ask", where=where))
     if problems or at is None:
         return None, problems
     return Change(at, data["who"].strip(), kind, criterion, field, data["old"], data["new"]), []

@@ -106,7 +106,7 @@ class PlanRow:
     @property
     def status_label(self) -> str:
         """The action's status label ("In progress"), or "No action yet"."""
-        return status_label(self.action.status) if self.action is not None else "No action yet"
+        return status_label(self.action.status) if self.action is not None else N_("No action yet")
 
     @property
     def good_practices(self) -> tuple[GoodPractice, ...]:

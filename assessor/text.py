@@ -175,6 +175,18 @@ def limit_problems(value: str, *, multiline: bool) -> list[str]:
     return problems
 
 
+def joined_problems(problems: list[str]) -> str:
+    """Phrases from :func:`limit_problems` joined with "and" in the page's language (else
+    English): "has 140 lines; the limit is 100 and has 300 characters without a space…"."""
+    from assessor.translation import current_translator
+
+    t = current_translator()
+    joined = problems[0] if problems else ""
+    for problem in problems[1:]:
+        joined = t.gettext("%(first)s and %(second)s", first=joined, second=problem)
+    return joined
+
+
 def breakable(value: str) -> str:
     """``value`` with an invisible break opportunity (U+200B) every :data:`BREAK_EVERY`
     characters of a run without a space longer than twice that, for the PDF.

@@ -31,6 +31,15 @@ BACKENDS = ["sqlite", "postgresql"]
 # -- databases --------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _english_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's messages follow the shell's locale (LANG=ro_MD... gives Romanian):
+    tests run as in an English shell unless they set one."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def pg_admin() -> Iterator[sa.Engine]:
     """An autocommit engine on the test PostgreSQL, for creating and dropping schemas."""

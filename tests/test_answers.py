@@ -389,3 +389,46 @@ def test_a_file_of_another_version_is_made_readable(checklist):
     twice = raw.replace(b'"answers": {', b'"answers": {"x": 1, "x": 2, ', 1)
     for given in (same, other, twice, b"\xff not JSON", b"[" * 100_000):
         assert without_unknown_criteria(given, checklist) == (given, ())
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Final (version 2), signed off on 1 December 2026 by Ion Popescu"),
+        ("ro", "Final (versiunea 2), aprobat la 1 decembrie 2026 de Ion Popescu"),
+        (
+            "ru",
+            "Окончательная редакция (версия 2), утверждена 1 декабря 2026, "
+            "утвердил(а): Ion Popescu",
+        ),
+    ],
+)
+def test_the_sign_off_line_is_written_in_the_documents_language(lang, expected):
+    from datetime import date
+
+    from assessor.answers import SignOff
+    from assessor.translation import writing_in
+
+    with writing_in(lang):
+        assert SignOff(2, date(2026, 12, 1), "Ion Popescu").line() == expected
+
+
+def test_an_answers_files_problems_are_named_in_the_pages_language():
+    from assessor.asks import criteria_problems, joined_criteria_problems
+    from assessor.translation import writing_in
+
+    with writing_in("ru"), pytest.raises(AnswersError) as caught:
+        parse_answers_file(b"", lambda _id: None)
+    assert caught.value.problems == ("файл пуст",)
+    with writing_in("ro"), pytest.raises(AnswersError) as caught:
+        parse_answers_file('{"checklist": 1, "checklist": 2}', lambda _id: None)
+    assert "cheia 'checklist' apare de mai multe ori" in caught.value.problems
+    assert "'checklist' trebuie să fie identificatorul unei liste de verificare" in " ".join(
+        caught.value.problems
+    )
+    with writing_in("ru"):
+        problems = criteria_problems(["a", "a", "b"], lambda crit_id: crit_id == "a")
+        assert joined_criteria_problems(problems) == (
+            "указывает критерий 'a' более одного раза; кроме того, указывает 'b', "
+            "который не является критерием контрольного перечня"
+        )

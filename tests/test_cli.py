@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -318,7 +319,7 @@ def test_report_into_a_missing_folder_is_refused(
     assert (status, out) == (1, "")
     folder = option if option.endswith("/") else option.rpartition("/")[0] + "/"
     assert err == (
-        f"assessor: cannot write the report to {option}: the folder {folder.rstrip('/')} "
+        f"assessor: cannot write to {option}: the folder {folder.rstrip('/')} "
         "does not exist (create it first)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json", "checklists"]
@@ -574,7 +575,7 @@ def test_plan_default_path_and_folders(capsys, tmp_path, monkeypatch, answers_pa
 def test_plan_refuses_an_unknown_extension(capsys, tmp_path, answers_path, checklist_dir, option):
     status, out, err = plan_to(capsys, answers_path, checklist_dir, "-o", str(tmp_path / option))
     assert (status, out) == (2, "")
-    assert "cannot tell the format of" in err and "ending in .xlsx or .csv, or a folder" in err
+    assert "cannot tell the format of" in err and "ending in .xlsx, .csv, or a folder" in err
     assert not list(tmp_path.glob("PLAN*")) and not list(tmp_path.glob("plan*"))
 
 
@@ -597,3 +598,58 @@ def test_plan_into_a_missing_folder_or_from_a_bad_file(capsys, tmp_path, checkli
     status, _, err = plan_to(capsys, bad, checklist_dir, "-o", str(tmp_path / "p.csv"))
     assert status == 1 and "is not a valid answers file" in err
     assert not (tmp_path / "p.csv").exists()
+
+
+# -- the language of the messages and of the plan --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "environ", "expected"),
+    [
+        ("ru", {"LANG": "ro_MD.UTF-8"}, "ru"),  # --lang first
+        (None, {"LANG": "ro_MD.UTF-8"}, "ro"),
+        (None, {"LC_ALL": "ru_RU.UTF-8", "LANG": "ro_MD.UTF-8"}, "ru"),
+        (None, {"LANGUAGE": "ro:en", "LC_ALL": "ru_RU.UTF-8"}, "ro"),
+        (None, {"LANG": "de_DE.UTF-8"}, "en"),  # not an interface language
+        (None, {"LANG": "C.UTF-8"}, "en"),
+        (None, {}, "en"),
+    ],
+)
+def test_message_language(lang, environ, expected):
+    import argparse
+
+    from assessor.cli import message_language
+
+    assert message_language(argparse.Namespace(lang=lang), environ) == expected
+
+
+def test_messages_follow_a_romanian_shell(capsys, monkeypatch, tmp_path, checklist_dir):
+    monkeypatch.setenv("LANG", "ro_MD.UTF-8")
+    status, out, err = run(
+        capsys, "score", str(tmp_path / "missing.json"), "--checklists", str(checklist_dir)
+    )
+    assert (status, out) == (1, "")
+    assert err.startswith(f"assessor: nu se poate citi {tmp_path / 'missing.json'}:")
+
+
+def test_plan_in_russian(capsys, tmp_path, planned_path, checklist_dir):
+    import csv
+
+    output = tmp_path / "plan.csv"
+    status, out, err = plan_to(
+        capsys, planned_path, checklist_dir, "-o", str(output), "--lang", "ru"
+    )
+    assert (status, out.strip()) == (0, str(output))
+    rows = list(csv.reader(io.StringIO(output.read_bytes().decode("utf-8-sig"), newline="")))
+    assert rows[0][:3] == ["Место", "Код", "Идентификатор критерия"]
+    assert {row[12] for row in rows[1:]} <= {"", "Не начато", "В процессе", "Выполнено"}
+
+
+def test_the_server_and_the_worker_take_no_language_from_the_shell():
+    from assessor.cli import MESSAGE_COMMANDS, build_parser
+
+    parser = build_parser()
+    assert parser._subparsers is not None
+    commands = set(parser._subparsers._group_actions[0].choices)
+    assert MESSAGE_COMMANDS.issubset(commands) and commands != MESSAGE_COMMANDS
+    assert not {"serve", "worker", "db", "expire"} & MESSAGE_COMMANDS

@@ -264,7 +264,7 @@ def test_a_version_the_folder_lacks_is_compared_on_what_this_one_has(
         folder=checklist_dir,
     )
     assert status == 0
-    assert "answers 1 criteria that version 0.1 of school-meals-demo does not have" in err
+    assert "answers criteria that version 0.1 of school-meals-demo does not have (1)" in err
     assert "left out: meals-dropped-since" in err
     # Scored against the version in the folder, as `assessor score` would, and said so.
     assert "the answers were given for version 0.0.9 of school-meals-demo" in err

@@ -50,7 +50,7 @@ def test_an_unknown_checklist_names_the_offered_ones(capsys, tmp_path) -> None:
         capsys, "questionnaire", "nope", "--checklists", FOLDER, "-o", str(tmp_path) + "/"
     )
     assert status == 1 and out == ""
-    assert "no valid checklist 'nope'" in err and "offered: school-meals-demo" in err
+    assert "no valid checklist “nope”" in err and "offered: school-meals-demo" in err
     assert list(tmp_path.iterdir()) == []
 
 

@@ -196,3 +196,16 @@ def test_breaks_for_the_pdf_are_the_only_change(value: str) -> None:
 @given(st.text(st.sampled_from("ab/. \n"), max_size=300))
 def test_breaks_for_the_pdf_bound_every_run(value: str) -> None:
     assert len(longest_unbroken(breakable(value))) <= 2 * BREAK_EVERY
+
+
+def test_two_limit_problems_are_joined_in_the_documents_language():
+    from assessor.text import joined_problems
+    from assessor.translation import writing_in
+
+    joined = joined_problems(["has 3 lines", "has 5 characters"])
+    assert joined == "has 3 lines and has 5 characters"
+    assert joined_problems(["one"]) == "one" and joined_problems([]) == ""
+    with writing_in("ro"):
+        assert joined_problems(["a", "b", "c"]) == "a și b și c"
+    with writing_in("ru"):
+        assert joined_problems(["a", "b"]) == "a и b"

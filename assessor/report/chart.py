@@ -11,6 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from assessor.scoring import GapAnalysis
+from assessor.translation import current_translator
 from assessor.translation import gettext as _
 
 WIDTH = 640
@@ -25,8 +26,11 @@ TICKS = (25, 50, 75)
 
 
 def format_score(value: float | None) -> str:
-    """A score as shown to people: one decimal, or "n/a" when nothing applies."""
-    return "n/a" if value is None else f"{value:.1f}"
+    """A score as shown to people, in the language of the document (else of the page): one
+    decimal with that language's separator ("72.5", "72,5"), or "n/a" when nothing applies."""
+    if value is None:
+        return _("n/a")
+    return current_translator().format_number(value, 1)
 
 
 def _label(text: str) -> str:

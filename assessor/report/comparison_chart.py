@@ -11,6 +11,8 @@ from markupsafe import Markup, escape
 
 from assessor.compare import Comparison, ScoreChange
 from assessor.report.chart import BAR, BAR_WIDTH, TICKS, TRACK, WIDTH, format_score
+from assessor.translation import current_translator
+from assessor.translation import gettext as _
 
 #: Baseline lighter, current darker (both keep 3:1 against white, as non-text contrast asks).
 FILL = {"baseline": "#6b8fb3", "current": "#16324f"}
@@ -25,10 +27,10 @@ def format_delta(value: float | None) -> str:
     """A difference as shown to people: signed, one decimal ("+13.8", "−2.0", "0.0"), or
     "n/a" when either side has no score."""
     if value is None:
-        return "n/a"
-    shown = f"{abs(value):.1f}"
-    if shown == "0.0":
-        return "0.0"
+        return _("n/a")
+    shown = current_translator().format_number(abs(value), 1)
+    if round(abs(value), 1) == 0:
+        return shown
     return ("+" if value > 0 else "\u2212") + shown
 
 
@@ -97,8 +99,13 @@ def comparison_chart_svg(comparison: Comparison, *, element_id: str = "compariso
         for t in (0, *TICKS, 100)
     )
     description = "; ".join(
-        f"{chart_label(r)}: {format_score(r.baseline)} then {format_score(r.current)}"
-        f" ({format_delta(r.delta)})"
+        _(
+            "%(label)s: %(before)s then %(after)s (%(delta)s)",
+            label=chart_label(r),
+            before=format_score(r.baseline),
+            after=format_score(r.current),
+            delta=format_delta(r.delta),
+        )
         for r in rows
     )
     title = (

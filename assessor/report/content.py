@@ -215,7 +215,7 @@ def cover(
         (_("Date"), inlines(longdate(generated_on))),
     )
     if answers_file.signed_off is not None:
-        pairs += (("Status", inlines(answers_file.signed_off.line())),)
+        pairs += ((_("Status"), inlines(answers_file.signed_off.line())),)
     if not compact:
         pairs += (
             (

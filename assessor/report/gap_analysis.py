@@ -626,7 +626,7 @@ def build_gap_analysis(
             rec = rs.recommendation
             entries.append((Anchors.rec(rec), f"{rec.code} {truncate_words(rec.text, 78)}", "sub"))
     if review is not None:
-        entries.append((REVIEW_ANCHOR, REVIEW_TITLE, "part"))
+        entries.append((REVIEW_ANCHOR, _(REVIEW_TITLE), "part"))
     entries += [
         ("practices", _("Annex A. Good practices"), "part"),
         ("commitments", _("Annex B. Commitments and where the State stands"), "part"),

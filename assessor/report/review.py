@@ -28,12 +28,14 @@ from assessor.report.model import (
     Text,
     para,
 )
+from assessor.translation import N_
+from assessor.translation import gettext as _
 
 #: The edition's key (``?edition=``) and what its cover says.
 EDITION = "internal-review"
-COVER_NOTE = "Internal review edition — not for circulation"
+COVER_NOTE = N_("Internal review edition — not for circulation")
 ANCHOR = "review-comments"
-TITLE = "Comments for internal review"
+TITLE = N_("Comments for internal review")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def _comment_item(comment: ReviewComment) -> ListItem:
         f", {longdate(comment.created_at.date())}",
     ]
     if comment.resolved_by is not None:
-        meta += [" · resolved by ", Text(comment.resolved_by, "user")]
+        meta += [" · " + _("resolved by") + " ", Text(comment.resolved_by, "user")]
     return ListItem(
         (para(*meta, style="muted"), para(Text(comment.body, "user"))),
         style="review-comment",
@@ -108,16 +110,18 @@ def review_section(checklist: Checklist, review: ReviewComments, *, kicker: str)
     for comment in review.comments:
         by_criterion.setdefault(comment.criterion_id, []).append(comment)
     blocks: list[Block] = [
-        Heading(1, TITLE, kicker=kicker, anchor=f"{ANCHOR}-title"),
+        Heading(1, _(TITLE), kicker=kicker, anchor=f"{ANCHOR}-title"),
         para(
-            "The comments people with a link to this assessment made on its criteria, open and "
-            "resolved, with who made them and when. This edition is for the people reviewing the "
-            "assessment; the ordinary reports leave the comments out.",
+            _(
+                "The comments people with a link to this assessment made on its criteria, open "
+                "and resolved, with who made them and when. This edition is for the people "
+                "reviewing the assessment; the ordinary reports leave the comments out."
+            ),
             style="lead",
         ),
     ]
     if not review.comments:
-        blocks.append(para("No comment has been made on this assessment."))
+        blocks.append(para(_("No comment has been made on this assessment.")))
     for criterion in checklist.criteria:
         comments = by_criterion.get(criterion.id)
         if not comments:
@@ -130,7 +134,12 @@ def review_section(checklist: Checklist, review: ReviewComments, *, kicker: str)
             )
         )
         blocks.append(
-            para(Link(f"The criterion {criterion.code} in the report", to(Anchors.crit(criterion))))
+            para(
+                Link(
+                    _("The criterion %(code)s in the report", code=criterion.code),
+                    to(Anchors.crit(criterion)),
+                )
+            )
         )
         blocks.append(ItemList(tuple(_comment_item(c) for c in comments), style="review-list"))
-    return Section(tuple(blocks), anchor=ANCHOR, style="review", running=TITLE)
+    return Section(tuple(blocks), anchor=ANCHOR, style="review", running=_(TITLE))

@@ -17,7 +17,10 @@ What makes it safe and pleasant to open:
   Cyrillic and Romanian letters right.
 
 Levels and statuses are written as their labels ("Partially in place", "In progress"): this file
-is for people. The JSON answers file stays the way to move a plan between installations.
+is for people. The header, the labels and the sheet's name are in the language of the document
+being made (:func:`assessor.translation.writing_in`; in the app, the page's language): in English
+the header is the column keys of :data:`COLUMNS`, which scripts may rely on. The JSON answers
+file stays the way to move a plan between installations.
 Pure: no Flask, no database.
 """
 
@@ -34,6 +37,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from assessor.plan import ActionPlan, PlanRow
+from assessor.translation import N_, current_translator
+from assessor.translation import gettext as _
 
 #: The columns, in order, with their width in the XLSX (in characters).
 COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
@@ -56,9 +61,32 @@ COLUMN_WIDTHS: tuple[tuple[str, int], ...] = (
 COLUMNS: tuple[str, ...] = tuple(name for name, _ in COLUMN_WIDTHS)
 #: What a cell may not start with, lest a spreadsheet program read it as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SHEET_TITLE = "Action plan"
+SHEET_TITLE = N_("Action plan")
 
 Cell = str | int | date | None
+
+
+def header() -> tuple[str, ...]:
+    """The header row in the document's language (the keys of :data:`COLUMNS` in English)."""
+    t = current_translator()
+    names = {
+        "rank": t.pgettext("column", "rank"),
+        "code": t.pgettext("column", "code"),
+        "criterion_id": t.pgettext("column", "criterion_id"),
+        "criterion": t.pgettext("column", "criterion"),
+        "recommendation_id": t.pgettext("column", "recommendation_id"),
+        "recommendation": t.pgettext("column", "recommendation"),
+        "theme": t.pgettext("column", "theme"),
+        "current_level": t.pgettext("column", "current_level"),
+        "target_level": t.pgettext("column", "target_level"),
+        "action": t.pgettext("column", "action"),
+        "owner": t.pgettext("column", "owner"),
+        "due": t.pgettext("column", "due"),
+        "status": t.pgettext("column", "status"),
+        "budget": t.pgettext("column", "budget"),
+        "good_practices": t.pgettext("column", "good_practices"),
+    }
+    return tuple(names[column] for column in COLUMNS)
 
 
 def plan_cells(row: PlanRow) -> tuple[Cell, ...]:
@@ -72,12 +100,12 @@ def plan_cells(row: PlanRow) -> tuple[Cell, ...]:
         row.recommendation.id,
         row.recommendation.text,
         row.theme.title,
-        row.current_level_label,
-        row.target_level_label,
+        _(row.current_level_label),
+        _(row.target_level_label) if row.target_level_label else "",
         action.action if action else "",
         action.owner if action else "",
         action.due if action else None,
-        row.status_label if action else "",
+        _(row.status_label) if action else "",
         action.budget if action else "",
         "; ".join(practice.title for practice in row.good_practices),
     )
@@ -103,7 +131,7 @@ def to_csv(plan: ActionPlan) -> bytes:
     """The plan as CSV: UTF-8 with a byte-order mark, a header row, one row per gap."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(header())
     for cells in table(plan):
         writer.writerow([_csv_cell(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8-sig")
@@ -124,13 +152,13 @@ def to_xlsx(plan: ActionPlan, *, title: str = SHEET_TITLE) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has one sheet
-    sheet.title = SHEET_TITLE
-    workbook.properties.title = _clean(title)[:255]
+    sheet.title = _(SHEET_TITLE)[:31]  # Excel's limit on a sheet's name
+    workbook.properties.title = _clean(_(title) if title == SHEET_TITLE else title)[:255]
     workbook.properties.creator = "Assessor"
-    workbook.properties.subject = "Action plan: the gaps in priority order and their actions"
+    workbook.properties.subject = _("Action plan: the gaps in priority order and their actions")
 
     wrap = Alignment(wrap_text=True, vertical="top")
-    sheet.append(COLUMNS)
+    sheet.append(header())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DCE6F0")
@@ -145,7 +173,7 @@ def to_xlsx(plan: ActionPlan, *, title: str = SHEET_TITLE) -> bytes:
                     cell.quotePrefix = True
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
-    for index, (_, width) in enumerate(COLUMN_WIDTHS, start=1):
+    for index, (_column, width) in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from assessor import comments_store, models, sharing, store
-from assessor.access import Role
+from assessor.access import Role, role_name
 from assessor.answers import AnswersFile, AssessmentInfo
 from assessor.checklist import Checklist
 from assessor.checklist_translation import in_language
@@ -78,6 +78,7 @@ def links(token: str) -> tuple[str, int]:
         ],
         links=sharing.list_links(assessment),
         new_link=new_link,
+        role_name=role_name,
         confirm=ConfirmForm(),
         current_link=access().link_id,
     ), status

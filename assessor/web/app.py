@@ -127,8 +127,13 @@ def _respondent_label(key: str) -> str:
     return str(gettext(dict(RESPONDENTS).get(key, key)))
 
 
+#: What a version's page says for a criterion without a level (a separate constant: pybabel does
+#: not extract a marked string nested inside a gettext call).
+NO_LEVEL_CHOSEN = N_("No level chosen")
+
+
 def _level_label(key: str | None) -> str:
-    return str(gettext(label_of(key, unset=N_("No level chosen"))))
+    return str(gettext(label_of(key, unset=NO_LEVEL_CHOSEN)))
 
 
 def _date(value: datetime) -> str:

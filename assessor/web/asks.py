@@ -42,6 +42,7 @@ from assessor.asks import (
     Ask,
     asks_fingerprint,
     criteria_problems,
+    joined_criteria_problems,
     suggest_asks,
 )
 from assessor.checklist import Checklist, Recommendation
@@ -151,7 +152,9 @@ class AskFields(Form):  # type: ignore[misc]  # WTForms has no type hints
             )
         problems = criteria_problems(chosen, self.is_criterion)
         if problems:
-            raise ValidationError(gettext("This ask %(problems)s", problems="; it ".join(problems)))
+            raise ValidationError(
+                gettext("This ask %(problems)s", problems=joined_criteria_problems(problems))
+            )
 
     def to_ask(self) -> Ask:
         """The ask the form holds (call after it validated)."""

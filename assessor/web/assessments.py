@@ -247,12 +247,17 @@ def next_location(token: str, checklist: Checklist, current: Theme) -> str:
     return url_for(".review", token=token)
 
 
+#: A saved answer without a level, in :func:`conflict_message` (a constant: pybabel does not
+#: extract a marked string nested inside a gettext call).
+NO_LEVEL = N_("no level")
+
+
 def conflict_message(theirs: Answer | None) -> str:
     """Explain that someone else saved a different answer while this page was open."""
     if theirs is None or (theirs.level is None and not theirs.evidence):
         other = _("removed the answer")
     else:
-        level = _(label_of(theirs.level, unset=N_("no level")))
+        level = _(label_of(theirs.level, unset=NO_LEVEL))
         evidence = theirs.evidence
         if len(evidence) > CONFLICT_EVIDENCE_CHARS:
             evidence = evidence[:CONFLICT_EVIDENCE_CHARS] + "…"

@@ -58,17 +58,24 @@ def what_changed(checklist: Checklist, change: Change) -> str:
     return f"{code}: {field}"
 
 
+def who_changed(change: Change) -> str:
+    """Who made a change, as the history page names it (the link's name, or Assessor itself
+    in the page's language when no link did)."""
+    return _(history.SYSTEM_ACTOR) if change.who == history.SYSTEM_ACTOR else change.who
+
+
 def shown_value(change: Change, value: str | None) -> str:
     """A value as the history page shows it: levels, statuses and respondents by their label,
     "(none)" for nothing, long texts cut."""
     if value is None:
         return str(_("(none)"))
     if change.field in (history.LEVEL, "target_level"):
-        return label_of(value, unset=_("no level"))
+        label = label_of(value, unset="")
+        return str(_(label)) if label else str(_("no level"))
     if change.field == "status":
-        return dict(ACTION_STATUSES).get(value, value)
+        return _(dict(ACTION_STATUSES)[value]) if value in dict(ACTION_STATUSES) else value
     if change.field == "respondent":
-        return dict(RESPONDENTS).get(value, value)
+        return _(dict(RESPONDENTS)[value]) if value in dict(RESPONDENTS) else value
     if len(value) > SHOWN_CHARS:
         return value[:SHOWN_CHARS] + "…"
     return value
@@ -94,6 +101,7 @@ def _render(assessment: models.Assessment, checklist: Checklist, criterion_id: s
         pages=pages,
         what_changed=lambda change: what_changed(checklist, change),
         shown_value=shown_value,
+        who_changed=who_changed,
     )
 
 

@@ -114,11 +114,11 @@ def init_app(app: Flask) -> None:
     app.before_request(_remember_language)
     set_language_source(_request_language)
 
-    @app.context_processor
-    def _language() -> dict[str, Any]:
-        return {
-            "current_language": current_language,
-            "language_links": language_links,
-            "format_number": lambda value: web_translator().format_number(value),
-            "country_name": lambda name: country_name(name, current_language()),
-        }
+    # Globals, not a context processor: macros imported without context (the private link's
+    # expiry notice formats a number) see them too. Each reads the request when called.
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        language_links=language_links,
+        format_number=lambda value: web_translator().format_number(value),
+        country_name=lambda name: country_name(name, current_language()),
+    )

@@ -21,7 +21,7 @@ from flask import Flask, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from assessor import db, models, store
-from assessor.access import Action, Grant, Role, can, parse_scope, rule_for
+from assessor.access import Action, Grant, Role, can, parse_scope, role_name, rule_for
 from assessor.answers import SignOff
 from assessor.catalogue import Catalogue, load_catalogue
 from assessor.checklist import Checklist, Theme
@@ -160,7 +160,7 @@ def refusal(action: str) -> str:
         _(
             "Your link (%(name)s, %(role)s) does not allow this. Nothing was changed.",
             name=current.name,
-            role=_(current.role.value),
+            role=role_name(current.role),
         )
     )
 

@@ -152,7 +152,7 @@ def _edition(audience: str) -> dict[str, Any]:
     if edition != EDITION or audience != "government":
         abort(
             400,
-            description=(
+            description=gettext(
                 "The only other edition is the internal review of the gap analysis "
                 "(edition=internal-review, audience=government)."
             ),

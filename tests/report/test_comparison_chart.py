@@ -22,6 +22,21 @@ def test_changes_are_signed_with_one_decimal():
     assert format_delta(None) == "n/a"
 
 
+def test_scores_and_changes_use_the_documents_decimal_separator():
+    from assessor.report.chart import format_score
+    from assessor.translation import writing_in
+
+    assert format_score(72.46) == "72.5"
+    with writing_in("ro"):
+        assert (format_score(72.46), format_delta(13.84), format_delta(0)) == (
+            "72,5",
+            "+13,8",
+            "0,0",
+        )
+    with writing_in("ru"):
+        assert (format_score(None), format_delta(-2.0)) == ("н/п", "\u22122,0")
+
+
 def test_a_pair_of_bars_is_decorative_and_to_scale():
     svg = str(score_pair_svg(25.0, None))
     assert 'aria-hidden="true"' in svg and "<text" not in svg

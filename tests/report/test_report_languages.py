@@ -22,7 +22,7 @@ from assessor.checklist_translation import in_language
 from assessor.report import build_document, render_report
 from assessor.report.cache import report_key
 from assessor.report.html import render_document
-from assessor.report.jobs import RenderProcess
+from assessor.report.jobs import RenderArgs, RenderProcess
 from assessor.report.languages import ANNEX_ANCHOR, original_anchor
 from assessor.report.model import (
     Document,
@@ -231,17 +231,18 @@ def test_romanian_pdf_reads_back_with_the_translation_marks_and_the_english_anne
 def test_a_background_job_makes_the_report_in_the_language_of_its_checklist(tmp_path):
     view = demo_in_romanian(tmp_path)
     analysis, answers_file = answered(view, count=4)
-    assert view.path is not None
-    args = (
-        view.path,
-        view.digest,
+    base = load_checklist(tmp_path / "school-meals.yaml")
+    assert base.path is not None
+    args: RenderArgs = (
+        base.path,
+        base.digest,
         answers_file.to_dict(),
         "government",
         GENERATED_ON.isoformat(),
         "docx",
         None,
         None,
-        view.display_language,  # what the queue's job carries (assessor.web.report_jobs.spec)
+        "ro",
     )
     before = processes.renderers(parent=os.getpid())
     renderer = RenderProcess()

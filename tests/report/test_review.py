@@ -102,3 +102,18 @@ def test_the_edition_has_its_own_cache_key(
         == 3
     )
     assert ReviewComments.from_list(REVIEW.to_list()) == REVIEW
+
+
+def test_the_chapter_is_written_in_the_reports_language(libraries: Checklist) -> None:
+    from assessor.report.review import review_section
+    from assessor.translation import writing_in
+
+    with writing_in("ru"):
+        section = review_section(libraries, REVIEW, kicker="Анализ пробелов")
+    text = normalise(repr(section))
+    assert "Комментарии для внутреннего рецензирования" in text
+    assert "решил(а):" in text and "10 марта 2026" in text
+    assert "Comments for internal review" not in text and "resolved by" not in text
+    english = normalise(repr(review_section(libraries, REVIEW, kicker="Gap analysis")))
+    assert TITLE in english and "resolved by" in english
+    assert COVER_NOTE == "Internal review edition — not for circulation"  # translated where shown

@@ -152,6 +152,52 @@ def test_every_page_in_russian_is_in_russian(pages) -> None:
     assert found == {}, "\n".join(f"{where}: {runs}" for where, runs in found.items())
 
 
+def test_the_pages_of_sharing_sign_off_comments_and_history_in_russian(pages) -> None:
+    from assessor.web.comments import comment_field
+
+    found: dict[str, list[str]] = {}
+    pages.get("/?lang=ru")
+    path = token_path(pages.post("/", RUSSIAN_START))
+    theme = pages.get(path + "theme/provision")
+    pages.post(
+        path + "theme/provision",
+        theme.form_data()
+        | {"free-meals-eligibility-level": "partial", "free-meals-nutrition-level": "planned"},
+    )
+    pages.post(
+        path + "comments/free-meals-nutrition",
+        {comment_field("free-meals-nutrition"): "Проверить данные за 2026 год"},
+        expected_status=303,
+    )
+    made = pages.post(path + "access", {"name": "Бюро", "role": "viewer"}, expected_status=200)
+    check_russian(made, "access, a new link", found)
+    shown = re.search(r"https?://[^/\s\"<]+(/a/[^\s\"<]+)", made.response.get_data(as_text=True))
+    assert shown, "the new link is shown once"
+    viewer = token_path(shown.group(1))
+    for page, where in (
+        ("access", "who has access"),
+        ("details", "details"),
+        ("delete", "delete, confirmation"),
+        ("comments", "open comments"),
+        ("history", "history"),
+        ("history/free-meals-nutrition", "history of a criterion"),
+        ("versions", "versions, none yet"),
+    ):
+        check_russian(pages.get(path + page), where, found)
+    pages.post(path + "sign-off", {"by": "Иван Петров"})
+    for page, where in (
+        ("versions", "versions"),
+        ("versions/1", "a version's results"),
+        ("versions/1/compare", "a version beside now"),
+        ("theme/provision", "a signed-off theme, read-only"),
+        ("results", "results, signed off"),
+    ):
+        check_russian(pages.get(path + page), where, found)
+    check_russian(pages.get(viewer + "theme/provision"), "a viewer's theme, read-only", found)
+    check_russian(pages.get(viewer + "access", expected_status=403), "403", found)
+    assert found == {}, "\n".join(f"{where}: {runs}" for where, runs in found.items())
+
+
 def test_the_language_comes_from_the_address_then_the_session_then_the_browser(
     client,
 ) -> None:

@@ -83,3 +83,23 @@ def test_csv_download(client, pages, started) -> None:
 def test_downloads_of_an_unknown_link_are_404(client) -> None:
     for suffix in ("plan.xlsx", "plan.csv"):
         assert client.get(f"/a/{'x' * 43}/{suffix}").status_code == 404
+
+
+def test_the_spreadsheet_is_in_the_pages_language(client, pages, started) -> None:
+    path = started_with_an_action(pages, started)
+    response = client.get(path + "plan.xlsx?lang=ro")
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert workbook.properties.title == "Plan de acțiuni: School meals review 2026"
+    rows = list(workbook["Plan de acțiuni"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Loc", "Cod", "ID criteriu")
+    eligibility = dict(zip(rows[0], rows[2], strict=True))
+    assert (eligibility["Stadiu"], eligibility["Nivel-țintă"]) == (
+        "În curs",
+        "Implementat integral",
+    )
+    rows = list(
+        csv.reader(io.StringIO(client.get(path + "plan.csv?lang=ru").data.decode("utf-8-sig")))
+    )
+    assert rows[0][:3] == ["Место", "Код", "Идентификатор критерия"]
+    assert rows[2][12] == "В процессе"
