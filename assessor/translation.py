@@ -91,8 +91,19 @@ class Translator:
 
     @property
     def locale(self) -> Locale:
-        """Babel's locale for this language."""
-        return Locale.parse(self.lang)
+        """Babel's locale for this language's dates and numbers (English as written in the
+        OSCE region's English documents: "30 June 2027", not the US "June 30, 2027")."""
+        return _babel_locale(FORMAT_LOCALES.get(self.lang, self.lang))
+
+
+#: The Babel locale that formats each language's dates and numbers, where it is not the
+#: language itself.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+@functools.lru_cache(maxsize=8)
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def translator(lang: str | None) -> Translator:

@@ -428,7 +428,7 @@ def test_a_failed_load_is_cached_until_the_file_changes(tmp_path, monkeypatch):
 def test_check_accepts_valid_files(capsys):
     assert main(["check", str(DEMO)]) == 0
     out = capsys.readouterr().out
-    assert "ok - school-meals-demo 0.1: 2 themes, 2 recommendations, 4 criteria" in out
+    assert "ok - school-meals-demo 0.1: themes: 2, recommendations: 2, criteria: 4" in out
 
 
 def test_check_lists_every_problem_of_every_file_without_traceback(tmp_path, capsys):

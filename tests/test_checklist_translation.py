@@ -230,7 +230,7 @@ def test_check_validates_translations_and_lists_what_is_missing(tmp_path, capsys
     )
     out = capsys.readouterr().out
     assert "school-meals.fr.yaml: ok - fr translation of school-meals-demo 0.1: " in out
-    assert "missing (shown in English, marked):" in out
+    assert "(shown in English, marked):" in out
     assert "  missing: monitoring text" in out
     assert "  missing: (checklist) description" in out
     assert "  missing: free-meals text" not in out

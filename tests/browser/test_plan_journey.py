@@ -57,7 +57,7 @@ def test_record_an_action_from_the_results_and_see_it_on_the_plan(
     item = page.locator("ol.plan-list > li").first
     expect(item).to_contain_text("Adopt the integration programme by decree.")
     expect(item).to_contain_text("Ministry of Labour and Social Protection")
-    expect(item).to_contain_text("2027-06-30")
+    expect(item).to_contain_text("30 June 2027")
     expect(item).to_contain_text("In progress")
     assert "Gaps and evidence to collect with an action 1 of" in main_text(page)
 

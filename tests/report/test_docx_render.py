@@ -60,6 +60,7 @@ from assessor.report.model import (
     with_word_counts,
 )
 from assessor.scoring import GapAnalysis, score
+from assessor.translation import translator
 from tests.support.ci import unavailable
 from tests.support.office import convert, soffice
 
@@ -627,7 +628,7 @@ def test_page_language_and_running_texts(word: WordDocument, rendered: bytes) ->
     assert page.header.paragraphs[0].text == "Gap analysis: Moldova"
     assert page.header.paragraphs[0].runs[0].font.size.pt == 9
     footer = page.footer.paragraphs[0]
-    assert footer.text.startswith("Page ")
+    assert footer.text.startswith("Pagina ")  # the document's language (ro-MD) writes it
     assert footer._p.xpath("w:r/w:instrText/text()") == [" PAGE "]
     assert page.different_first_page_header_footer  # the cover has none
     styles = etree.fromstring(zipfile.ZipFile(io.BytesIO(rendered)).read("word/styles.xml"))
@@ -650,9 +651,11 @@ def test_core_and_app_properties(word: WordDocument, rendered: bytes) -> None:
     assert props.created == datetime(2026, 3, 14, tzinfo=UTC)
     words = SAMPLE.figures
     assert words["words_main"] < words["words_total"]
+    t = translator("ro")  # the document is in Romanian (ro-MD): so are the counts' words
     assert props.comments == (
         "Self-assessment against the OSCE/ODIHR recommendations. "
-        f"Words: {words['words_main']:,} in the main part, {words['words_total']:,} in all."
+        f"Cuvinte: {t.format_number(words['words_main'])} în partea principală, "
+        f"{t.format_number(words['words_total'])} în total."
     )
     package = zipfile.ZipFile(io.BytesIO(rendered))
     assert "docProps/thumbnail.jpeg" not in package.namelist()  # the template's blank page
@@ -799,7 +802,7 @@ def test_libreoffice_opens_the_docx(rendered: bytes, tmp_path: Path) -> None:
     assert any("Row with an empty first cell" in line for line in lines)
     assert "1. First of list one" in lines and "1. First of list two" in lines
     assert "2. Second of list two" in lines
-    assert "Page 2" in lines
+    assert "Pagina 2" in lines  # the footer, in the document's language (ro-MD)
     assert "Control characters are dropped." in lines
     pages = text.count("\f")
     assert pages >= 5  # cover, contents, theme 1 (long), theme 2, annex

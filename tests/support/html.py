@@ -73,7 +73,8 @@ class Node:
                 yield from child.iter()
 
     def find_all(self, tag: str | None = None, **attrs: str | bool) -> list[Node]:
-        """Elements with this tag and attributes (``class_`` matches one class; True: present)."""
+        """Elements with this tag and attributes (``class_`` matches one class; True: present;
+        False: absent)."""
         found = []
         for node in self.iter():
             if tag is not None and node.tag != tag:
@@ -109,6 +110,8 @@ def _attr_matches(node: Node, name: str, value: str | bool) -> bool:
     actual = node.attrs.get(name)
     if value is True:
         return actual is not None
+    if value is False:
+        return actual is None
     if name == "class":
         return actual is not None and str(value) in actual.split()
     return actual == value

@@ -91,8 +91,11 @@ def test_pages_send_protective_headers(client, started) -> None:
 def test_pages_need_no_inline_script_or_style(pages, started) -> None:
     for path in ("/", started, started + "theme/provision", started + "review", "/import"):
         page = pages.get(path)
-        for script in page.find_all("script"):  # only the app's own static files
+        for script in page.find_all("script", src=True):  # only the app's own static files
             assert script["src"].startswith("/static/js/") and not script.text.strip(), path
+        # Other script elements only carry data (the answering script's messages), never run.
+        for data in page.find_all("script", src=False):
+            assert data["type"] == "application/json", path
         assert page.find("style") is None, path
         assert not [n for n in page.iter() if "style" in n.attrs], path
 
