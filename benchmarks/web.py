@@ -376,6 +376,25 @@ def bench_assessor(
         def post(a: Assessment) -> Callable[[], Response]:
             return lambda: save_once(a, checklist)
 
+        if not under_pdf_only:
+            # First, before the loads below save again and again (each of their saves queues
+            # pre-renders too, which click-to-file would then wait for as well).
+            result["click_to_file"] = click_to_file(makers, checklist)
+            # A repeated download of an unchanged assessment (after it was made once).
+            save_once(makers[0], checklist)
+            first, took = download_pdf(makers[0])
+            hits = []
+            for _ in range(CACHE_HITS):
+                body, seconds = download_pdf(makers[0])
+                assert body == first
+                hits.append(seconds)
+            result["repeat_download"] = {
+                "first_s": took,
+                "median_ms": median(hits) * 1000,
+                "p90_ms": percentile(hits, 0.9) * 1000,
+            }
+            # That save's other reports are pre-rendered: not while the loads are measured.
+            wait_for_prerenders(makers[0].client, before=0.0, at_least=0)
         load([get(a) for a in readers], OK, requests=100, seconds=10)  # warm-up
         if not under_pdf_only:
             result["get"] = load([get(a) for a in readers], OK).summary()
@@ -398,20 +417,6 @@ def bench_assessor(
             }
         if under_pdf_only:
             return result
-        result["click_to_file"] = click_to_file(makers, checklist)
-        # A repeated download of an unchanged assessment (after it was made once).
-        save_once(makers[0], checklist)
-        first, took = download_pdf(makers[0])
-        hits = []
-        for _ in range(CACHE_HITS):
-            body, seconds = download_pdf(makers[0])
-            assert body == first
-            hits.append(seconds)
-        result["repeat_download"] = {
-            "first_s": took,
-            "median_ms": median(hits) * 1000,
-            "p90_ms": percentile(hits, 0.9) * 1000,
-        }
     return result
 
 

@@ -555,6 +555,12 @@ def _memory_section(results: dict[str, Any]) -> list[str]:
             f"| {times}x | {sized['criteria']} | {sized['peak_rss_mb']:.0f} MB | "
             f"{sized['before_mb']:.0f} MB | {sized['seconds']:.1f} s |"
         )
+    if results.get("memory_side_by_side"):
+        lines += [
+            "",
+            "The sizes and the stages below ran as four processes at once (a quick run): each "
+            "peak is its own process's, but their render times are not comparable.",
+        ]
     stages = results.get("memory_stages")
     if stages:
         lines += [
