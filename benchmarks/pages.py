@@ -127,36 +127,44 @@ class Pages:
 
     def jinja_alone(self) -> Callable[[], str]:
         """The theme page's template rendered from data prepared once, with the app's Jinja."""
-        from flask import render_template
+        from flask import g, render_template
 
         from assessor import store
         from assessor.forms import theme_form
         from assessor.progress import progress
-        from assessor.web import assessments, lookup
+        from assessor.web import assessments, comments, lookup
 
+        # url_for and the CSRF token need a request: one context, entered for each render and
+        # left after it. (Left entered, it would lend its ``g`` to the test client's requests,
+        # which then skip the lookups this request caches in it.) The link's access (what the
+        # page may show: the form, the comment fields) and the comments are looked up once
+        # here, as a request would, and put back in each render's ``g``: the render below is
+        # the same page as the GET's.
         context = self.app.test_request_context(self.path)
-        context.push()  # left pushed: url_for and the CSRF token need a request
-        # The link's access (what the page may show: the form, the comment fields) is looked
-        # up once here, as the request would, and kept in the pushed context with the comments
-        # the template asks for: the render below is the same page as the GET's.
-        assessment, _checklist = lookup.load_or_404(self.link.strip("/").split("/")[-1])
-        saved = store.load_answers(assessment)
-        form = theme_form(self.theme, None, saved)
-        data: dict[str, Any] = {
-            "assessment": assessment,
-            "checklist": self.checklist,
-            "theme": self.theme,
-            "form": form,
-            "progress": progress(self.checklist, saved),
-            "error_items": [],
-            "notice": None,
-            "baseline": None,
-            "draft_key": assessments.draft_key(assessment.token),
-            "max_evidence_chars": 10_000,
-        }
+        with context:
+            assessment, _checklist = lookup.load_or_404(self.link.strip("/").split("/")[-1])
+            comments.criterion_comments(assessment, self.theme.criteria[0].id)
+            kept = {name: g.get(name) for name in ("access", "_loaded", "_comments")}
+            saved = store.load_answers(assessment)
+            form = theme_form(self.theme, None, saved)
+            data: dict[str, Any] = {
+                "assessment": assessment,
+                "checklist": self.checklist,
+                "theme": self.theme,
+                "form": form,
+                "progress": progress(self.checklist, saved),
+                "error_items": [],
+                "notice": None,
+                "baseline": None,
+                "draft_key": assessments.draft_key(assessment.token),
+                "max_evidence_chars": 10_000,
+            }
 
         def render() -> str:
-            return render_template("views/assessments/theme.html", **data)
+            with context:
+                for name, value in kept.items():
+                    setattr(g, name, value)
+                return render_template("views/assessments/theme.html", **data)
 
         return render
 
