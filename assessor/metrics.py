@@ -86,6 +86,8 @@ RATE_LIMITED = Counter(
 
 QUEUE_DEPTH_NAME = "assessor_report_queue_depth"
 _queue_depth_source: Callable[[], int] | None = None
+PRERENDERS_PENDING_NAME = "assessor_report_prerenders_pending"
+_prerenders_source: Callable[[], int] | None = None
 _source_lock = threading.Lock()
 
 
@@ -123,22 +125,45 @@ def set_queue_depth_source(source: Callable[[], int] | None) -> None:
         _queue_depth_source = source
 
 
+def set_prerenders_pending_source(source: Callable[[], int] | None) -> None:
+    """Say how to read the number of pre-renders not done yet (``None``: no queue); called at
+    each scrape like :func:`set_queue_depth_source`. Zero once the reports of every assessment
+    saved a while ago are made: what a benchmark of instant downloads waits for."""
+    global _prerenders_source
+    with _source_lock:
+        _prerenders_source = source
+
+
 class QueueDepthCollector(Collector):
-    """The queue's depth, read from :func:`set_queue_depth_source` at each scrape."""
+    """The queue's gauges, read at each scrape from :func:`set_queue_depth_source` and
+    :func:`set_prerenders_pending_source`."""
 
     def collect(self) -> Iterator[Metric]:
-        """The gauge, if a source is set and answers."""
-        source = _queue_depth_source
-        if source is None:
-            return
-        try:
-            depth = int(source())
-        except Exception as exc:  # a queue that does not answer must not fail the scrape
-            log.warning("metrics: the report queue's depth is unknown (%s)", type(exc).__name__)
-            return
-        yield GaugeMetricFamily(
-            QUEUE_DEPTH_NAME, "Reports waiting in the queue (all servers).", value=depth
+        """Each gauge whose source is set and answers."""
+        gauges = (
+            (
+                QUEUE_DEPTH_NAME,
+                "the report queue's depth",
+                _queue_depth_source,
+                "Reports waiting in the queue (all servers).",
+            ),
+            (
+                PRERENDERS_PENDING_NAME,
+                "the number of pending pre-renders",
+                _prerenders_source,
+                "Pre-renders not done yet: assessments in their quiet delay after a save, and "
+                "reports queued or being made ahead of time (all servers).",
+            ),
         )
+        for name, what, source, description in gauges:
+            if source is None:
+                continue
+            try:
+                value = int(source())
+            except Exception as exc:  # a queue that does not answer must not fail the scrape
+                log.warning("metrics: %s is unknown (%s)", what, type(exc).__name__)
+                continue
+            yield GaugeMetricFamily(name, description, value=value)
 
 
 _QUEUE_DEPTH = QueueDepthCollector()

@@ -198,7 +198,10 @@ def is_signed_off(assessment: models.Assessment, session: Any = None) -> bool:
     """Whether the assessment is signed off: its latest version is not re-opened."""
     stmt = (
         sa.select(models.Version.id)
-        .where(models.Version.assessment_id == assessment.id, models.Version.reopened_at.is_(None))
+        .where(
+            models.Version.assessment_id == _id_of(assessment),
+            models.Version.reopened_at.is_(None),
+        )
         .limit(1)
     )
     return (session or db.session()).scalars(stmt).first() is not None
@@ -655,7 +658,10 @@ def current_sign_off(assessment: models.Assessment) -> SignOff | None:
     """The sign-off the assessment is under (its latest version, not re-opened), or ``None``."""
     stmt = (
         sa.select(models.Version)
-        .where(models.Version.assessment_id == assessment.id, models.Version.reopened_at.is_(None))
+        .where(
+            models.Version.assessment_id == _id_of(assessment),
+            models.Version.reopened_at.is_(None),
+        )
         .order_by(models.Version.number.desc())
         .limit(1)
     )

@@ -64,7 +64,7 @@ class Pages:
         self.link = reply.headers["Location"]
         from assessor.web.lookup import catalogue
 
-        with self.app.app_context():
+        with self.app.test_request_context(self.link):  # the catalogue is per language
             self.checklist = catalogue().get(OSCE_CHECKLIST_ID)
         assert self.checklist is not None
         self.theme = self.checklist.themes[0]
@@ -107,6 +107,10 @@ class Pages:
         assert reply.status_code in (302, 303), reply.status_code
         self.form[evidence_name_of(self, self.crit)] = after
         self.saves += 1
+        # The save's message waits in the session for the page the redirect leads to, which a
+        # browser shows at once (and so empties the session); this client does not follow the
+        # redirect, so it drops the cookie instead of carrying a growing list of messages.
+        self.client.delete_cookie(self.app.config["SESSION_COOKIE_NAME"])
 
     def autosave(self) -> None:
         """Save one criterion as the page's autosave does."""
@@ -123,34 +127,44 @@ class Pages:
 
     def jinja_alone(self) -> Callable[[], str]:
         """The theme page's template rendered from data prepared once, with the app's Jinja."""
-        from flask import render_template
+        from flask import g, render_template
 
         from assessor import store
         from assessor.forms import theme_form
         from assessor.progress import progress
-        from assessor.web import assessments
+        from assessor.web import assessments, comments, lookup
 
+        # url_for and the CSRF token need a request: one context, entered for each render and
+        # left after it. (Left entered, it would lend its ``g`` to the test client's requests,
+        # which then skip the lookups this request caches in it.) The link's access (what the
+        # page may show: the form, the comment fields) and the comments are looked up once
+        # here, as a request would, and put back in each render's ``g``: the render below is
+        # the same page as the GET's.
         context = self.app.test_request_context(self.path)
-        context.push()  # left pushed: url_for and the CSRF token need a request
-        assessment = store.get_by_token(self.link.strip("/").split("/")[-1])
-        assert assessment is not None
-        saved = store.load_answers(assessment)
-        form = theme_form(self.theme, None, saved)
-        data: dict[str, Any] = {
-            "assessment": assessment,
-            "checklist": self.checklist,
-            "theme": self.theme,
-            "form": form,
-            "progress": progress(self.checklist, saved),
-            "error_items": [],
-            "notice": None,
-            "baseline": None,
-            "draft_key": assessments.draft_key(assessment.token),
-            "max_evidence_chars": 10_000,
-        }
+        with context:
+            assessment, _checklist = lookup.load_or_404(self.link.strip("/").split("/")[-1])
+            comments.criterion_comments(assessment, self.theme.criteria[0].id)
+            kept = {name: g.get(name) for name in ("access", "_loaded", "_comments")}
+            saved = store.load_answers(assessment)
+            form = theme_form(self.theme, None, saved)
+            data: dict[str, Any] = {
+                "assessment": assessment,
+                "checklist": self.checklist,
+                "theme": self.theme,
+                "form": form,
+                "progress": progress(self.checklist, saved),
+                "error_items": [],
+                "notice": None,
+                "baseline": None,
+                "draft_key": assessments.draft_key(assessment.token),
+                "max_evidence_chars": 10_000,
+            }
 
         def render() -> str:
-            return render_template("views/assessments/theme.html", **data)
+            with context:
+                for name, value in kept.items():
+                    setattr(g, name, value)
+                return render_template("views/assessments/theme.html", **data)
 
         return render
 
@@ -166,6 +180,27 @@ def cpu_per_call(action: Callable[[], object], n: int = ROUND) -> float:
     for _ in range(n):
         action()
     return (time.process_time() - started) / n
+
+
+def statements_per_request(pages: Pages, action: Callable[[], object]) -> int:
+    """How many SQL statements one call of ``action`` sends to the database, counted on the
+    app's engine (SQLite's BEGIN statements included)."""
+    import sqlalchemy as sa
+
+    from assessor import db
+
+    engine = db.get_engine(pages.app)
+    sent: list[str] = []
+
+    def count(*args: Any) -> None:
+        sent.append(str(args[2]))
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
 
 
 def measure(rounds: int) -> dict[str, Any]:
@@ -188,6 +223,9 @@ def measure(rounds: int) -> dict[str, Any]:
             for name in names:
                 samples[name].append(cpu_per_call(kinds[name]) * 1000)
         result = {f"{name}_ms": median(values) for name, values in samples.items()}
+        result["statements"] = {
+            name: statements_per_request(pages, kinds[name]) for name in ("get", "post", "autosave")
+        }
         result.update(
             {
                 "samples_ms": samples,

@@ -522,7 +522,23 @@ def _pages_section(results: dict[str, Any]) -> list[str]:
     ):
         ms = pages[f"{key}_ms"]
         lines.append(f"| {label} | {ms:.2f} ms | {1000 / ms:,.0f} | {ms / pages['jinja_ms']:.2f} |")
-    return [*lines, "", *text("pages-after")]
+    counted = pages.get("statements")
+    statements = (
+        f"{counted['get']} for the theme page, {counted['post']} for the save, "
+        f"{counted['autosave']} for the autosave"
+        if counted
+        else "not measured"
+    )
+    return [
+        *lines,
+        "",
+        *text(
+            "pages-after",
+            statements=statements,
+            page_kib=pages["page_bytes"] / 1024,
+            jinja_kib=pages["jinja_bytes"] / 1024,
+        ),
+    ]
 
 
 def _memory_section(results: dict[str, Any]) -> list[str]:
@@ -539,6 +555,12 @@ def _memory_section(results: dict[str, Any]) -> list[str]:
             f"| {times}x | {sized['criteria']} | {sized['peak_rss_mb']:.0f} MB | "
             f"{sized['before_mb']:.0f} MB | {sized['seconds']:.1f} s |"
         )
+    if results.get("memory_side_by_side"):
+        lines += [
+            "",
+            "The sizes and the stages below ran as four processes at once (a quick run): each "
+            "peak is its own process's, but their render times are not comparable.",
+        ]
     stages = results.get("memory_stages")
     if stages:
         lines += [
@@ -607,6 +629,38 @@ def _before_after(f: dict[str, float | None], baseline: dict[str, Any] | None) -
     return lines
 
 
+def measured_total(results: dict[str, Any]) -> float | None:
+    """The whole run's seconds, if ``benchmarks/run.py`` measured it: its steps' measured times
+    are there and add up to it (a total without them, or that they do not explain, was not
+    measured by the run, and is not printed)."""
+    steps = results.get("steps")
+    total = results.get("total_seconds")
+    if not steps or total is None:
+        return None
+    spent = sum(float(s["seconds"]) for s in steps)
+    return float(total) if spent <= float(total) <= spent + 60 else None
+
+
+def _run_lines(results: dict[str, Any]) -> list[str]:
+    """How long the run took (measured, or "not measured") and the load at its end."""
+    total = measured_total(results)
+    lines = [
+        "- Whole run: "
+        + (
+            "not measured"
+            if total is None
+            else f"{total / 60:.1f} minutes ("
+            + "; ".join(f"{s['name']}: {float(s['seconds']):.0f} s" for s in results["steps"])
+            + ")"
+        )
+    ]
+    end = results.get("load_average_end")
+    lines.append(
+        "- Load average at the end: " + (", ".join(str(x) for x in end) if end else "not measured")
+    )
+    return lines
+
+
 def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     """The whole document."""
     m = results["machine"]
@@ -620,8 +674,7 @@ def render_markdown(results: dict[str, Any], baseline: dict[str, Any] | None) ->
         f"- Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB memory, "
         f"{m['platform']}; load average at start {', '.join(str(x) for x in m['load_average'])}",
         f"- Python {m['python']}, WeasyPrint {m['weasyprint']}",
-        f"- Whole suite: {results['total_seconds'] / 60:.1f} minutes",
-        *([f"- Note: {results['note']}"] if results.get("note") else []),
+        *_run_lines(results),
         "",
         "## Every figure against its target",
         "",

@@ -495,6 +495,16 @@ class ReportQueue:
         """Tasks waiting in the queue (all servers), scheduled pre-renders not counted."""
         return int(self.huey.pending_count())
 
+    def prerenders_pending(self) -> int:
+        """Pre-renders not done yet (all servers): assessments waiting for their quiet delay to
+        end, and reports queued or being made ahead of time (failed ones not counted). Zero
+        once every saved assessment's reports are in the cache (or could not be made)."""
+        waiting = len(self.store.items(AHEAD))
+        making = sum(
+            1 for job in self._jobs() if job.data.get("assessment") and job.state != "failed"
+        )
+        return waiting + making
+
     def workers_seen(self) -> int:
         """Workers that swept in the last :data:`WORKER_SEEN_WITHIN` seconds."""
         now = time.time()
@@ -594,16 +604,19 @@ class ReportQueue:
         """The task: if no save came since ``mark``, queue the assessment's reports."""
         if self.store.get(AHEAD, str(assessment_id)) != mark:
             return  # a later save replaced it: its own pre-render will run
-        self.store.swap(AHEAD, str(assessment_id), mark, None)
-        if self.load_ahead is None:
-            return
-        found = self.load_ahead(assessment_id)
-        if found is None:
-            return
-        revision, specs = found
-        for spec in specs:
-            if self.cache.get(spec.key) is None and self._job(spec.key) is None:
-                self._create(spec, PRIORITY_AHEAD, (assessment_id, revision))
+        try:
+            found = self.load_ahead(assessment_id) if self.load_ahead is not None else None
+            if found is None:
+                return
+            revision, specs = found
+            for spec in specs:
+                if self.cache.get(spec.key) is None and self._job(spec.key) is None:
+                    self._create(spec, PRIORITY_AHEAD, (assessment_id, revision))
+        finally:
+            # The mark goes once the jobs exist (a later save's mark stays), so that
+            # :meth:`prerenders_pending` never sees the assessment's pre-render as done between
+            # the two.
+            self.store.swap(AHEAD, str(assessment_id), mark, None)
 
     def sweep(self) -> None:
         """Say this worker is alive; queue again the jobs whose worker is gone; forget old

@@ -239,6 +239,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_prerender_after_save)
     if app.config["REPORT_IN_BACKGROUND"]:
         metrics.set_queue_depth_source(lambda: queue(app).depth())
+        metrics.set_prerenders_pending_source(lambda: queue(app).prerenders_pending())
 
 
 # -- consumers --------------------------------------------------------------------------------

@@ -263,6 +263,34 @@ def test_a_later_save_supersedes_the_pending_pre_render(
     assert server.store.items(JOBS) == {}
 
 
+def test_pending_pre_renders_count_until_the_reports_are_made(
+    servers: Callable[..., ReportQueue],
+) -> None:
+    seen: list[int] = []
+    server = servers(prerender_delay=0.001)
+
+    def load_ahead(assessment_id: int) -> tuple[int, list[ReportSpec]]:
+        seen.append(server.prerenders_pending())  # while the jobs are being created
+        return 1, [spec(1), spec(2)]
+
+    server.load_ahead = load_ahead
+    server.revision_of = {7: 1}.get
+    assert server.prerenders_pending() == 0
+    server.prerender_later(7)
+    assert server.prerenders_pending() == 1  # quiet delay under way
+    time.sleep(0.01)
+    task = server.huey.dequeue()
+    assert task is not None and task.name == "prerender"
+    server.huey.execute(task)
+    assert seen == [1]  # never zero between the mark and the jobs
+    assert server.prerenders_pending() == 2  # its two reports queued
+    server.state(spec(3))  # a report someone waits for is not a pre-render
+    assert server.prerenders_pending() == 2
+    run_tasks(server)
+    assert server.prerenders_pending() == 0
+    assert len(renderer(server).calls) == 3
+
+
 def test_the_waiting_reports_are_bounded_per_owner_and_in_all(
     servers: Callable[..., ReportQueue],
 ) -> None:

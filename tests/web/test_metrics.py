@@ -39,8 +39,10 @@ def no_queue() -> Iterator[None]:
     """No queue depth before the test (an earlier test's app may have said one: the source is
     per process), and whatever the test sets is forgotten afterwards."""
     metrics.set_queue_depth_source(None)
+    metrics.set_prerenders_pending_source(None)
     yield
     metrics.set_queue_depth_source(None)
+    metrics.set_prerenders_pending_source(None)
 
 
 def scrape(app: Flask, **headers: str) -> str:
@@ -164,6 +166,17 @@ def test_the_queue_depth_is_read_at_each_scrape(metrics_app: Flask, no_queue: No
     assert f"{metrics.QUEUE_DEPTH_NAME} 3.0" in scrape(metrics_app)
     depth[0] = 0
     assert f"{metrics.QUEUE_DEPTH_NAME} 0.0" in scrape(metrics_app)
+
+
+def test_the_pending_pre_renders_are_read_at_each_scrape(
+    metrics_app: Flask, no_queue: None
+) -> None:
+    assert metrics.PRERENDERS_PENDING_NAME not in scrape(metrics_app)
+    pending = [2]
+    metrics.set_prerenders_pending_source(lambda: pending[0])
+    assert f"{metrics.PRERENDERS_PENDING_NAME} 2.0" in scrape(metrics_app)
+    pending[0] = 0
+    assert f"{metrics.PRERENDERS_PENDING_NAME} 0.0" in scrape(metrics_app)
 
 
 def test_a_queue_that_does_not_answer_leaves_the_rest(
