@@ -586,6 +586,11 @@ class ReportQueue:
             LOG.exception("the report renderer failed")
             outcome, payload = "error", f"{type(exc).__name__}: {exc}"
         current = Job(job.key, held[0], json.loads(held[0]))
+        if outcome == "ok" and self._outdated(job):
+            # A pre-render whose assessment was deleted (or saved again) while it was being
+            # made: not kept, so a deleted assessment leaves no report in the cache.
+            self.store.swap(JOBS, job.key, current.raw, None)
+            return
         if outcome == "ok":
             self.cache.put(job.key, payload)
             self.store.incr(RENDERS, job.key)  # before the record goes: counted when seen done

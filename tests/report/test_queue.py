@@ -263,6 +263,28 @@ def test_a_later_save_supersedes_the_pending_pre_render(
     assert server.store.items(JOBS) == {}
 
 
+def test_a_pre_render_of_an_assessment_deleted_meanwhile_is_not_kept(
+    servers: Callable[..., ReportQueue],
+) -> None:
+    revisions: dict[int, int] = {7: 1}
+    server = servers(
+        load_ahead=lambda _id: (1, [spec(1)]), revision_of=revisions.get, prerender_delay=0.001
+    )
+
+    class DeletedWhileRendering(FakeRenderer):
+        def render(self, args: tuple[Any, ...], heartbeat: Callable[[], None] = lambda: None):
+            revisions.pop(7)  # the owner deletes the assessment during the render
+            return super().render(args, heartbeat)
+
+    server._local.renderer = DeletedWhileRendering([("ok", PDF)])
+    server.prerender_later(7)
+    time.sleep(0.01)
+    run_tasks(server)
+    assert len(renderer(server).calls) == 1  # made, then dropped
+    assert server.cache.get(spec(1).key) is None
+    assert server.store.items(JOBS) == {}
+
+
 def test_pending_pre_renders_count_until_the_reports_are_made(
     servers: Callable[..., ReportQueue],
 ) -> None:
