@@ -52,9 +52,9 @@ class Client:
 
     ``deadline`` (a ``time.monotonic()`` value): requests after it raise TimeoutError, so a test
     stays bounded. ``timeout``: seconds one request may take. A keep-alive connection the server
-    closed is reopened and a GET sent again; a POST is sent again only with
-    ``resend_posts=True`` (benchmarks, where an idle connection times out between measurements),
-    since the server may have acted on it.
+    closed is reopened and a GET sent again; a POST is sent again if it could not be sent at all
+    (the server never saw it), otherwise only with ``resend_posts=True`` (benchmarks, where an
+    idle connection times out between measurements), since the server may have acted on it.
     """
 
     port: int
@@ -91,14 +91,18 @@ class Client:
         for attempt in (1, 2):
             if self._connection is None:
                 self._connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+            sent = False
             try:
                 self._connection.request(method, path, body=body, headers=headers)
+                sent = True
                 raw = self._connection.getresponse()
                 data = raw.read()
                 break
             except RECONNECTED:
                 self.close()
-                if attempt == 2 or (method != "GET" and not self.resend_posts):
+                # A request that could not even be sent (the server had closed the idle
+                # keep-alive connection) was never acted on: sent again, as a browser does.
+                if attempt == 2 or (sent and method != "GET" and not self.resend_posts):
                     raise
         seconds = time.perf_counter() - started
         for name, value in raw.getheaders():
